@@ -1,0 +1,203 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+
+namespace RnnToolkit.Native;
+
+/// <summary>What <see cref="TorchSharpNative.EnsureLoaded"/> did.</summary>
+public enum NativeLoadAction
+{
+    /// <summary>Not Linux x64: TorchSharp loads its own way.</summary>
+    NotApplicable,
+    /// <summary>The host's libstdc++ defines the version TorchSharp needs: nothing was touched.</summary>
+    HostHasVersion,
+    /// <summary>The native library found needs no patch (already weak, or built for an older libstdc++).</summary>
+    NoPatchNeeded,
+    /// <summary>A patched copy of libLibTorchSharp.so was made (or reused) in the toolkit's cache and loaded.</summary>
+    LoadedPatchedCopy,
+    /// <summary>The patch was needed but could not be applied; <see cref="NativeLoadReport.Error"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>The outcome of preparing TorchSharp's native library on this host.</summary>
+/// <param name="Action">What was done.</param>
+/// <param name="LibStdCxx">The libstdc++ that was inspected, if any.</param>
+/// <param name="Original">The libLibTorchSharp.so that was found, if any.</param>
+/// <param name="Patched">The patched copy that was loaded, if any.</param>
+/// <param name="Error">Why it failed, when <paramref name="Action"/> is <see cref="NativeLoadAction.Failed"/>.</param>
+public sealed record NativeLoadReport(NativeLoadAction Action, string? LibStdCxx = null, string? Original = null, string? Patched = null, string? Error = null);
+
+/// <summary>
+/// Makes TorchSharp-cpu's native library load on hosts whose libstdc++ is older than GCC 13's
+/// (Debian 12, Ubuntu 22.04). libLibTorchSharp.so 0.107 requires <c>GLIBCXX_3.4.32</c> only for
+/// <c>_ZSt21ios_base_library_initv</c>, a link-time marker that is never called. On such hosts the
+/// toolkit copies the library into a cache folder of its own (never into the NuGet package cache
+/// or the build output), marks that one version requirement weak, and loads the copy before
+/// TorchSharp's first native call; the rest of libtorch is linked in place from where it is.
+/// Hosts whose libstdc++ has the version are left alone. Runs automatically when the toolkit's
+/// assembly is first used; calling it again is free.
+/// </summary>
+public static class TorchSharpNative
+{
+    /// <summary>The libstdc++ symbol version TorchSharp-cpu 0.107.0 asks for.</summary>
+    public const string RequiredVersion = "GLIBCXX_3.4.32";
+
+    const string LibraryFile = "libLibTorchSharp.so";
+    static readonly object gate = new();
+    static NativeLoadReport? report;
+    static IntPtr handle;
+
+#pragma warning disable CA2255 // A module initializer is the one hook that runs before a user's first TorchSharp call through the toolkit.
+    [ModuleInitializer]
+    internal static void OnToolkitLoaded() => EnsureLoaded();
+#pragma warning restore CA2255
+
+    /// <summary>Prepares TorchSharp's native library for this host (once per process) and says what it did.</summary>
+    public static NativeLoadReport EnsureLoaded()
+    {
+        lock (gate)
+        {
+            if (report is not null) return report;
+            MallocTuning.Apply();
+            try
+            {
+                report = Prepare(FindLibStdCxx(), FindLibTorchSharp(), CacheRoot(), load: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException)
+            {
+                report = new NativeLoadReport(NativeLoadAction.Failed, Error: e.Message);
+            }
+            return report;
+        }
+    }
+
+    /// <summary>
+    /// The decision and the patch, with every input explicit (tests call it with other files):
+    /// inspects <paramref name="libStdCxx"/>; when it lacks <see cref="RequiredVersion"/> and
+    /// <paramref name="libTorchSharp"/> requires it, writes a patched copy under
+    /// <paramref name="cacheRoot"/> (atomically) beside links to its sibling libraries, and, when
+    /// <paramref name="load"/> is set, loads it and answers TorchSharp's requests for it.
+    /// </summary>
+    public static NativeLoadReport Prepare(string? libStdCxx, string? libTorchSharp, string cacheRoot, bool load)
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return new NativeLoadReport(NativeLoadAction.NotApplicable);
+        if (libStdCxx is not null && ElfVersions.DefinedVersions(File.ReadAllBytes(libStdCxx)).Contains(RequiredVersion))
+            return new NativeLoadReport(NativeLoadAction.HostHasVersion, libStdCxx);
+        if (libTorchSharp is null)
+            return new NativeLoadReport(NativeLoadAction.Failed, libStdCxx, Error: $"{LibraryFile} was not found next to TorchSharp.dll, in the application's native search directories or in the NuGet package layout; is TorchSharp-cpu referenced?");
+
+        byte[] bytes = File.ReadAllBytes(libTorchSharp);
+        if (!ElfVersions.NeededVersions(bytes).Any(n => n.Version == RequiredVersion && !n.IsWeak))
+            return new NativeLoadReport(NativeLoadAction.NoPatchNeeded, libStdCxx, libTorchSharp);
+
+        string libtorchDir = FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!)
+            ?? throw new DllNotFoundException($"libtorch_cpu.so was not found beside {libTorchSharp} or in the libtorch-cpu-linux-x64 package; TorchSharp-cpu's libtorch is required.");
+        ElfVersions.MarkWeak(bytes, RequiredVersion);
+        string key = Convert.ToHexString(SHA256.HashData(bytes.Concat(System.Text.Encoding.UTF8.GetBytes(libtorchDir)).ToArray()))[..16].ToLowerInvariant();
+        string dir = Path.Combine(cacheRoot, "torchsharp-native", key);
+        string patched = Path.Combine(dir, LibraryFile);
+        Directory.CreateDirectory(dir);
+        LinkSiblings(libtorchDir, dir);
+        if (!File.Exists(patched) || !File.ReadAllBytes(patched).AsSpan().SequenceEqual(bytes))
+            WriteAtomically(patched, bytes);
+
+        if (load)
+        {
+            handle = NativeLibrary.Load(patched);
+            var context = AssemblyLoadContext.GetLoadContext(typeof(TorchSharp.torch).Assembly) ?? AssemblyLoadContext.Default;
+            context.ResolvingUnmanagedDll += (_, name) => IsLibTorchSharp(name) ? handle : IntPtr.Zero;
+        }
+        return new NativeLoadReport(NativeLoadAction.LoadedPatchedCopy, libStdCxx, libTorchSharp, patched);
+    }
+
+    static bool IsLibTorchSharp(string name) =>
+        name is "LibTorchSharp" or LibraryFile or "libLibTorchSharp" or "LibTorchSharp.so";
+
+    /// <summary>Every other shared library of libtorch's folder becomes a link in <paramref name="dir"/>, so the copy's <c>$ORIGIN</c> run-path finds the very same files (one copy of libtorch per process).</summary>
+    static void LinkSiblings(string libtorchDir, string dir)
+    {
+        foreach (var source in Directory.GetFiles(libtorchDir, "*.so*"))
+        {
+            string name = Path.GetFileName(source);
+            if (name == LibraryFile) continue;
+            string link = Path.Combine(dir, name);
+            var existing = new FileInfo(link);
+            if (existing.LinkTarget == source) continue;
+            string temp = link + "." + Environment.ProcessId + ".tmp";
+            File.Delete(temp);
+            File.CreateSymbolicLink(temp, source);
+            File.Move(temp, link, overwrite: true);
+        }
+    }
+
+    static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The libstdc++ this process uses (already mapped), else the one the dynamic loader would find.</summary>
+    internal static string? FindLibStdCxx()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                int at = line.IndexOf('/');
+                if (at >= 0 && Path.GetFileName(line[at..]).StartsWith("libstdc++.so", StringComparison.Ordinal))
+                    return line[at..];
+            }
+        }
+        catch (IOException) { }
+        var dirs = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib", "/lib"]);
+        return dirs.Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Where libLibTorchSharp.so is: beside TorchSharp.dll, in the app's native search directories, or in the NuGet package layout (<c>torchsharp/V/lib/net8.0/../../runtimes/linux-x64/native</c>).</summary>
+    internal static string? FindLibTorchSharp()
+    {
+        string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        return CandidateDirectories(torchsharpDir)
+            .Append(Path.Combine(torchsharpDir, "..", "..", "runtimes", "linux-x64", "native"))
+            .Select(d => Path.GetFullPath(Path.Combine(d, LibraryFile)))
+            .FirstOrDefault(File.Exists);
+    }
+
+    static string? FindLibTorchDirectory(string libTorchSharpDir)
+    {
+        string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        var packaged = Enumerable.Empty<string>();
+        // NuGet layout: <packages>/torchsharp/<v>/lib/net8.0/TorchSharp.dll and <packages>/libtorch-cpu-linux-x64/<v>/runtimes/linux-x64/native.
+        string packages = Path.GetFullPath(Path.Combine(torchsharpDir, "..", "..", "..", ".."));
+        string libtorchPackage = Path.Combine(packages, "libtorch-cpu-linux-x64");
+        if (Directory.Exists(libtorchPackage))
+            packaged = Directory.GetDirectories(libtorchPackage).OrderByDescending(d => d, StringComparer.Ordinal)
+                .Select(d => Path.Combine(d, "runtimes", "linux-x64", "native"));
+        return new[] { libTorchSharpDir }.Concat(CandidateDirectories(torchsharpDir)).Concat(packaged)
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
+    }
+
+    static IEnumerable<string> CandidateDirectories(string torchsharpDir)
+    {
+        yield return torchsharpDir;
+        yield return AppContext.BaseDirectory;
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirs)
+            foreach (var d in searchDirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                yield return d;
+    }
+
+    /// <summary>The toolkit's own cache: <c>$RNNTOOLKIT_CACHE</c>, else <c>$XDG_CACHE_HOME/rnntoolkit</c>, else <c>~/.cache/rnntoolkit</c>.</summary>
+    public static string CacheRoot()
+    {
+        var explicitRoot = Environment.GetEnvironmentVariable("RNNTOOLKIT_CACHE");
+        if (!string.IsNullOrEmpty(explicitRoot)) return explicitRoot;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(!string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".cache"), "rnntoolkit");
+    }
+}
