@@ -29,7 +29,7 @@ public static class Masks
     {
         using var lengths = mask.sum(1, type: ScalarType.Int64);
         using var prefix = FromLengths(lengths, mask.shape[0], mask.shape[1]);
-        return prefix.equal(mask).item<bool>() ? lengths.clone() : null;
+        return prefix.eq(mask).all().item<bool>() ? lengths.clone() : null;
     }
 
     /// <summary>Reverses the time axis of x (and nothing else).</summary>
