@@ -68,8 +68,10 @@ public static class TorchSharpNative
                 var libTorchSharp = FindLibTorchSharp(torchsharpDir, searchDirs);
                 var libtorchDir = libTorchSharp is null ? null : FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!, torchsharpDir, searchDirs);
                 report = Prepare(FindLibStdCxx(), libTorchSharp, libtorchDir, CacheRoot(), load: true);
+                if (report.Action != NativeLoadAction.Failed)
+                    OneDnn.UseSafeDefault();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException or NotSupportedException or TypeInitializationException)
             {
                 report = new NativeLoadReport(NativeLoadAction.Failed, Error: e.Message);
             }
