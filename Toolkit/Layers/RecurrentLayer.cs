@@ -63,8 +63,8 @@ public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
         if (x.dim() != 2 + stepRank || x.shape[2] != InputSize)
             throw new ArgumentException($"{GetType().Name}: expected input of shape {layout} ({(BatchFirst ? "batch-first" : "time-first")}); got [{string.Join(", ", x.shape)}].", nameof(x));
         long B = x.shape[BatchFirst ? 0 : 1], T = x.shape[BatchFirst ? 1 : 0];
-        if (T == 0)
-            throw new ArgumentException($"{GetType().Name}: expected a sequence of at least one step; got shape [{string.Join(", ", x.shape)}] with T = 0.", nameof(x));
+        if (T == 0 || B == 0)
+            throw new ArgumentException($"{GetType().Name}: expected at least one sequence of at least one step; got shape [{string.Join(", ", x.shape)}] (B = {B}, T = {T}).", nameof(x));
         if (mask is not null && (mask.dim() != 2 || mask.shape[0] != B || mask.shape[1] != T || mask.dtype != ScalarType.Bool))
             throw new ArgumentException($"{GetType().Name}: expected a mask of shape ({B}, {T}) (batch, time) and dtype Bool; got [{string.Join(", ", mask.shape)}] of {mask.dtype}.", nameof(mask));
         return (B, T);

@@ -61,6 +61,7 @@ public static class TorchSharpNative
         {
             if (report is not null) return report;
             MallocTuning.Apply();
+            ThreadingDefaults.Apply();
             try
             {
                 string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
