@@ -20,13 +20,13 @@ static class Report
     {
         Console.WriteLine($"RnnToolkit benchmark — B=64, T=100, I=32, H=128, float32, {o.Threads} threads, median of {o.Iterations} (after {o.Warmup} warm-up)");
         Console.WriteLine();
-        Console.WriteLine($"{"benchmark",-24} {"path",-6} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"target",16} {"met",4}");
+        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"target",16} {"met",4}");
         foreach (var f in toolkit)
         {
             double? py = f.PyTorchPeer is not null && pytorch is not null && pytorch.TryGetValue(f.PyTorchPeer, out var v) ? v : null;
             string target = "", met = "";
             double? ratio = py is null ? null : f.MedianMs / py;
-            if (f.Path is "auto" or "cells" && targets.TryGetValue(f.Name, out var t) && (f.Path == "auto" || !toolkit.Any(g => g.Name == f.Name && g.Path == "auto")))
+            if (targets.TryGetValue(f.Name, out var t) && (f.Path == "auto" || !toolkit.Any(g => g.Name == f.Name && g.Path == "auto")))
             {
                 var parts = t.Reference.Split(':');
                 double? reference = parts[0] == "pytorch"
@@ -39,10 +39,10 @@ static class Report
                     met = f.MedianMs <= t.Factor * r ? "yes" : "NO";
                 }
             }
-            Console.WriteLine($"{f.Name,-24} {f.Path,-6} {f.MedianMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {target,16} {met,4}");
+            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {f.MedianMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {target,16} {met,4}");
         }
         if (pytorch is not null)
             foreach (var (name, ms) in pytorch.Where(p => !toolkit.Any(f => f.PyTorchPeer == p.Key)))
-                Console.WriteLine($"{name,-24} {"",-6} {"",10} {ms,10:F1}");
+                Console.WriteLine($"{name,-24} {"",-7} {"",10} {ms,10:F1}");
     }
 }

@@ -44,10 +44,11 @@ static class ToolkitBenchmarks
             }));
         }
 
-        foreach (var backend in new[] { RecurrentBackend.Auto, RecurrentBackend.Cells })
+        foreach (var backend in new[] { RecurrentBackend.Auto, RecurrentBackend.Fused, RecurrentBackend.Kernels, RecurrentBackend.Cells })
         {
             string path = backend.ToString().ToLowerInvariant();
             Train("lstm_train", path, new LSTM(I, H) { Backend = backend }, "lstm_train");
+            if (backend == RecurrentBackend.Kernels) continue;   // only the LSTM has a sequence kernel
             Train("gru_train", path, new GRU(I, H) { Backend = backend }, "gru_train");
             Train("rnn_train", path, new RNN(I, H) { Backend = backend }, "rnn_train");
             Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");

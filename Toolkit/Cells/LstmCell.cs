@@ -58,6 +58,15 @@ public class LstmCell : RecurrentCell
     public override Tensor ProjectInputs(Tensor xs) =>
         bias_ih is null ? matmul(xs, weight_ih.t()) : nn.functional.linear(xs, weight_ih, bias_ih + bias_hh!);
 
+    /// <summary>The sequence kernel (<see cref="Kernels.LstmSequenceKernel"/>: same equations, hand-written BPTT) when the cell is a plain LSTM with biases.</summary>
+    public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
+    {
+        if (GetType() != typeof(LstmCell) || bias_ih is null || bias_hh is null)
+            return null;
+        var (outputs, h, c) = Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!);
+        return (outputs, new RecurrentState(h, c));
+    }
+
     /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)
     {

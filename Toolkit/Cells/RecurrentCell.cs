@@ -48,6 +48,12 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     /// <summary>The recurrent half: state_t from the projected x_t and state_{t-1}.</summary>
     public abstract RecurrentState Step(Tensor xt, RecurrentState state);
 
+    /// <summary>
+    /// A whole unpadded sequence in one go, for cells that have a fused kernel: (T, B, …) time-first
+    /// → every step's h (T, B, H) and the final state. Null (the default) means "no kernel: step".
+    /// </summary>
+    public virtual (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state) => null;
+
     /// <summary>One full step: state_t = cell(x_t, state_{t-1}). x_t is (B, features) or (B, channels, length).</summary>
     public override RecurrentState forward(Tensor xt, RecurrentState state)
     {

@@ -31,6 +31,9 @@ public sealed class LSTM : StandardRecurrent
     /// <inheritdoc/>
     protected override bool HasMemoryCell => true;
 
+    /// <inheritdoc/>
+    protected override bool HasSequenceKernel => true;
+
     private protected override (Tensor Output, Tensor HN, Tensor? CN) RunFused(nn.Module fused, Tensor x, Tensor? h0, Tensor? c0) =>
         ((TorchSharp.Modules.LSTM)fused).call(x, h0 is null ? null : (h0, c0!));
 

@@ -25,6 +25,12 @@ public sealed class Recurrent : RecurrentLayer
     /// <summary>When true, <see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> also returns every step's h_t (for gradient-flow measurements).</summary>
     public bool KeepSteps { get; set; }
 
+    /// <summary>
+    /// When true (default), cells that have a sequence kernel (<see cref="RecurrentCell.RunSequence"/>)
+    /// run unpadded batches through it; false always steps through <see cref="RecurrentCell.Step"/>.
+    /// </summary>
+    public bool UseKernels { get; set; } = true;
+
     /// <summary>Unrolls <paramref name="cell"/>.</summary>
     /// <param name="cell">Any recurrent cell.</param>
     /// <param name="batchFirst">(B, T, …) input when true (default), (T, B, …) when false.</param>
@@ -62,6 +68,9 @@ public sealed class Recurrent : RecurrentLayer
         var state = initialState?[0] ?? Cell.ZeroState(xs[0]);
         if (initialState is not null)
             Cell.CheckState(state, B, Cell.StateShape(xs[0]));
+
+        if (UseKernels && m is null && !KeepSteps && Cell.RunSequence(xs, state) is { } kernel)
+            return new RecurrentResult(BatchFirst ? kernel.Outputs.transpose(0, 1) : kernel.Outputs, kernel.Final.H, [kernel.Final]).MoveToOuter();
 
         var projected = Cell.ProjectInputs(xs).unbind(0);
         var masks = m is null ? null : m.reshape([T, B, .. Enumerable.Repeat(1L, (int)state.H.dim() - 1)]).unbind(0);

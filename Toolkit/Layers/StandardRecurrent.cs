@@ -17,6 +17,7 @@ public abstract class StandardRecurrent : RecurrentLayer
 {
     readonly nn.Module fused;
     readonly RecurrentLayer cells;
+    readonly List<Recurrent> unrollers = [];
     readonly long inputSize;
 
     /// <summary>Builds the layer around a fused TorchSharp module whose parameters become this layer's.</summary>
@@ -40,9 +41,14 @@ public abstract class StandardRecurrent : RecurrentLayer
         var layers = new List<RecurrentLayer>();
         for (int l = 0; l < NumLayers; l++)
         {
-            RecurrentLayer Direction(string suffix) => new Recurrent(makeCell(
-                parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
-                parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}")), BatchFirst);
+            RecurrentLayer Direction(string suffix)
+            {
+                var unroller = new Recurrent(makeCell(
+                    parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
+                    parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}")), BatchFirst);
+                unrollers.Add(unroller);
+                return unroller;
+            }
             layers.Add(IsBidirectional ? new Bidirectional(Direction(""), Direction("_reverse")) : Direction(""));
         }
         cells = new Stacked(layers, Dropout);
@@ -67,14 +73,17 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <inheritdoc/>
     public override int StateCount => (int)(NumLayers * (IsBidirectional ? 2 : 1));
 
+    /// <summary>True when the layer's cell has a sequence kernel that trains faster than the fused module (measured: docs/benchmarks.md).</summary>
+    protected virtual bool HasSequenceKernel => false;
+
     /// <summary>True for the LSTM, whose state carries a memory cell c.</summary>
     protected virtual bool HasMemoryCell => false;
 
     /// <summary>The path <see cref="Run"/> takes for this input in the current mode (see <see cref="RecurrentBackend.Auto"/>).</summary>
-    public RecurrentBackend ResolveBackend(Tensor? mask)
+    public RecurrentBackend ResolveBackend(Tensor? mask, bool training = false)
     {
-        if (Backend == RecurrentBackend.Cells) return RecurrentBackend.Cells;
-        if (mask is null) return RecurrentBackend.Fused;
+        if (Backend is RecurrentBackend.Cells or RecurrentBackend.Kernels) return Backend;
+        if (mask is null) return Backend == RecurrentBackend.Auto && training && HasSequenceKernel ? RecurrentBackend.Kernels : RecurrentBackend.Fused;
         using var lengths = Masks.ToLengths(mask);
         bool packable = lengths is not null && lengths.min().item<long>() > 0;
         if (packable || Backend == RecurrentBackend.Auto)
@@ -95,8 +104,11 @@ public abstract class StandardRecurrent : RecurrentLayer
                     throw new ArgumentException($"{GetType().Name}: expected each initial state's h{(HasMemoryCell ? " and c" : "")} of shape ({B}, {HiddenSize}); got h [{string.Join(", ", s.H.shape)}]{(HasMemoryCell ? $", c [{string.Join(", ", s.C?.shape ?? [])}]" : "")}.", nameof(initialState));
             }
         }
-        if (ResolveBackend(mask) == RecurrentBackend.Cells)
+        bool inference = !is_grad_enabled() || !(x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
+        var backend = ResolveBackend(mask, training: !inference);
+        if (backend is RecurrentBackend.Cells or RecurrentBackend.Kernels)
         {
+            foreach (var u in unrollers) u.UseKernels = backend == RecurrentBackend.Kernels;
             cells.train(training);
             return cells.Run(x, initialState, mask);
         }
@@ -107,7 +119,6 @@ public abstract class StandardRecurrent : RecurrentLayer
         var c0 = initialState is null || !HasMemoryCell ? null : stack(initialState.Select(s => s.C!).ToArray());
         var lengths = mask is null ? null : Masks.ToLengths(mask);
         // oneDNN runs RNN inference 3x faster; with autograd it trains on a slow reference kernel (see OneDnn).
-        bool inference = !is_grad_enabled() || !(x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
         using var oneDnn = inference ? OneDnn.ForInference() : null;
         Tensor output, hn;
         Tensor? cn;

@@ -49,6 +49,10 @@ public class PyTorchGoldenTests
     [MemberData(nameof(SequenceCases))]
     public void Cell_backend_matches_pytorch(string name) => Check(name, RecurrentBackend.Cells);
 
+    [Theory]
+    [MemberData(nameof(SequenceCases))]
+    public void Kernel_backend_matches_pytorch(string name) => Check(name, RecurrentBackend.Kernels);
+
     static void Check(string name, RecurrentBackend backend)
     {
         var c = Golden.Case(File, name);
