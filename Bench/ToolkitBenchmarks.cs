@@ -48,7 +48,6 @@ static class ToolkitBenchmarks
         {
             string path = backend.ToString().ToLowerInvariant();
             Train("lstm_train", path, new LSTM(I, H) { Backend = backend }, "lstm_train");
-            if (backend == RecurrentBackend.Kernels) continue;   // only the LSTM has a sequence kernel
             Train("gru_train", path, new GRU(I, H) { Backend = backend }, "gru_train");
             Train("rnn_train", path, new RNN(I, H) { Backend = backend }, "rnn_train");
             Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");

@@ -19,6 +19,9 @@ public sealed class GRU : StandardRecurrent
         : base(nameof(GRU), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
                (wih, whh, bih, bhh) => new GruCell(wih, whh, bih, bhh), o) { }
 
+    /// <inheritdoc/>
+    protected override bool HasSequenceKernel => true;
+
     private protected override (Tensor Output, Tensor HN, Tensor? CN) RunFused(nn.Module fused, Tensor x, Tensor? h0, Tensor? c0)
     {
         var (y, hn) = ((TorchSharp.Modules.GRU)fused).call(x, h0);

@@ -32,6 +32,9 @@ public sealed class RNN : StandardRecurrent
         _ => throw new ArgumentException($"RNN: the fused layer supports tanh and relu; got {activation}. Use new Recurrent(new RnnCell(…, RnnActivation.Sigmoid)) for 003's σ.", nameof(activation)),
     };
 
+    /// <inheritdoc/>
+    protected override bool HasSequenceKernel => Activation != RnnActivation.Sigmoid;
+
     private protected override (Tensor Output, Tensor HN, Tensor? CN) RunFused(nn.Module fused, Tensor x, Tensor? h0, Tensor? c0)
     {
         var (y, hn) = ((TorchSharp.Modules.RNN)fused).call(x, h0);
