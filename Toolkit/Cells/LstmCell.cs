@@ -61,7 +61,7 @@ public class LstmCell : RecurrentCell
     /// <summary>The sequence kernel (<see cref="Kernels.LstmSequenceKernel"/>: same equations, hand-written BPTT) when the cell is a plain LSTM with biases.</summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (GetType() != typeof(LstmCell) || bias_ih is null || bias_hh is null)
+        if (bias_ih is null || bias_hh is null)
             return null;
         var (outputs, h, c) = Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!);
         return (outputs, new RecurrentState(h, c));

@@ -50,6 +50,14 @@ public sealed class PeepholeLstmCell : LstmCell
     /// <summary>w ⊙ c (diagonal) or W c (matrix).</summary>
     Tensor Peep(Parameter w, Tensor c) => Form == PeepholeForm.Diagonal ? w * c : matmul(c, w.t());
 
+    /// <summary>The LSTM sequence kernel with its peephole paths, for diagonal peepholes with biases; matrix peepholes step.</summary>
+    public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
+    {
+        if (Form != PeepholeForm.Diagonal || bias_ih is null || bias_hh is null) return null;
+        var (outputs, h, c) = Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co);
+        return (outputs, new RecurrentState(h, c));
+    }
+
     /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)
     {

@@ -19,6 +19,9 @@ namespace RnnToolkit.Kernels;
 /// δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);   δa_g = δc_t ⊙ i ⊙ (1 − g²)
 /// ∂L/∂W_hh = Σ_t δa_t h_{t-1}ᵀ,  ∂L/∂W_ih = Σ_t δa_t x_tᵀ,  ∂L/∂b = Σ_t δa_t,  ∂L/∂x_t = W_ihᵀ δa_t
 /// </code>
+/// With diagonal peepholes (<see cref="Cells.PeepholeLstmCell"/>) a_i += w_ci ⊙ c_{t-1},
+/// a_f += w_cf ⊙ c_{t-1}, a_o += w_co ⊙ c_t, and the memory gradient gains their paths:
+/// δc_t += δa_o ⊙ w_co, δc_{t-1} += δa_i ⊙ w_ci + δa_f ⊙ w_cf, ∂L/∂w_c· = Σ_t δa_· ⊙ c.
 /// Everything that does not depend on the recurrence (input projection, gate derivatives, weight
 /// gradients) runs once over the whole sequence; the per-step loops hold only what must be
 /// sequential — about 8 tensor operations forward and 9 backward per step, against some 30 for
@@ -28,16 +31,19 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
 {
     public override string Name => nameof(LstmSequenceKernel);
 
-    /// <summary>Runs the kernel: x (T, B, I) time-first → [h_1…h_T (T, B, H), h_T, c_T].</summary>
-    public static (Tensor Output, Tensor HT, Tensor CT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, Tensor c0)
+    /// <summary>Runs the kernel: x (T, B, I) time-first → [h_1…h_T (T, B, H), h_T, c_T]; peepholes (H) each, or null.</summary>
+    public static (Tensor Output, Tensor HT, Tensor CT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, Tensor c0,
+        Tensor? w_ci = null, Tensor? w_cf = null, Tensor? w_co = null)
     {
-        var outputs = apply(x, W_ih, W_hh, b_ih, b_hh, h0, c0);
+        var outputs = apply(x, W_ih, W_hh, b_ih, b_hh, h0, c0, w_ci!, w_cf!, w_co!);
         return (outputs[0], outputs[1], outputs[2]);
     }
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (x, W_ih, W_hh, b_ih, b_hh, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (Tensor)vars[6]);
+        var (w_ci, w_cf, w_co) = (vars[7] as Tensor, vars[8] as Tensor, vars[9] as Tensor);
+        bool peep = w_ci is not null;
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
 
@@ -57,10 +63,16 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         for (int t = 0; t < T; t++)
         {
             a_t[t].addmm_(h, W_hhT);
+            if (peep)
+            {
+                i_t[t].addcmul_(c, w_ci!, 1);
+                f_t[t].addcmul_(c, w_cf!, 1);
+            }
             if_t[t].sigmoid_();
             g_t[t].tanh_();
-            o_t[t].sigmoid_();
             c = (f_t[t] * c).addcmul_(i_t[t], g_t[t], 1);
+            if (peep) o_t[t].addcmul_(c, w_co!, 1);
+            o_t[t].sigmoid_();
             var tanhC = c.tanh();
             h = o_t[t] * tanhC;
             (hs[t], cs[t], tanhCs[t]) = (h, c, tanhC);
@@ -69,7 +81,7 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var gates = a;                                         // activated: i, f, g, o
         var C = stack(cs);
         var tanhC_all = stack(tanhCs);
-        ctx.save_for_backward([x, W_ih, W_hh, h0, c0, gates, C, tanhC_all, output]);
+        ctx.save_for_backward(peep ? [x, W_ih, W_hh, h0, c0, gates, C, tanhC_all, output, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, C, tanhC_all, output]);
         // Outputs nobody differentiates (often h_T, c_T) arrive as undefined gradients; materializing
         // them would touch output handles the caller may already have disposed.
         ctx.set_materialize_grads(false);
@@ -83,6 +95,8 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
     {
         var saved = ctx.get_saved_variables();
         var (x, W_ih, W_hh, h0, c0, gates, C, tanhC, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7], saved[8]);
+        bool peep = saved.Count > 9;
+        var (w_ci, w_cf, w_co) = peep ? (saved[9], saved[10], saved[11]) : (null, null, null);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
         Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
@@ -106,6 +120,7 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var da_t = da.unbind(0);
         var daIFG_t = da.narrow(2, 0, 3 * H).view(T, B, 3, H).unbind(0);
         var daO_t = da.narrow(2, 3 * H, H).unbind(0);
+        var (daI_t, daF_t) = (da.narrow(2, 0, H).unbind(0), da.narrow(2, H, H).unbind(0));
         var dh = dhT.clone();
         var dc = dcT.clone();
         for (long t = T - 1; t >= 0; t--)
@@ -113,8 +128,14 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
             dh.add_(dY_t[t]);                                                  // δh_t
             dc.addcmul_(dh, dcFromH[t], 1);                                     // δc_t
             daO_t[t].copy_(dh).mul_(daO[t]);
+            if (peep) dc.addcmul_(daO_t[t], w_co!, 1);                         // c_t also feeds o_t
             daIFG_t[t].copy_(dc.unsqueeze(1)).mul_(daIFG[t]);
             dc.mul_(f_t[t]);                                                   // → δc_{t-1} (before its own term)
+            if (peep)
+            {
+                dc.addcmul_(daI_t[t], w_ci!, 1);                               // c_{t-1} also feeds i_t, f_t
+                dc.addcmul_(daF_t[t], w_cf!, 1);
+            }
             dh = da_t[t].mm(W_hh);                                             // → δh_{t-1} from the recurrence
         }
         var da2 = da.view(T * B, 4 * H);
@@ -123,7 +144,14 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var dW_hh = da2.t().mm(hPrev.reshape(T * B, H));
         var db = da2.sum(dim: 0);
         var result = new List<Tensor> { dx, dW_ih, dW_hh, db, db.clone(), dh, dc };
+        if (peep)
+        {
+            result.Add((da.narrow(2, 0, H) * cPrev).sum([0, 1]));
+            result.Add((da.narrow(2, H, H) * cPrev).sum([0, 1]));
+            result.Add((da.narrow(2, 3 * H, H) * C).sum([0, 1]));
+        }
         foreach (var r in result) r.MoveToOuterDisposeScope();
+        if (!peep) result.AddRange([null!, null!, null!]);                    // no peepholes: nothing to differentiate
         return result;
     }
 }

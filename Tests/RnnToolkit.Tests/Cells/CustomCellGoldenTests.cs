@@ -47,13 +47,19 @@ public class CustomCellGoldenTests
 
     [Theory]
     [MemberData(nameof(RecurrentCases))]
-    public void Cell_matches_pytorch_reference(string name)
+    public void Cell_matches_pytorch_reference(string name) => Check(name, kernels: false);
+
+    [Theory]
+    [MemberData(nameof(RecurrentCases))]
+    public void Cell_with_its_sequence_kernel_matches_pytorch_reference(string name) => Check(name, kernels: true);
+
+    static void Check(string name, bool kernels)
     {
         var c = Golden.Case(File, name);
         using var scope = NewDisposeScope();
         var cell = Build(c);
         Load(cell, c.GetProperty("params"));
-        var layer = new Recurrent(cell);
+        var layer = new Recurrent(cell) { UseKernels = kernels };
         var x = c.Tensor("x").requires_grad_();
         var h0 = c.Tensor("h0").requires_grad_();
         var c0 = c.TensorOrNull("c0")?.requires_grad_();
