@@ -40,7 +40,7 @@ public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batc
 
     static string Format(double v) => Math.Abs(v) is >= 1e-3 and < 1e4 || v == 0
         ? v.ToString("F4", CultureInfo.InvariantCulture)
-        : v.ToString("E3", CultureInfo.InvariantCulture);
+        : v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
 
     /// <summary>Keras' line: <c>Epoch 2/10 - 12/32 [=====&gt;....] - 1s - loss: 0.1234</c>.</summary>
     public override string ToString()
