@@ -97,3 +97,22 @@ public class TaskGeneratorTests
         Assert.Equal(new float[] { 71, 72, 73, 74 }, preds[5].data<float>().ToArray());
     }
 }
+
+public class SequenceRegressionTests
+{
+    public SequenceRegressionTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    [Fact]
+    public void DocumentShapesAndMeanTarget()
+    {
+        using var d = SequenceRegression.Generate(seed: 4);
+        Assert.Equal(new long[] { 1000, 10, 1 }, d.X.shape);
+        Assert.Equal(new long[] { 1000, 1 }, d.Y.shape);
+        Assert.True(torch.allclose(d.X.mean([1]), d.Y, 1e-5, 1e-6));
+        using var multi = SequenceRegression.Generate(50, 7, 3, seed: 1);
+        Assert.True(torch.allclose(multi.X[.., .., 0].mean([1]).unsqueeze(1), multi.Y, 1e-5, 1e-6));
+        using var b = SequenceRegression.GenerateBinary(seed: 4);
+        Assert.True(b.Y.eq(d.Y.gt(0.5).to_type(ScalarType.Float32)).all().ToBoolean());
+        Assert.InRange(b.Y.mean().ToDouble(), 0.4, 0.6);
+    }
+}

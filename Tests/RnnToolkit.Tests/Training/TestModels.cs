@@ -62,3 +62,24 @@ public static class TestData
         return torch.nn.Sequential(("dense", torch.nn.Linear(3, 8)), ("tanh", torch.nn.Tanh()), ("out", torch.nn.Linear(8, 1)));
     }
 }
+
+/// <summary>torch.nn.LSTM over one-hot characters (batch, steps, vocabulary) → logits at every step.</summary>
+public sealed class CharLstm : torch.nn.Module<Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.LSTM lstm;
+    readonly TorchSharp.Modules.Linear head;
+
+    public CharLstm(long vocabulary, long hidden) : base(nameof(CharLstm))
+    {
+        lstm = torch.nn.LSTM(vocabulary, hidden, batchFirst: true);
+        head = torch.nn.Linear(hidden, vocabulary);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (output, _, _) = lstm.call(x);
+        return head.call(output).MoveToOuterDisposeScope();
+    }
+}
