@@ -1,7 +1,7 @@
 namespace RnnToolkit.Training;
 
 /// <summary>
-/// Hooks into <see cref="Trainer.Fit"/> (Keras' callbacks). Override the events you need; set
+/// Hooks into <c>Trainer.Fit</c> (Keras' callbacks). Override the events you need; set
 /// <see cref="Trainer.StopTraining"/> to end training after the current epoch.
 /// </summary>
 public abstract class Callback

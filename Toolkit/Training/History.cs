@@ -1,7 +1,7 @@
 namespace RnnToolkit.Training;
 
 /// <summary>
-/// What <see cref="Trainer.Fit"/> recorded (Keras' <c>History</c>): per epoch, the loss and every metric under its
+/// What <c>Trainer.Fit</c> recorded (Keras' <c>History</c>): per epoch, the loss and every metric under its
 /// name, validation ones under <c>val_</c> + name, and the learning rate under <c>lr</c>.
 /// </summary>
 public sealed class History

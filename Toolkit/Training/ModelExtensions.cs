@@ -13,6 +13,14 @@ public static class ModelExtensions
     public static Trainer Compile(this nn.Module<Tensor, Tensor> model, Loss loss, OptimizerSpec? optimizer = null, params Metric[] metrics)
         => new(model, loss, optimizer, metrics);
 
+    /// <summary>Keras' <c>compile</c> for a two-input model (e.g. Seq2Seq fed encoder and decoder inputs).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer; Adam(0.001) when null.</param>
+    /// <param name="metrics">Metrics to track.</param>
+    public static Trainer Compile(this nn.Module<Tensor, Tensor, Tensor> model, Loss loss, OptimizerSpec? optimizer = null, params Metric[] metrics)
+        => new(model, loss, optimizer, metrics);
+
     /// <summary>Keras' <c>compile</c> with names: <c>model.Compile("mse", metrics: ["mae"])</c>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="loss">A loss name (see <see cref="Losses.FromName"/>).</param>

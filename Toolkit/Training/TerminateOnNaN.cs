@@ -1,7 +1,7 @@
 namespace RnnToolkit.Training;
 
 /// <summary>
-/// Stops training as soon as a batch loss is NaN or infinite (Keras' <c>TerminateOnNaN</c>). <see cref="Trainer.Fit"/>
+/// Stops training as soon as a batch loss is NaN or infinite (Keras' <c>TerminateOnNaN</c>). <c>Trainer.Fit</c>
 /// already does this on its own, restoring the last good weights; this callback additionally checks every logged
 /// epoch value (e.g. <c>val_loss</c>) and is kept for Keras parity.
 /// </summary>

@@ -5,13 +5,15 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Training;
 
 /// <summary>
-/// Trains a <see cref="nn.Module{Tensor, Tensor}"/> the Keras way: a model "compiled" with a loss, an optimizer and
-/// metrics, then <see cref="Fit"/>, <see cref="Evaluate"/> and <see cref="Predict"/>. Inputs and targets are tensors
-/// whose first dimension indexes the samples. Every batch runs in its own dispose scope, so native memory stays flat.
+/// Trains a <see cref="nn.Module{Tensor, Tensor}"/> (or a two-input <see cref="nn.Module{Tensor, Tensor, Tensor}"/>,
+/// e.g. a Seq2Seq model fed encoder inputs and decoder inputs) the Keras way: a model "compiled" with a loss, an
+/// optimizer and metrics, then <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c>. Inputs and targets are tensors whose
+/// first dimension indexes the samples. Every batch runs in its own dispose scope, so native memory stays flat.
 /// </summary>
 public sealed class Trainer
 {
     Action<string>? messageSink;
+    readonly Func<Tensor[], Tensor> forward;
 
     /// <summary>Compiles <paramref name="model"/>: builds the optimizer over its parameters.</summary>
     /// <param name="model">The model (any module from tensor to tensor).</param>
@@ -19,8 +21,25 @@ public sealed class Trainer
     /// <param name="optimizer">The optimizer (see <see cref="Optimizers"/>); Adam by default.</param>
     /// <param name="metrics">Metrics to track (see <see cref="Metrics"/>).</param>
     public Trainer(nn.Module<Tensor, Tensor> model, Loss loss, OptimizerSpec? optimizer = null, IEnumerable<Metric>? metrics = null)
+        : this(model, 1, xs => model.call(xs[0]), loss, optimizer, metrics)
+    {
+    }
+
+    /// <summary>Compiles a two-input model (Keras' <c>fit([x1, x2], y)</c>), e.g. Seq2Seq with teacher forcing.</summary>
+    /// <param name="model">The model: (first input, second input) → output.</param>
+    /// <param name="loss">The loss (see <see cref="Losses"/>).</param>
+    /// <param name="optimizer">The optimizer (see <see cref="Optimizers"/>); Adam by default.</param>
+    /// <param name="metrics">Metrics to track (see <see cref="Metrics"/>).</param>
+    public Trainer(nn.Module<Tensor, Tensor, Tensor> model, Loss loss, OptimizerSpec? optimizer = null, IEnumerable<Metric>? metrics = null)
+        : this(model, 2, xs => model.call(xs[0], xs[1]), loss, optimizer, metrics)
+    {
+    }
+
+    Trainer(nn.Module model, int inputs, Func<Tensor[], Tensor> forward, Loss loss, OptimizerSpec? optimizer, IEnumerable<Metric>? metrics)
     {
         ArgumentNullException.ThrowIfNull(model);
+        this.forward = forward;
+        InputCount = inputs;
         ArgumentNullException.ThrowIfNull(loss);
         Model = model;
         Loss = loss;
@@ -32,7 +51,10 @@ public sealed class Trainer
     }
 
     /// <summary>The model.</summary>
-    public nn.Module<Tensor, Tensor> Model { get; }
+    public nn.Module Model { get; }
+
+    /// <summary>How many input tensors the model takes (1, or 2 for a two-input model).</summary>
+    public int InputCount { get; }
 
     /// <summary>The loss.</summary>
     public Loss Loss { get; }
@@ -46,10 +68,10 @@ public sealed class Trainer
     /// <summary>The tracked metrics.</summary>
     public IReadOnlyList<Metric> Metrics { get; }
 
-    /// <summary>Epochs completed so far (over all <see cref="Fit"/> calls, and restored by <see cref="LoadCheckpoint"/>).</summary>
+    /// <summary>Epochs completed so far (over all <c>Fit</c> calls, and restored by <see cref="LoadCheckpoint"/>).</summary>
     public int Epoch { get; private set; }
 
-    /// <summary>Every epoch recorded so far, over all <see cref="Fit"/> calls (restored by <see cref="LoadCheckpoint"/>).</summary>
+    /// <summary>Every epoch recorded so far, over all <c>Fit</c> calls (restored by <see cref="LoadCheckpoint"/>).</summary>
     public History History { get; private set; } = new();
 
     /// <summary>Set by a callback to end training after the current epoch.</summary>
@@ -68,7 +90,7 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Shows a message the way the current <see cref="Fit"/> reports (nothing when silent).</summary>
+    /// <summary>Shows a message the way the current <c>Fit</c> reports (nothing when silent).</summary>
     /// <param name="message">The message.</param>
     public void Report(string message) => messageSink?.Invoke(message);
 
@@ -96,22 +118,51 @@ public sealed class Trainer
         int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+        return Fit([x], y, epochs, batchSize, validationSplit, validationData is var (vx, vy) ? ([vx], vy) : null, shuffle, callbacks, verbose, progress, initialEpoch, seed, output);
+    }
+
+    /// <summary>
+    /// <c>Fit</c> for a model with several inputs (Keras' <c>fit([x1, x2], y)</c>): <paramref name="x"/> holds one tensor
+    /// per model input, all with the same number of samples. See the single-input <c>Fit</c>.
+    /// </summary>
+    /// <param name="x">The inputs, one tensor per model input.</param>
+    /// <param name="y">Targets, samples first.</param>
+    /// <param name="epochs">The index of the last epoch + 1.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="validationSplit">Fraction of the samples held out for validation.</param>
+    /// <param name="validationData">Validation inputs and targets.</param>
+    /// <param name="shuffle">Shuffle every epoch.</param>
+    /// <param name="callbacks">Callbacks.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
+    /// <param name="progress">Receives every progress report.</param>
+    /// <param name="initialEpoch">The epoch to start at.</param>
+    /// <param name="seed">Seed of shuffling and torch's generator.</param>
+    /// <param name="output">Where verbose output goes.</param>
+    public History Fit(Tensor[] x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
+        (Tensor[] X, Tensor Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
+        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
+        CheckInputCount(x, "x");
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Epochs must be non-negative.");
         if (initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "The initial epoch must be non-negative.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         if (validationSplit is < 0 or >= 1 || double.IsNaN(validationSplit))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "The validation split must be in [0, 1).");
         if (verbose is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "Verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
-        DataChecks.CheckPair(x, y, "x", "y");
+        CheckAll(x, y, "x", "y");
 
         var cbs = (callbacks ?? []).ToList();
-        long n = x.shape[0];
-        Tensor? xTrain = null, yTrain = null, xVal = null, yVal = null;
+        long n = x[0].shape[0];
+        Tensor[]? xTrain = null, xVal = null;
+        Tensor? yTrain = null, yVal = null;
         bool ownSplit = false;
         if (validationData is var (vx, vy))
         {
-            DataChecks.CheckPair(vx, vy, "validationData.X", "validationData.Y");
+            ArgumentNullException.ThrowIfNull(vx, "validationData.X");
+            CheckInputCount(vx, "validationData.X");
+            CheckAll(vx, vy, "validationData.X", "validationData.Y");
             (xTrain, yTrain, xVal, yVal) = (x, y, vx, vy);
         }
         else if (validationSplit > 0)
@@ -119,8 +170,8 @@ public sealed class Trainer
             long nTrain = (long)Math.Floor(n * (1 - validationSplit));
             if (nTrain <= 0 || nTrain >= n)
                 throw new ArgumentException($"A validation split of {validationSplit} of {n} samples leaves {nTrain} for training and {n - nTrain} for validation; both need at least one.", nameof(validationSplit));
-            xTrain = x.narrow(0, 0, nTrain); yTrain = y.narrow(0, 0, nTrain);
-            xVal = x.narrow(0, nTrain, n - nTrain); yVal = y.narrow(0, nTrain, n - nTrain);
+            xTrain = x.Select(t => t.narrow(0, 0, nTrain)).ToArray(); yTrain = y.narrow(0, 0, nTrain);
+            xVal = x.Select(t => t.narrow(0, nTrain, n - nTrain)).ToArray(); yVal = y.narrow(0, nTrain, n - nTrain);
             ownSplit = true;
         }
         else (xTrain, yTrain) = (x, y);
@@ -133,11 +184,16 @@ public sealed class Trainer
         }
         finally
         {
-            if (ownSplit) { xTrain.Dispose(); yTrain.Dispose(); xVal!.Dispose(); yVal!.Dispose(); }
+            if (ownSplit)
+            {
+                foreach (var t in xTrain.Concat(xVal!)) t.Dispose();
+                yTrain.Dispose();
+                yVal!.Dispose();
+            }
         }
     }
 
-    History Run(Tensor x, Tensor y, Tensor? xVal, Tensor? yVal, int epochs, int batchSize, bool shuffle, List<Callback> cbs,
+    History Run(Tensor[] x, Tensor y, Tensor[]? xVal, Tensor? yVal, int epochs, int batchSize, bool shuffle, List<Callback> cbs,
         int verbose, IProgress<TrainingProgress>? progress, int initialEpoch, int? seed, TextWriter? output)
     {
         var bar = verbose == 0 ? null : new ConsoleProgressBar(output, perEpochOnly: verbose == 2);
@@ -145,7 +201,7 @@ public sealed class Trainer
         var history = new History();
         StopTraining = false;
         StopReason = null;
-        long n = x.shape[0];
+        long n = x[0].shape[0];
         int batches = (int)((n + batchSize - 1) / batchSize);
         var lastGood = WeightSnapshot.Capture(Model);
         int lastGoodEpoch = initialEpoch - 1;
@@ -171,10 +227,10 @@ public sealed class Trainer
                     using (var scope = NewDisposeScope())
                     {
                         using var idx = torch.tensor(order.AsSpan(b * batchSize, (int)count).ToArray());
-                        var xb = x.index_select(0, idx);
+                        var xb = x.Select(t => t.index_select(0, idx)).ToArray();
                         var yb = y.index_select(0, idx);
                         Optimizer.zero_grad();
-                        var output_ = Model.call(xb);
+                        var output_ = forward(xb);
                         var loss = Loss.Compute(output_, yb);
                         lv = loss.ToDouble();
                         if (!double.IsFinite(lv)) nan = true;
@@ -263,7 +319,7 @@ public sealed class Trainer
     }
 
     /// <summary>Runs the model on a couple of samples to check the targets' shape and type against the loss and metrics.</summary>
-    void CheckShapes(Tensor x, Tensor y, string xName, string yName)
+    void CheckShapes(Tensor[] x, Tensor y, string xName, string yName)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -271,12 +327,12 @@ public sealed class Trainer
         Model.eval();
         try
         {
-            long k = Math.Min(2, x.shape[0]);
+            long k = Math.Min(2, x[0].shape[0]);
             Tensor output;
-            try { output = Model.call(x.narrow(0, 0, k)); }
+            try { output = forward(x.Select(t => t.narrow(0, 0, k)).ToArray()); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new ArgumentException($"The model could not run on {xName} of shape {Shapes.Format(x)}: {e.Message}", xName, e);
+                throw new ArgumentException($"The model could not run on {xName} of shape {string.Join(" and ", x.Select(Shapes.Format))}: {e.Message}", xName, e);
             }
             if (output.shape.Length == 0 || output.shape[0] != k)
                 throw new ArgumentException($"The model's output must have the samples first: for {k} samples of {xName} it returned shape {Shapes.Format(output)}.", xName);
@@ -304,23 +360,35 @@ public sealed class Trainer
     /// <param name="batchSize">Samples per batch.</param>
     public Dictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
     {
-        DataChecks.CheckPair(x, y, "x", "y");
+        ArgumentNullException.ThrowIfNull(x);
+        return Evaluate([x], y, batchSize);
+    }
+
+    /// <summary>The loss and metrics of a several-input model (eval mode, no gradients).</summary>
+    /// <param name="x">One tensor per model input, samples first.</param>
+    /// <param name="y">Targets, samples first.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    public Dictionary<string, double> Evaluate(Tensor[] x, Tensor y, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckInputCount(x, "x");
+        CheckAll(x, y, "x", "y");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         bool wasTraining = Model.training;
         Model.eval();
         try
         {
             foreach (var m in Metrics) m.Reset();
-            long n = x.shape[0];
+            long n = x[0].shape[0];
             double sum = 0;
             for (long start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
                 long count = Math.Min(batchSize, n - start);
-                var xb = x.narrow(0, start, count);
+                var xb = x.Select(t => t.narrow(0, start, count)).ToArray();
                 var yb = y.narrow(0, start, count);
-                var output = Model.call(xb);
+                var output = forward(xb);
                 sum += Loss.Compute(output, yb).ToDouble() * count;
                 foreach (var m in Metrics) m.Update(output, yb);
             }
@@ -340,17 +408,34 @@ public sealed class Trainer
     public Tensor Predict(Tensor x, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.shape.Length == 0 || x.shape[0] == 0) throw new ArgumentException($"x must hold at least one sample; it has shape {Shapes.Format(x)}.", nameof(x));
+        return Predict([x], batchSize);
+    }
+
+    /// <summary>The outputs of a several-input model, in batches, in eval mode without gradients.</summary>
+    /// <param name="x">One tensor per model input, samples first.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    public Tensor Predict(Tensor[] x, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckInputCount(x, "x");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        foreach (var t in x)
+        {
+            if (t.shape.Length == 0 || t.shape[0] == 0) throw new ArgumentException($"x must hold at least one sample; it has shape {Shapes.Format(t)}.", nameof(x));
+            if (t.shape[0] != x[0].shape[0]) throw new ArgumentException($"All inputs must have the same number of samples; got {string.Join(" and ", x.Select(Shapes.Format))}.", nameof(x));
+        }
+        long n = x[0].shape[0];
         bool wasTraining = Model.training;
         Model.eval();
         var parts = new List<Tensor>();
         try
         {
-            for (long start = 0; start < x.shape[0]; start += batchSize)
+            for (long start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                parts.Add(Model.call(x.narrow(0, start, Math.Min(batchSize, x.shape[0] - start))).MoveToOuterDisposeScope());
+                long count = Math.Min(batchSize, n - start);
+                parts.Add(forward(x.Select(t => t.narrow(0, start, count)).ToArray()).MoveToOuterDisposeScope());
             }
             return parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
         }
@@ -359,6 +444,19 @@ public sealed class Trainer
             if (parts.Count > 1) foreach (var p in parts) p.Dispose();
             Model.train(wasTraining);
         }
+    }
+
+    void CheckInputCount(Tensor[] x, string name)
+    {
+        if (x.Length != InputCount)
+            throw new ArgumentException($"The model takes {InputCount} input tensor{(InputCount == 1 ? "" : "s")}; {name} has {x.Length}.", name);
+        for (int i = 0; i < x.Length; i++)
+            if (x[i] is null) throw new ArgumentNullException(name, $"{name}[{i}] is null.");
+    }
+
+    static void CheckAll(Tensor[] x, Tensor y, string xName, string yName)
+    {
+        for (int i = 0; i < x.Length; i++) DataChecks.CheckPair(x[i], y, x.Length == 1 ? xName : $"{xName}[{i}]", yName);
     }
 
     /// <summary>Saves the model's weights (atomically, TorchSharp format).</summary>

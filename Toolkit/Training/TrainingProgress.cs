@@ -4,7 +4,7 @@ using System.Text;
 namespace RnnToolkit.Training;
 
 /// <summary>
-/// A progress report of <see cref="Trainer.Fit"/>, sent after every batch and at the end of every epoch.
+/// A progress report of <c>Trainer.Fit</c>, sent after every batch and at the end of every epoch.
 /// <see cref="ToString"/> renders Keras' progress line, so a notebook can show it in one display updated in place.
 /// </summary>
 /// <param name="Epoch">Zero-based epoch.</param>

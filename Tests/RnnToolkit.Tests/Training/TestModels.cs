@@ -83,3 +83,29 @@ public sealed class CharLstm : torch.nn.Module<Tensor, Tensor>
         return head.call(output).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>A tiny GRU encoder–decoder with teacher forcing: (source ids, decoder input ids) → logits (N, T, V).</summary>
+public sealed class TinySeq2Seq : torch.nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.Embedding srcEmbed, tgtEmbed;
+    readonly TorchSharp.Modules.GRU encoder, decoder;
+    readonly TorchSharp.Modules.Linear head;
+
+    public TinySeq2Seq(long srcVocab, long tgtVocab, long hidden) : base(nameof(TinySeq2Seq))
+    {
+        srcEmbed = torch.nn.Embedding(srcVocab, 16);
+        tgtEmbed = torch.nn.Embedding(tgtVocab, 16);
+        encoder = torch.nn.GRU(16, hidden, batchFirst: true);
+        decoder = torch.nn.GRU(16, hidden, batchFirst: true);
+        head = torch.nn.Linear(hidden, tgtVocab);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor source, Tensor decoderInput)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (_, h) = encoder.call(srcEmbed.call(source));
+        var (output, _) = decoder.call(tgtEmbed.call(decoderInput), h);
+        return head.call(output).MoveToOuterDisposeScope();
+    }
+}
