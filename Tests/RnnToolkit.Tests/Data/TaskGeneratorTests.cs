@@ -1,0 +1,118 @@
+using RnnToolkit.Data;
+
+namespace RnnToolkit.Tests.Data;
+
+public class TaskGeneratorTests
+{
+    public TaskGeneratorTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().ToBoolean();
+
+    [Fact]
+    public void AddingProblemHasTwoMarkersOneInEachHalfAndTheirSumAsTarget()
+    {
+        using var d = AddingProblem.Generate(200, 50, seed: 3);
+        Assert.Equal(new long[] { 200, 50, 2 }, d.X.shape);
+        Assert.Equal(new long[] { 200, 1 }, d.Y.shape);
+        var x = d.X.data<float>().ToArray();
+        var y = d.Y.data<float>().ToArray();
+        for (int i = 0; i < 200; i++)
+        {
+            var marks = Enumerable.Range(0, 50).Where(t => x[(i * 50 + t) * 2 + 1] == 1f).ToList();
+            Assert.Equal(2, marks.Count);
+            Assert.True(marks[0] < 25 && marks[1] >= 25);
+            Assert.Equal(x[(i * 50 + marks[0]) * 2] + x[(i * 50 + marks[1]) * 2], y[i], 6);
+            Assert.All(Enumerable.Range(0, 50), t => Assert.InRange(x[(i * 50 + t) * 2], 0f, 1f));
+        }
+        // The constant prediction 1 has MSE close to 1/6.
+        using var big = AddingProblem.Generate(20000, 10, seed: 1);
+        Assert.InRange((big.Y - 1).square().mean().ToDouble(), AddingProblem.BaselineMse - 0.008, AddingProblem.BaselineMse + 0.008);
+        Assert.True(Same(d.X, AddingProblem.Generate(200, 50, seed: 3).X));
+        Assert.False(Same(d.X, AddingProblem.Generate(200, 50, seed: 4).X));
+    }
+
+    [Fact]
+    public void CopyTaskLayout()
+    {
+        using var d = CopyTask.Generate(5, symbols: 3, delay: 4, alphabet: 6, seed: 2, oneHot: false);
+        Assert.Equal(new long[] { 5, 10 }, d.X.shape);
+        Assert.Equal(new long[] { 5, 10 }, d.Y.shape);
+        for (int i = 0; i < 5; i++)
+        {
+            var x = d.X[i].data<long>().ToArray();
+            var y = d.Y[i].data<long>().ToArray();
+            Assert.All(x[..3], v => Assert.InRange(v, 1, 6));
+            Assert.Equal(new long[] { 0, 0, 0, 7, 0, 0, 0 }, x[3..]);
+            Assert.Equal(new long[7], y[..7]);
+            Assert.Equal(x[..3], y[7..]);
+        }
+        using var oh = CopyTask.Generate(5, symbols: 3, delay: 4, alphabet: 6, seed: 2);
+        Assert.Equal(new long[] { 5, 10, 8 }, oh.X.shape);
+        Assert.True(Same(oh.X.argmax(-1), d.X));
+        Assert.Equal(3 * Math.Log(6) / 10, CopyTask.BaselineCrossEntropy(3, 4, 6), 12);
+    }
+
+    [Fact]
+    public void ParityTargetsCountOnes()
+    {
+        using var d = ParityTask.Generate(100, 7, seed: 5);
+        Assert.Equal(new long[] { 100, 7, 1 }, d.X.shape);
+        var expected = d.X.sum([1, 2]).remainder(2).unsqueeze(1);
+        Assert.True(Same(expected, d.Y));
+        var mean = d.Y.mean().ToDouble();
+        Assert.InRange(mean, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void SeriesAndWindows()
+    {
+        var s = TimeSeries.NoisySine(1000, seed: 1);
+        Assert.Equal(1000, s.Length);
+        var residual = s.Select((v, t) => v - Math.Sin(0.01 * (t + 1))).ToArray();
+        var sd = Math.Sqrt(residual.Select(r => r * r).Average());
+        Assert.InRange(sd, 0.18, 0.22);
+        Assert.Equal(s, TimeSeries.NoisySine(1000, seed: 1));
+        var clean = TimeSeries.NoisySine(10, noise: 0);
+        Assert.Equal((float)Math.Sin(0.01 * 3), clean[2], 6);
+
+        var m = TimeSeries.MultiSeasonal(336, periods: [24, 168], amplitudes: [1, 0.5], trend: 0, noise: 0);
+        Assert.Equal((float)(Math.Sin(2 * Math.PI * 6 / 24) + 0.5 * Math.Sin(2 * Math.PI * 6 / 168)), m[6], 5);
+
+        using var w = TimeSeries.Window(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), window: 4, horizon: 2);
+        Assert.Equal(new long[] { 5, 4, 1 }, w.X.shape);
+        Assert.Equal(new long[] { 5, 2 }, w.Y.shape);
+        Assert.Equal(new float[] { 2, 3, 4, 5 }, w.X[2].reshape(-1).data<float>().ToArray());
+        Assert.Equal(new float[] { 6, 7 }, w.Y[2].data<float>().ToArray());
+        Assert.Throws<ArgumentException>(() => TimeSeries.Window(new float[5], 4, 2));
+    }
+
+    [Fact]
+    public void KStepAheadFeedsPredictionsBack()
+    {
+        // A "model" that predicts the last value + 1: k-step predictions from window ending at v are v+1..v+k.
+        var series = Enumerable.Range(0, 12).Select(i => (float)(i * 10)).ToArray();
+        var preds = TimeSeries.PredictKStepsAhead(x => x[.., -1, ..] + 1, series, window: 3, k: 4);
+        Assert.Equal(new long[] { 6, 4 }, preds.shape);
+        Assert.Equal(new float[] { 21, 22, 23, 24 }, preds[0].data<float>().ToArray());
+        Assert.Equal(new float[] { 71, 72, 73, 74 }, preds[5].data<float>().ToArray());
+    }
+}
+
+public class SequenceRegressionTests
+{
+    public SequenceRegressionTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    [Fact]
+    public void DocumentShapesAndMeanTarget()
+    {
+        using var d = SequenceRegression.Generate(seed: 4);
+        Assert.Equal(new long[] { 1000, 10, 1 }, d.X.shape);
+        Assert.Equal(new long[] { 1000, 1 }, d.Y.shape);
+        Assert.True(torch.allclose(d.X.mean([1]), d.Y, 1e-5, 1e-6));
+        using var multi = SequenceRegression.Generate(50, 7, 3, seed: 1);
+        Assert.True(torch.allclose(multi.X[.., .., 0].mean([1]).unsqueeze(1), multi.Y, 1e-5, 1e-6));
+        using var b = SequenceRegression.GenerateBinary(seed: 4);
+        Assert.True(b.Y.eq(d.Y.gt(0.5).to_type(ScalarType.Float32)).all().ToBoolean());
+        Assert.InRange(b.Y.mean().ToDouble(), 0.4, 0.6);
+    }
+}

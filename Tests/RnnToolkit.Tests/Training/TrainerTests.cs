@@ -1,0 +1,140 @@
+using RnnToolkit.Training;
+
+namespace RnnToolkit.Tests.Training;
+
+public class TrainerTests
+{
+    public TrainerTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    [Fact]
+    public void FitRecordsLossMetricsAndValidationPerEpoch()
+    {
+        var (x, y) = TestData.Linear(200);
+        var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.02), Metrics.MeanAbsoluteError());
+        var h = trainer.Fit(x, y, epochs: 30, batchSize: 20, validationSplit: 0.25, verbose: 0, seed: 1);
+        Assert.Equal(30, h.Count);
+        foreach (var k in new[] { "loss", "mae", "val_loss", "val_mae", "lr" }) Assert.Equal(30, h.Values[k].Count);
+        Assert.True(h["loss"][^1] < 0.1 * h["loss"][0], $"loss {h["loss"][0]} -> {h["loss"][^1]}");
+        Assert.True(h["val_loss"][^1] < 0.1);
+        Assert.All(h["lr"], lr => Assert.Equal(0.02, lr, 12));
+        Assert.Equal(30, trainer.Epoch);
+        // val_ values are exactly Evaluate on the held-out tail.
+        var eval = trainer.Evaluate(x.narrow(0, 150, 50), y.narrow(0, 150, 50), batchSize: 7);
+        Assert.Equal(h["val_loss"][^1], eval["loss"], 5);
+        Assert.Equal(h["val_mae"][^1], eval["mae"], 5);
+        var pred = trainer.Predict(x, batchSize: 64);
+        Assert.Equal(new long[] { 200, 1 }, pred.shape);
+    }
+
+    [Fact]
+    public void ValidationDataAndLossValueMatchesManualComputation()
+    {
+        var (x, y) = TestData.Linear(64);
+        var (vx, vy) = TestData.Linear(16, seed: 9);
+        var model = TestData.Mlp();
+        var trainer = model.Compile("mse", "sgd", "mae");
+        var h = trainer.Fit(x, y, epochs: 1, batchSize: 64, validationData: (vx, vy), shuffle: false, verbose: 0);
+        using (torch.no_grad())
+        {
+            var manual = (model.call(vx) - vy).square().mean().ToDouble();
+            Assert.Equal(manual, h["val_loss"][0], 5);
+        }
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameRun()
+    {
+        var (x, y) = TestData.Linear(100);
+        History Run()
+        {
+            var t = TestData.Mlp(5).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
+            return t.Fit(x, y, epochs: 3, batchSize: 16, verbose: 0, seed: 42);
+        }
+        Assert.Equal(Run()["loss"], Run()["loss"]);
+    }
+
+    [Fact]
+    public void BadInputIsRejectedBeforeTraining()
+    {
+        var model = TestData.Mlp();
+        var before = model.parameters().Select(p => p.detach().clone()).ToList();
+        var trainer = model.Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
+        var (x, y) = TestData.Linear(10);
+
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, y.narrow(0, 0, 9), verbose: 0));
+        Assert.Contains("same number of samples", e.Message);
+        Assert.Contains("10", e.Message); Assert.Contains("9", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(0, 3), torch.zeros(0, 1), verbose: 0));
+        Assert.Contains("empty", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, torch.zeros(10, 4), verbose: 0));
+        Assert.Contains("(10, 1)", e.Message); Assert.Contains("(10, 4)", e.Message);
+
+        var ce = TestData.Mlp().Compile(Losses.SparseCategoricalCrossEntropy());
+        e = Assert.Throws<ArgumentException>(() => ce.Fit(x, torch.zeros(10, 1), verbose: 0));
+        Assert.Contains("(10,)", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(10, 5), y, verbose: 0));
+        Assert.Contains("(10, 5)", e.Message);
+
+        var bad = y.clone(); bad[3, 0] = torch.tensor(float.NaN);
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, bad, verbose: 0));
+        Assert.Contains("NaN", e.Message);
+
+        Assert.Throws<ArgumentException>(() => trainer.Fit(x, y, validationSplit: 0.95, verbose: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(x, y, batchSize: 0, verbose: 0));
+        // Nothing was trained.
+        Assert.All(model.parameters().Zip(before), pair => Assert.True(pair.First.eq(pair.Second).all().ToBoolean()));
+        Assert.Equal(0, trainer.Epoch);
+    }
+
+    [Fact]
+    public void NaNLossStopsWithMessageAndKeepsLastGoodWeights()
+    {
+        torch.random.manual_seed(0);
+        // 4 batches per epoch; the 11th training call (epoch 3, batch 3) returns NaN.
+        var model = new NaNAfter(3, 1, limit: 10);
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.05));
+        var snapshots = new SnapshotEachEpoch();
+        var (x, y) = TestData.Linear(16);
+        var output = new StringWriter();
+        var h = trainer.Fit(x, y, epochs: 10, batchSize: 4, callbacks: [snapshots], verbose: 2, output: output, seed: 0);
+        Assert.True(h.TerminatedOnNaN);
+        Assert.Equal(2, h.Count);
+        Assert.Contains("NaN at epoch 3, batch 3", h.StopReason);
+        Assert.Contains("end of epoch 2", h.StopReason);
+        Assert.Contains("NaN at epoch 3", output.ToString());
+        Assert.All(model.parameters().Zip(snapshots.Last!), pair => Assert.True(pair.First.eq(pair.Second).all().ToBoolean()));
+        Assert.All(model.parameters(), p => Assert.True(torch.isfinite(p).all().ToBoolean()));
+    }
+
+    sealed class SnapshotEachEpoch : Callback
+    {
+        public List<Tensor>? Last;
+        public override void OnEpochEnd(Trainer trainer, int epoch, IReadOnlyDictionary<string, double> logs) =>
+            Last = trainer.Model.parameters().Select(p => p.detach().clone()).ToList();
+    }
+
+    [Fact]
+    public void LiveTensorCountStaysFlatOverEpochs()
+    {
+        var (x, y) = TestData.Linear(128);
+        var (vx, vy) = TestData.Linear(32, 2);
+        var probe = new LiveCount();
+        var model = new LastStepLstm(1, 8, 1);
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(), Metrics.MeanAbsoluteError(), Metrics.MeanSquaredError());
+        trainer.Fit(x.unsqueeze(-1), y, epochs: 8, batchSize: 16, validationData: (vx.unsqueeze(-1), vy),
+            callbacks: [probe, new EarlyStopping("loss", patience: 100, restoreBestWeights: true), new ReduceLROnPlateau("loss", patience: 1)], verbose: 0, seed: 3);
+        // After the optimizer's state exists (epoch 1), nothing accumulates.
+        Assert.Equal(8, probe.Counts.Count);
+        Assert.All(probe.Counts.Skip(2), c => Assert.Equal(probe.Counts[1], c));
+    }
+
+    sealed class LiveCount : Callback
+    {
+        public List<long> Counts { get; } = new();
+        public override void OnEpochEnd(Trainer trainer, int epoch, IReadOnlyDictionary<string, double> logs) =>
+            Counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+}
