@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
@@ -40,7 +41,24 @@ internal static class NativeAssetRegistry
             name.Name is { } simple && Assemblies.TryGetValue(simple, out var path) && File.Exists(path)
                 ? context.LoadFromAssemblyPath(path)
                 : null;
-        AssemblyLoadContext.Default.ResolvingUnmanagedDll += ResolveNative;
+        // Roslyn loads #r assemblies into its own load contexts: hook every context, present and future.
+        foreach (var context in AssemblyLoadContext.All) Hook(context);
+        AppDomain.CurrentDomain.AssemblyLoad += (_, e) =>
+        {
+            if (AssemblyLoadContext.GetLoadContext(e.LoadedAssembly) is { } context) Hook(context);
+        };
+    }
+
+    private static readonly ConditionalWeakTable<AssemblyLoadContext, object> Hooked = new();
+
+    private static void Hook(AssemblyLoadContext context)
+    {
+        lock (Hooked)
+        {
+            if (Hooked.TryGetValue(context, out _)) return;
+            Hooked.Add(context, new object());
+        }
+        context.ResolvingUnmanagedDll += ResolveNative;
     }
 
     private static IntPtr ResolveNative(Assembly assembly, string name)
