@@ -57,9 +57,9 @@ public static class TestNotebook
         return new JsonObject { ["cells"] = array, ["metadata"] = metadata, ["nbformat"] = 4, ["nbformat_minor"] = 5 };
     }
 
-    public static string Write(string path, params JsonObject[] cells) => Write(path, Create(cells));
+    public static string Write(string path, params JsonObject[] cells) => WriteNotebook(path, Create(cells));
 
-    public static string Write(string path, JsonObject notebook)
+    public static string WriteNotebook(string path, JsonObject notebook)
     {
         File.WriteAllText(path, notebook.ToJsonString());
         return path;
