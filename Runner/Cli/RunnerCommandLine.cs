@@ -121,9 +121,18 @@ public static class RunnerCommandLine
         }
 
         var result = root.Parse(args);
-        if (result.Errors.Count > 0)
+        var errors = result.Errors.Select(e => e.Message).ToList();
+        foreach (var value in new[] { result.GetResult(input)?.Tokens, result.GetResult(output)?.Tokens })
         {
-            foreach (var error in result.Errors) stderr.WriteLine("error: " + error.Message);
+            foreach (var token in value ?? (IReadOnlyList<System.CommandLine.Parsing.Token>)Array.Empty<System.CommandLine.Parsing.Token>())
+            {
+                if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                    errors.Add($"Unrecognized option '{token.Value}': expected a notebook or folder path, or one of the options in --help.");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors) stderr.WriteLine("error: " + error);
             stderr.WriteLine("Usage: RnnToolkit.Runner <input.ipynb | folder> [<output.ipynb | folder>] [options]  (--help for options)");
             return ExitCodes.Usage;
         }
