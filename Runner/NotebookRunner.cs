@@ -199,7 +199,6 @@ public static class NotebookRunner
                     result.ExecutionCount = executionCount;
                     sink.BeginCell(outputs, executionCount);
                     options.Log?.WriteLine($"Executing cell {i + 1}/{notebook.Cells.Count} (In [{executionCount}])");
-                    save();
                     if (!CellLanguage.IsCSharp(kernel))
                     {
                         var message = $"The runner executes only C# cells; kernel '{kernel}' is not available.";
@@ -211,7 +210,7 @@ public static class NotebookRunner
                         var submission = SubmissionParser.Parse(result.Source);
                         outcome = submission.Skip
                             ? new CellOutcome(CellStatus.Skipped)
-                            : await RunWithTimeoutAsync(session, submission, sink, options.ExecutionTimeout, result.Source, cancellationToken).ConfigureAwait(false);
+                            : await RunWithTimeoutAsync(session, submission, sink, options.ExecutionTimeout, result.Source, save, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -239,7 +238,7 @@ public static class NotebookRunner
     }
 
     private static async Task<CellOutcome> RunWithTimeoutAsync(CSharpSession session, Submission submission, OutputSink sink,
-        TimeSpan? timeout, string source, CancellationToken cancellationToken)
+        TimeSpan? timeout, string source, Action save, CancellationToken cancellationToken)
     {
         // The cell runs on its own task, with the sink as its ambient output context; a cell that never returns
         // cannot be aborted, so on timeout its later outputs are dropped and the run stops.
@@ -255,9 +254,16 @@ public static class NotebookRunner
                 KernelContext.Current = null;
             }
         }, CancellationToken.None);
+        // Quick cells are saved once when they finish; a cell still running after a moment is saved as "running".
+        var grace = TimeSpan.FromMilliseconds(250);
+        if (timeout is { } limit && limit < grace) grace = limit;
+        if (await Task.WhenAny(run, Task.Delay(grace, CancellationToken.None)).ConfigureAwait(false) != run)
+            save();
         if (timeout is null)
             return await run.ConfigureAwait(false);
-        var finished = await Task.WhenAny(run, Task.Delay(timeout.Value, cancellationToken)).ConfigureAwait(false);
+        var remaining = timeout.Value - grace;
+        var finished = remaining <= TimeSpan.Zero ? (run.IsCompleted ? run : Task.CompletedTask)
+            : await Task.WhenAny(run, Task.Delay(remaining, cancellationToken)).ConfigureAwait(false);
         if (finished == run)
             return await run.ConfigureAwait(false);
         var seconds = timeout.Value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);

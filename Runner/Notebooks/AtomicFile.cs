@@ -7,7 +7,10 @@ internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/>, then renames it over
+    /// <paramref name="path"/> (atomic on one file system: a killed process leaves the old or the new file, never a mix).
+    /// </summary>
     public static void WriteAllText(string path, string content)
     {
         var full = Path.GetFullPath(path);
@@ -20,7 +23,7 @@ internal static class AtomicFile
             {
                 var bytes = Utf8NoBom.GetBytes(content);
                 stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: true);
+                stream.Flush();
             }
             File.Move(temp, full, overwrite: true);
         }
