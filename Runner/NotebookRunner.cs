@@ -101,6 +101,8 @@ public static class NotebookRunner
         if (!options.PrepareOnly)
         {
             ConsoleRouter.Install();
+            // Each notebook gets a fresh kernel: formatters registered by an earlier notebook in this process go.
+            Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
             Action<string, string>? echo = options.LogOutput && log is not null ? (kind, text) => Echo(log, kind, text) : null;
             var sink = new OutputSink(gate, echo);
             using var packages = new PackageRestorer(workingDirectory);

@@ -210,5 +210,15 @@ public static class RunnerCommandLine
             stderr.WriteLine("error: " + e.Message);
             return (new RunSummaryRow(name, "bad usage", watch.Elapsed, ""), ExitCodes.Usage);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {name}: cannot read the input or write the output: {e.Message}");
+            return (new RunSummaryRow(name, "io error", watch.Elapsed, ""), ExitCodes.Usage);
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine($"{name}: cancelled");
+            return (new RunSummaryRow(name, "cancelled", watch.Elapsed, ""), ExitCodes.CellFailed);
+        }
     }
 }
