@@ -89,8 +89,10 @@ internal sealed class CSharpSession
         }
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
+            // The notebook gets the kernel's "compilation error" (the diagnostics are on stderr); the run result gets them all.
             sink.Error("Error", "compilation error", Array.Empty<string>());
-            return new CellOutcome(CellStatus.Failed, "Error", "compilation error");
+            return new CellOutcome(CellStatus.Failed, "Error",
+                string.Join("\n", diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString())));
         }
 
         var state = await script.RunFromAsync(_state, _ => true, cancellationToken).ConfigureAwait(false);

@@ -79,6 +79,7 @@ public class KernelSemanticsTests
         Assert.Equal("Error", (string)outputs[1]!["ename"]!);
         Assert.Equal("compilation error", (string)outputs[1]!["evalue"]!);
         Assert.Equal(CellStatus.Failed, result.FailedCell!.Status);
+        Assert.Equal("(1,9): error CS0103: The name 'undefinedName' does not exist in the current context", result.FailedCell.ErrorMessage);
         // Execution stopped: the last cell did not run.
         Assert.Null(result.Cells.Single(c => c.Source == "fine").ExecutionCount);
     }
