@@ -40,7 +40,15 @@ public static class NotebookRunner
             throw new DirectoryNotFoundException($"Working folder '{workingDirectory}' does not exist.");
 
         await RunLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var previousDirectory = Environment.CurrentDirectory;
+        string previousDirectory;
+        try
+        {
+            previousDirectory = Environment.CurrentDirectory;
+        }
+        catch (IOException)
+        {
+            previousDirectory = workingDirectory;
+        }
         try
         {
             Environment.CurrentDirectory = workingDirectory;
@@ -48,8 +56,23 @@ public static class NotebookRunner
         }
         finally
         {
-            Environment.CurrentDirectory = previousDirectory;
+            RestoreCurrentDirectory(previousDirectory);
             RunLock.Release();
+        }
+    }
+
+    // The folder the process started in may be gone (e.g. a deleted temp folder): then stay where we are.
+    private static void RestoreCurrentDirectory(string previous)
+    {
+        try
+        {
+            if (Directory.Exists(previous)) Environment.CurrentDirectory = previous;
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

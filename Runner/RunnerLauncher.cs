@@ -43,6 +43,19 @@ public static class RunnerLauncher
         return new RunnerProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
+    private static string ExistingCurrentDirectory()
+    {
+        try
+        {
+            var current = Environment.CurrentDirectory;
+            if (Directory.Exists(current)) return current;
+        }
+        catch (IOException)
+        {
+        }
+        return AppContext.BaseDirectory;
+    }
+
     /// <summary>Starts the runner process with redirected output; the caller owns and disposes it.</summary>
     /// <param name="arguments">Command-line arguments.</param>
     public static Process Start(IEnumerable<string> arguments)
@@ -52,6 +65,7 @@ public static class RunnerLauncher
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = ExistingCurrentDirectory(),
         };
         start.ArgumentList.Add(RunnerAssemblyPath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
