@@ -21,6 +21,13 @@ static class ToolkitBenchmarks
         random.manual_seed(0);
         var x = randn(B, T, I);
         var figures = new List<Figure>();
+        // Warm the process up (allocator, thread pool, lazy libtorch initialization) before the first figure.
+        var warm = new LSTM(I, H);
+        for (var start = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(start).TotalSeconds < 2;)
+        {
+            using var scope = NewDisposeScope();
+            warm.call(x).sum().backward();
+        }
 
         void Train(string name, string path, RecurrentLayer layer, string? peer)
         {

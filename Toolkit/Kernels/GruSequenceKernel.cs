@@ -49,7 +49,7 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
             var hh = b_hh.addmm(h, W_hhT);                                         // ĥ
             rz_t[t].add_(hh.narrow(1, 0, 2 * H)).sigmoid_();                       // r, z
             hn[t] = hh.narrow(1, 2 * H, H);
-            n_t[t].addcmul_(r_t[t], hn[t], 1).tanh_();                             // n
+            FastTanh.Tanh_(n_t[t].addcmul_(r_t[t], hn[t], 1));                      // n
             h = n_t[t].addcmul(z_t[t], h - n_t[t], 1);                             // (1 − z) n + z h
             hs[t] = h;
         }

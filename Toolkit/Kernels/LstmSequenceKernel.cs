@@ -69,11 +69,11 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
                 f_t[t].addcmul_(c, w_cf!, 1);
             }
             if_t[t].sigmoid_();
-            g_t[t].tanh_();
+            FastTanh.Tanh_(g_t[t]);
             c = (f_t[t] * c).addcmul_(i_t[t], g_t[t], 1);
             if (peep) o_t[t].addcmul_(c, w_co!, 1);
             o_t[t].sigmoid_();
-            var tanhC = c.tanh();
+            var tanhC = FastTanh.Tanh(c);
             h = o_t[t] * tanhC;
             (hs[t], cs[t], tanhCs[t]) = (h, c, tanhC);
         }

@@ -33,7 +33,7 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         for (int t = 0; t < T; t++)
         {
             a_t[t].addmm_(h, W_hhT);
-            h = relu ? a_t[t].relu_() : a_t[t].tanh_();
+            h = relu ? a_t[t].relu_() : FastTanh.Tanh_(a_t[t]);
         }
         ctx.save_for_backward([x, W_ih, W_hh, h0, a]);
         ctx.save_data("relu", relu);
