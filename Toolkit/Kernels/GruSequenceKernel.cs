@@ -22,11 +22,11 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
 {
     public override string Name => nameof(GruSequenceKernel);
 
-    /// <summary>x (T, B, I) time-first → [h_1…h_T (T, B, H), h_T].</summary>
+    /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
     public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0)
     {
-        var outputs = apply(x, W_ih, W_hh, b_ih, b_hh, h0);
-        return (outputs[0], outputs[1]);
+        var output = apply(x, W_ih, W_hh, b_ih, b_hh, h0)[0];
+        return (output, output[-1]);
     }
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
@@ -57,21 +57,18 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var hhN = stack(hn);
         ctx.save_for_backward([x, W_ih, W_hh, h0, xh, hhN, output]);
         ctx.set_materialize_grads(false);
-        var result = new List<Tensor> { output, h.clone() };
-        foreach (var r in result) r.MoveToOuterDisposeScope();
-        xh.MoveToOuterDisposeScope();
-        hhN.MoveToOuterDisposeScope();
-        return result;
+        foreach (var keep in new[] { output, xh, hhN }) keep.MoveToOuterDisposeScope();
+        return [output];
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (x, W_ih, W_hh, h0, gates, hhN, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        using var scope = NewDisposeScope();
         Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var (dY, dhT) = (Defined(0, [T, B, H]), Defined(1, [B, H]));
+        var dY = Defined(0, [T, B, H]);
 
         var r = gates.narrow(2, 0, H);
         var z = gates.narrow(2, H, H);
@@ -88,7 +85,7 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var dhh = empty(T, B, 3 * H, dtype: x.dtype);               // δĥ = [δr̂, δẑ, δn̂ ⊙ r]
         var (dx_t, dxR, dxZ, dxN) = (dx.unbind(0), dx.narrow(2, 0, H).unbind(0), dx.narrow(2, H, H).unbind(0), dx.narrow(2, 2 * H, H).unbind(0));
         var (dhh_t, dhhN) = (dhh.unbind(0), dhh.narrow(2, 2 * H, H).unbind(0));
-        var dh = dhT.clone();
+        var dh = zeros(B, H, dtype: x.dtype);
         for (long t = T - 1; t >= 0; t--)
         {
             dh.add_(dY_t[t]);                                        // δh_t

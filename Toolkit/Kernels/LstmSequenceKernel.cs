@@ -31,12 +31,19 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
 {
     public override string Name => nameof(LstmSequenceKernel);
 
-    /// <summary>Runs the kernel: x (T, B, I) time-first → [h_1…h_T (T, B, H), h_T, c_T]; peepholes (H) each, or null.</summary>
+    /// <summary>Runs the kernel: x (T, B, I) time-first → h_1…h_T (T, B, H), h_T, c_T; peepholes (H) each, or null.</summary>
+    /// <remarks>
+    /// The node has one output, [h_t; c_t] for every step (T, B, 2H), and everything returned is a view
+    /// of it: so every gradient reaching the node is defined (no placeholder for an unused h_T or c_T)
+    /// and no output handle is needed after the forward pass.
+    /// </remarks>
     public static (Tensor Output, Tensor HT, Tensor CT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, Tensor c0,
         Tensor? w_ci = null, Tensor? w_cf = null, Tensor? w_co = null)
     {
-        var outputs = apply(x, W_ih, W_hh, b_ih, b_hh, h0, c0, w_ci!, w_cf!, w_co!);
-        return (outputs[0], outputs[1], outputs[2]);
+        long H = W_hh.shape[1];
+        var hc = apply(x, W_ih, W_hh, b_ih, b_hh, h0, c0, w_ci!, w_cf!, w_co!)[0];
+        var hs = hc.narrow(2, 0, H);
+        return (hs, hs[-1], hc.narrow(2, H, H)[-1]);
     }
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
@@ -56,9 +63,10 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var g_t = a.narrow(2, 2 * H, H).unbind(0);
         var o_t = a.narrow(2, 3 * H, H).unbind(0);
         var W_hhT = W_hh.t();
-        var hs = new Tensor[T];
-        var cs = new Tensor[T];
-        var tanhCs = new Tensor[T];
+        var hc = empty(T, B, 2 * H, dtype: x.dtype);          // the output: [h_t; c_t]
+        var (h_t, c_t) = (hc.narrow(2, 0, H).unbind(0), hc.narrow(2, H, H).unbind(0));
+        var tanhC_all = empty(T, B, H, dtype: x.dtype);
+        var tanhC_t = tanhC_all.unbind(0);
         Tensor h = h0, c = c0;
         for (int t = 0; t < T; t++)
         {
@@ -70,37 +78,31 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
             }
             if_t[t].sigmoid_();
             FastTanh.Tanh_(g_t[t]);
-            c = (f_t[t] * c).addcmul_(i_t[t], g_t[t], 1);
+            c = c_t[t].copy_(c).mul_(f_t[t]).addcmul_(i_t[t], g_t[t], 1);
             if (peep) o_t[t].addcmul_(c, w_co!, 1);
             o_t[t].sigmoid_();
-            var tanhC = FastTanh.Tanh(c);
-            h = o_t[t] * tanhC;
-            (hs[t], cs[t], tanhCs[t]) = (h, c, tanhC);
+            FastTanh.Tanh_(tanhC_t[t].copy_(c));
+            h = h_t[t].copy_(o_t[t]).mul_(tanhC_t[t]);
         }
-        var output = stack(hs);
         var gates = a;                                         // activated: i, f, g, o
-        var C = stack(cs);
-        var tanhC_all = stack(tanhCs);
-        ctx.save_for_backward(peep ? [x, W_ih, W_hh, h0, c0, gates, C, tanhC_all, output, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, C, tanhC_all, output]);
-        // Outputs nobody differentiates (often h_T, c_T) arrive as undefined gradients; materializing
-        // them would touch output handles the caller may already have disposed.
+        ctx.save_for_backward(peep ? [x, W_ih, W_hh, h0, c0, gates, tanhC_all, hc, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, tanhC_all, hc]);
         ctx.set_materialize_grads(false);
-        var result = new List<Tensor> { output, h.clone(), c.clone() };
-        foreach (var r in result) r.MoveToOuterDisposeScope();
-        foreach (var s in new[] { gates, C, tanhC_all }) s.MoveToOuterDisposeScope();
-        return result;
+        foreach (var keep in new[] { hc, gates, tanhC_all }) keep.MoveToOuterDisposeScope();
+        return [hc];
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
-        var saved = ctx.get_saved_variables();
-        var (x, W_ih, W_hh, h0, c0, gates, C, tanhC, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7], saved[8]);
-        bool peep = saved.Count > 9;
-        var (w_ci, w_cf, w_co) = peep ? (saved[9], saved[10], saved[11]) : (null, null, null);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
+        var saved = ctx.get_saved_variables();
+        var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
+        bool peep = saved.Count > 8;
+        var (w_ci, w_cf, w_co) = peep ? (saved[8], saved[9], saved[10]) : (null, null, null);
+        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var (dY, dhT, dcT) = (Defined(0, [T, B, H]), Defined(1, [B, H]), Defined(2, [B, H]));
+        var dHC = Defined(0, [T, B, 2 * H]);
+        var (dY, dCout) = (dHC.narrow(2, 0, H), dHC.narrow(2, H, H));             // ∂L/∂h_t and ∂L/∂c_t from outside (c_T, usually)
+        var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));
 
         var i = gates.narrow(2, 0, H);
         var f = gates.narrow(2, H, H);
@@ -115,17 +117,19 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var daIFG = stack([g * i * (1 - i), cPrev * f * (1 - f), i * (1 - g.square())], 2).unbind(0);  // (B, 3, H): δa_{i,f,g} = δc ⊙ this
         var f_t = f.unbind(0);
         var dY_t = dY.unbind(0);
+        var dCout_t = dCout.unbind(0);
 
         var da = empty(T, B, 4 * H, dtype: x.dtype);
         var da_t = da.unbind(0);
         var daIFG_t = da.narrow(2, 0, 3 * H).view(T, B, 3, H).unbind(0);
         var daO_t = da.narrow(2, 3 * H, H).unbind(0);
         var (daI_t, daF_t) = (da.narrow(2, 0, H).unbind(0), da.narrow(2, H, H).unbind(0));
-        var dh = dhT.clone();
-        var dc = dcT.clone();
+        var dh = zeros(B, H, dtype: x.dtype);
+        var dc = zeros(B, H, dtype: x.dtype);
         for (long t = T - 1; t >= 0; t--)
         {
             dh.add_(dY_t[t]);                                                  // δh_t
+            dc.add_(dCout_t[t]);
             dc.addcmul_(dh, dcFromH[t], 1);                                     // δc_t
             daO_t[t].copy_(dh).mul_(daO[t]);
             if (peep) dc.addcmul_(daO_t[t], w_co!, 1);                         // c_t also feeds o_t

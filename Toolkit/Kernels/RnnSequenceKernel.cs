@@ -14,11 +14,11 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
 {
     public override string Name => nameof(RnnSequenceKernel);
 
-    /// <summary>x (T, B, I) time-first → [h_1…h_T (T, B, H), h_T].</summary>
+    /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: one output, so every gradient reaching the node is defined).</summary>
     public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu)
     {
-        var outputs = apply(x, W_ih, W_hh, b_ih, b_hh, h0, relu);
-        return (outputs[0], outputs[1]);
+        var output = apply(x, W_ih, W_hh, b_ih, b_hh, h0, relu)[0];
+        return (output, output[-1]);
     }
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
@@ -38,26 +38,25 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         ctx.save_for_backward([x, W_ih, W_hh, h0, a]);
         ctx.save_data("relu", relu);
         ctx.set_materialize_grads(false);
-        var result = new List<Tensor> { a, h.clone() };
-        foreach (var r in result) r.MoveToOuterDisposeScope();
-        return result;
+        a.MoveToOuterDisposeScope();
+        return [a];
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (x, W_ih, W_hh, h0, output) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         bool relu = (bool)ctx.get_data("relu");
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        using var scope = NewDisposeScope();
         Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var (dY, dhT) = (Defined(0, [T, B, H]), Defined(1, [B, H]));
+        var dY = Defined(0, [T, B, H]);
 
         var dphi = (relu ? output.gt(0).to(x.dtype) : 1 - output.square()).unbind(0);
         var dY_t = dY.unbind(0);
         var da = empty(T, B, H, dtype: x.dtype);
         var da_t = da.unbind(0);
-        var dh = dhT.clone();
+        var dh = zeros(B, H, dtype: x.dtype);
         for (long t = T - 1; t >= 0; t--)
         {
             da_t[t].copy_(dh).add_(dY_t[t]).mul_(dphi[t]);

@@ -16,13 +16,12 @@ public sealed record RecurrentResult(Tensor Output, Tensor Last, IReadOnlyList<R
     /// <summary>c_n stacked as PyTorch returns it (LSTM family), else null.</summary>
     public Tensor? CN => Final.All(s => s.C is not null) ? stack(Final.Select(s => s.C!).ToArray()) : null;
 
-    /// <summary>Moves every tensor of the result out of the current dispose scope.</summary>
+    /// <summary>Moves every tensor of the result out of the current dispose scope, each once (Last is often Final's h).</summary>
     internal RecurrentResult MoveToOuter()
     {
-        Output.MoveToOuterDisposeScope();
-        Last.MoveToOuterDisposeScope();
-        foreach (var t in Final.SelectMany(s => s.Tensors)) t.MoveToOuterDisposeScope();
-        foreach (var t in Steps ?? []) t.MoveToOuterDisposeScope();
+        var distinct = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var t in new[] { Output, Last }.Concat(Final.SelectMany(s => s.Tensors)).Concat(Steps ?? []))
+            if (distinct.Add(t)) t.MoveToOuterDisposeScope();
         return this;
     }
 }
