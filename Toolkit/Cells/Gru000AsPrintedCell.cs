@@ -26,11 +26,14 @@ public sealed class Gru000AsPrintedCell : PrintedGruCell
     }
 
     /// <inheritdoc/>
+    protected override (Tensor W, Tensor? b) CandidateInput => (W_xh, b_h);
+
+    /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)
     {
         var h = state.H;
-        var (z, r) = Gates(xt, h);
-        var candidate = nn.functional.linear(xt, W_xh, b_h).addmm(r * h, W_hh.t()).tanh();
+        var (z, r, xc) = Gates(xt, h);                                   // xc = W_xh x_t + b_h
+        var candidate = xc.addmm(r * h, W_hh.t()).tanh();
         return new RecurrentState((1 - z) * r * candidate);
     }
 }

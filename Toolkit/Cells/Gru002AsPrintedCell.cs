@@ -27,11 +27,14 @@ public sealed class Gru002AsPrintedCell : PrintedGruCell
     }
 
     /// <inheritdoc/>
+    protected override (Tensor W, Tensor? b) CandidateInput => (W_hh, b_h);
+
+    /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)
     {
         var h = state.H;
-        var (z, r) = Gates(xt, h);
-        var candidate = (nn.functional.linear(xt, W_hh, b_h) + (1 - z) * matmul(h, W_hh.t())).tanh();
+        var (z, r, xc) = Gates(xt, h);                                   // xc = W_hh x_t + b_h
+        var candidate = (xc + (1 - z) * matmul(h, W_hh.t())).tanh();
         return new RecurrentState((1 - z) * r * candidate + z * h);
     }
 }

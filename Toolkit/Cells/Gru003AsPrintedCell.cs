@@ -30,11 +30,14 @@ public sealed class Gru003AsPrintedCell : PrintedGruCell
     }
 
     /// <inheritdoc/>
+    protected override (Tensor W, Tensor? b) CandidateInput => (W_xh, null);
+
+    /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)
     {
         var h = state.H;
-        var (z, r) = Gates(xt, h);
-        var candidate = (matmul(xt, W_xh.t()) * r + matmul(h, W_hh.t()) * (1 - z) + b_h).tanh();
+        var (z, r, xc) = Gates(xt, h);                                   // xc = W_xh̃ x_t
+        var candidate = (xc * r + matmul(h, W_hh.t()) * (1 - z) + b_h).tanh();
         return new RecurrentState((1 - z) * h + z * candidate);
     }
 }

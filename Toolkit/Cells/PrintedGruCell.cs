@@ -27,10 +27,20 @@ public abstract class PrintedGruCell : RecurrentCell
         b_zr = Uniform(2 * hiddenSize);
     }
 
-    /// <summary>z_t and r_t from x_t and h_{t-1}.</summary>
-    protected (Tensor z, Tensor r) Gates(Tensor xt, Tensor h)
+    /// <summary>The candidate's input-side matrix and bias (bias null when the document adds it elsewhere).</summary>
+    protected abstract (Tensor W, Tensor? b) CandidateInput { get; }
+
+    /// <summary>[W_xz x_t + b_z; W_xr x_t + b_r; candidate's input term] for every step in one product: (T, B, 3H).</summary>
+    public override Tensor ProjectInputs(Tensor xs)
     {
-        var zr = nn.functional.linear(xt, W_x_zr, b_zr).addmm(h, W_h_zr.t()).sigmoid().chunk(2, 1);
-        return (zr[0], zr[1]);
+        var (W, b) = CandidateInput;
+        return nn.functional.linear(xs, cat([W_x_zr, W]), cat([b_zr, b ?? zeros(HiddenSize, dtype: b_zr.dtype)]));
+    }
+
+    /// <summary>z_t, r_t and the candidate's input term from the projected x̂_t (B, 3H) and h_{t-1}.</summary>
+    protected (Tensor z, Tensor r, Tensor xc) Gates(Tensor xt, Tensor h)
+    {
+        var zr = xt.narrow(1, 0, 2 * HiddenSize).addmm(h, W_h_zr.t()).sigmoid().chunk(2, 1);
+        return (zr[0], zr[1], xt.narrow(1, 2 * HiddenSize, HiddenSize));
     }
 }
