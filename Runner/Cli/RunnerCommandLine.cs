@@ -196,7 +196,9 @@ public static class RunnerCommandLine
             var result = await NotebookRunner.RunAsync(input, output, perNotebook, token).ConfigureAwait(false);
             if (result.FailedCell is { } failed)
             {
-                var where = $"In [{failed.ExecutionCount}] (cell {failed.Index + 1}): {failed.ErrorName}";
+                var firstLine = failed.Source.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                if (firstLine.Length > 40) firstLine = firstLine[..37] + "...";
+                var where = $"In [{failed.ExecutionCount}] {firstLine} ({failed.ErrorName})";
                 stderr.WriteLine($"{name}: cell In [{failed.ExecutionCount}] failed: {failed.ErrorMessage?.Split('\n')[0]}");
                 return (new RunSummaryRow(name, failed.Status == Kernel.CellStatus.TimedOut ? "timed out" : "failed", watch.Elapsed, where), ExitCodes.CellFailed);
             }
