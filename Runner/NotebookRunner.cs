@@ -274,6 +274,12 @@ public static class NotebookRunner
             {
                 return await session.RunAsync(submission, sink, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failure of the runner itself (e.g. the restore could not start) fails the cell, not the run.
+                sink.Error("Error", e.ToString(), new[] { e.ToString() });
+                return new CellOutcome(CellStatus.Failed, e.GetType().FullName, e.Message);
+            }
             finally
             {
                 KernelContext.Current = null;

@@ -25,19 +25,21 @@ public static class RunnerCommandLine
         var parameters = new Option<List<string>>("--parameters", "-p")
         {
             Description = "Parameter name and value; ints, floats and True/False are converted, others are strings.",
+            HelpName = "name value",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
         var raw = new Option<List<string>>("--parameters_raw", "-r")
         {
             Description = "Parameter name and value, always a string.",
+            HelpName = "name value",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
-        var yaml = new Option<List<string>>("--parameters_yaml", "-y") { Description = "YAML mapping of parameters." };
-        var file = new Option<List<string>>("--parameters_file", "-f") { Description = "YAML file of parameters." };
-        var cwd = new Option<string?>("--cwd") { Description = "Working folder for the kernel (default: the notebook's folder)." };
-        var timeout = new Option<double?>("--execution-timeout") { Description = "Maximum seconds one cell may run." };
+        var yaml = new Option<List<string>>("--parameters_yaml", "-y") { Description = "YAML mapping of parameters.", HelpName = "yaml" };
+        var file = new Option<List<string>>("--parameters_file", "-f") { Description = "YAML file of parameters.", HelpName = "file.yaml" };
+        var cwd = new Option<string?>("--cwd") { Description = "Working folder for the kernel (default: the notebook's folder).", HelpName = "folder" };
+        var timeout = new Option<double?>("--execution-timeout") { Description = "Maximum seconds one cell may run.", HelpName = "seconds" };
         var reportMode = new Option<bool>("--report-mode") { Description = "Hide code cell inputs in the output notebook." };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Inject parameters and write the output without running." };
         var logOutput = new Option<bool>("--log-output") { Description = "Echo cell outputs to stderr while running." };
@@ -194,7 +196,9 @@ public static class RunnerCommandLine
             var result = await NotebookRunner.RunAsync(input, output, perNotebook, token).ConfigureAwait(false);
             if (result.FailedCell is { } failed)
             {
-                var where = $"In [{failed.ExecutionCount}] (cell {failed.Index + 1}): {failed.ErrorName}";
+                var firstLine = failed.Source.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                if (firstLine.Length > 40) firstLine = firstLine[..37] + "...";
+                var where = $"In [{failed.ExecutionCount}] {firstLine} ({failed.ErrorName})";
                 stderr.WriteLine($"{name}: cell In [{failed.ExecutionCount}] failed: {failed.ErrorMessage?.Split('\n')[0]}");
                 return (new RunSummaryRow(name, failed.Status == Kernel.CellStatus.TimedOut ? "timed out" : "failed", watch.Elapsed, where), ExitCodes.CellFailed);
             }

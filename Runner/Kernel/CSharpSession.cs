@@ -40,6 +40,9 @@ internal sealed class CSharpSession
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithImports(DefaultImports)
             .AddReferences(
+                typeof(Enumerable).Assembly,
+                typeof(IEnumerable<>).Assembly,
+                typeof(Task<>).Assembly,
                 typeof(Microsoft.DotNet.Interactive.Kernel).Assembly,
                 typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly,
                 typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly)

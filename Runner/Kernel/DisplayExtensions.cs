@@ -18,4 +18,12 @@ public static class DisplayExtensions
     /// <returns>A handle whose <see cref="DisplayedValue.Update"/> replaces the output.</returns>
     public static DisplayedValue DisplayAs(this string value, string mimeType) =>
         Microsoft.DotNet.Interactive.Kernel.DisplayRaw(value, mimeType);
+
+    /// <summary>Displays a sequence as a table (its tabular data resource, as HTML by default).</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="value">The rows.</param>
+    /// <param name="mimeType">The mime type to show the table as.</param>
+    /// <returns>A handle whose <see cref="DisplayedValue.Update"/> replaces the output.</returns>
+    public static DisplayedValue DisplayTable<T>(this IEnumerable<T> value, string mimeType = "text/html") =>
+        Microsoft.DotNet.Interactive.Formatting.TabularData.TabularDataResourceFormatter.ToTabularDataResource(value).Display(mimeType);
 }

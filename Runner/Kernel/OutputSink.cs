@@ -13,6 +13,7 @@ internal sealed class OutputSink
     private readonly Dictionary<string, List<JsonObject>> _displays = new(StringComparer.Ordinal);
     private JsonArray? _outputs;
     private int _executionCount;
+    private bool _detached;
 
     /// <summary>Creates a sink; <paramref name="gate"/> guards every change to the notebook JSON.</summary>
     public OutputSink(object gate, Action<string, string>? echo)
@@ -38,6 +39,7 @@ internal sealed class OutputSink
     {
         lock (Gate)
         {
+            if (_detached) return;
             _outputs = outputs;
             _executionCount = executionCount;
         }
@@ -46,7 +48,11 @@ internal sealed class OutputSink
     /// <summary>Stops recording: outputs of a cell that timed out and is still running are dropped.</summary>
     public void Detach()
     {
-        lock (Gate) _outputs = null;
+        lock (Gate)
+        {
+            _outputs = null;
+            _detached = true;
+        }
     }
 
     /// <summary>Appends stream text, merging with the previous output when it is the same stream.</summary>
@@ -91,7 +97,7 @@ internal sealed class OutputSink
     {
         lock (Gate)
         {
-            if (!_displays.TryGetValue(displayId, out var list)) return;
+            if (_detached || !_displays.TryGetValue(displayId, out var list)) return;
             foreach (var output in list)
                 output["data"] = bundle.DeepClone();
             IsDirty = true;

@@ -45,6 +45,8 @@ internal static partial class HtmlReportWriter
         .error pre { color: #82071e; }
         .markdown img, .output img { max-width: 100%; }
         table { border-collapse: collapse; }
+        header.run { border-bottom: 1px solid #d0d7de; margin-bottom: 1em; color: #57606a; }
+        .parameters td, .parameters th { border: 1px solid #d0d7de; padding: 0.2em 0.6em; text-align: left; }
         .markdown th, .markdown td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
         """;
 
@@ -56,6 +58,7 @@ internal static partial class HtmlReportWriter
         sb.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n");
         sb.Append("<style>\n").Append(Style).Append("\n</style>\n<style>\n").Append(KatexAssets.Css).Append("\n</style>\n");
         sb.Append("<script>\n").Append(KatexAssets.Script).Append("\n</script>\n</head>\n<body>\n<main>\n");
+        RenderHeader(sb, notebook, title);
         foreach (var node in notebook.Cells)
         {
             var cell = (JsonObject)node!;
@@ -81,6 +84,31 @@ internal static partial class HtmlReportWriter
             """);
         sb.Append("\n</script>\n</body>\n</html>\n");
         return sb.ToString();
+    }
+
+    // The run's facts from papermill metadata: status, start, duration and parameters.
+    private static void RenderHeader(StringBuilder sb, NotebookDocument notebook, string title)
+    {
+        if (notebook.Metadata["papermill"] is not JsonObject pm) return;
+        var failed = pm["exception"] is JsonValue e && e.GetValueKind() == JsonValueKind.True;
+        var finished = pm["end_time"] is JsonValue;
+        var status = failed ? "failed" : finished ? "passed" : "not finished";
+        sb.Append("<header class=\"run\"><p><strong>").Append(WebUtility.HtmlEncode(title)).Append("</strong> — ")
+            .Append(status);
+        if (pm["start_time"] is JsonValue start) sb.Append(", started ").Append(WebUtility.HtmlEncode(start.ToString()));
+        if (pm["duration"] is JsonValue duration && duration.TryGetValue<double>(out var seconds))
+            sb.Append(", ").Append(seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).Append(" s");
+        sb.Append("</p>");
+        if (pm["parameters"] is JsonObject { Count: > 0 } parameters)
+        {
+            sb.Append("<table class=\"parameters\"><tr><th>Parameter</th><th>Value</th></tr>");
+            foreach (var (name, value) in parameters)
+                sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append("</td><td><code>")
+                    .Append(WebUtility.HtmlEncode(value?.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "null"))
+                    .Append("</code></td></tr>");
+            sb.Append("</table>");
+        }
+        sb.Append("</header>\n");
     }
 
     private static void RenderMarkdownCell(StringBuilder sb, JsonObject cell)

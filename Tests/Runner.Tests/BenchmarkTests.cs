@@ -19,7 +19,7 @@ public class BenchmarkTests(ITestOutputHelper output)
     public async Task Cold_start_and_per_cell_overhead()
     {
         using var folder = new TempFolder();
-        const int cells = 200;
+        const int cells = 80;
         var input = Write(folder.File("bench.ipynb"),
             Enumerable.Range(0, cells).Select(i => Code($"var v{i} = {i};")).ToArray());
 

@@ -96,7 +96,7 @@ public class CommandLineTests
         Assert.StartsWith("a_passes.ipynb", lines[2]);
         Assert.StartsWith("b_fails.ipynb", lines[3]);
         Assert.Contains("failed", lines[3]);
-        Assert.Contains("In [2]", lines[3]);
+        Assert.Contains("In [2] throw new Exception(\"b broke\"); (System.Exception)", lines[3]);
         Assert.StartsWith("c_passes.ipynb", lines[4]);
         Assert.Contains("passed", lines[4]);
         Assert.Equal("2/3 notebooks passed", lines[5]);

@@ -13,6 +13,7 @@ public class HtmlReportTests
         var markdown = Markdown("# Results\n\nEnergy $E = mc^2$ and\n\n$$\\sum_{i=1}^{n} x_i < 1$$\n\n![plot](attachment:dot.png) `$not math$` costs $5 and $6");
         markdown["attachments"] = new JsonObject { ["dot.png"] = new JsonObject { ["image/png"] = "iVBORw0KGgo=" } };
         var options = new RunnerOptions { HtmlReportPath = folder.File("report.html") };
+        options.Parameters.Add(new("label", "<run & \"1\">"));
         var (result, _) = await Run.NotebookAsync(folder, options,
             markdown,
             Code("var items = new List<string> { \"<a>\" };\nConsole.Error.WriteLine(\"careful\");\nHTML(\"<b id='chart'>drawn</b>\")"),
@@ -21,6 +22,8 @@ public class HtmlReportTests
         Assert.False(result.Succeeded);
         var html = File.ReadAllText(folder.File("report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("<strong>in</strong> — failed, started ", html);
+        Assert.Contains("<tr><td>label</td><td><code>&quot;&lt;run &amp; \\&quot;1\\&quot;&gt;&quot;</code></td></tr>", html);
         Assert.Contains("<h1>Results</h1>", html);
         Assert.Contains("Energy <span class=\"math\">$E = mc^2$</span> and", html);
         Assert.Contains("<span class=\"math display\">$$\\sum_{i=1}^{n} x_i &lt; 1$$</span>", html);

@@ -140,12 +140,16 @@ public class KernelSemanticsTests
         using var folder = new TempFolder();
         var (result, output) = await Run.NotebookAsync(folder, null,
             Code("using static Microsoft.DotNet.Interactive.Kernel;\nHTML(\"<b>bold</b>\")"),
-            Code("CSS(\"h1 { color: red; }\");\nJavascript(\"console.log(1)\");\n\"<svg></svg>\".DisplayAs(\"image/svg+xml\");\nnew[] { 1, 2 }.Display(\"text/plain\");"));
+            Code("CSS(\"h1 { color: red; }\");\nJavascript(\"console.log(1)\");\n\"<svg></svg>\".DisplayAs(\"image/svg+xml\");\nnew[] { 1, 2 }.Display(\"text/plain\");\nnew[] { new { Name = \"row1\", Size = 3 } }.DisplayTable();"));
         Assert.True(result.Succeeded, result.FailedCell?.ErrorMessage);
         var html = Run.OutputsOf(output, "HTML(").Single()!;
         Assert.Equal("<b>bold</b>", Text(html["data"]!["text/html"]));
         var shown = Run.OutputsOf(output, "CSS(");
-        Assert.Equal(4, shown.Count);
+        Assert.Equal(5, shown.Count);
+        var table = Text(shown[4]!["data"]!["text/html"]);
+        Assert.Contains("<table", table);
+        Assert.Contains("row1", table);
+        Assert.Contains("Size", table);
         Assert.Equal("<style>h1 { color: red; }</style>", Text(shown[0]!["data"]!["text/html"]));
         Assert.Contains("<script type=\"text/javascript\">console.log(1)</script>", Text(shown[1]!["data"]!["text/html"]));
         Assert.Equal("<svg></svg>", Text(shown[2]!["data"]!["image/svg+xml"]));

@@ -22,6 +22,7 @@ public class NuGetTests(TinyPackageFeed feed) : IClassFixture<TinyPackageFeed>
         var (result, output) = await Run.NotebookAsync(folder, null,
             Code($"#i \"nuget:packages\"\n#r \"nuget: {Id}, 1.0.0\"\nRnnRunnerTinyPkg.Greeter.Hello(\"notebook\")"),
             Code("RnnRunnerTinyPkg.Greeter.NativeZlibVersion()"),
+            Code("RnnRunnerTinyPkg.WidgetFormatting.Register();\nnew RnnRunnerTinyPkg.Widget { Name = \"w1\" }"),
             Code($"#r \"nuget: {Id}, 1.0.0\"\n\"again\""),
             Code($"#r \"nuget: {Id}, 2.0.0-beta.1\"\n\"conflict\""));
         Assert.False(result.Succeeded);
@@ -31,6 +32,10 @@ public class NuGetTests(TinyPackageFeed feed) : IClassFixture<TinyPackageFeed>
         Assert.Equal("Hello, notebook!", Text(first[1]!["data"]!["text/plain"]));
         var native = Text(Run.OutputsOf(output, "NativeZlibVersion")[0]!["data"]!["text/plain"]);
         Assert.Matches(@"^\d+\.\d+", native);
+        // The package's Formatter.Register reaches the runner's formatter: one copy of the Formatting assembly.
+        var widget = Run.OutputsOf(output, "WidgetFormatting");
+        Assert.True(widget.Count == 1 && widget[0]!["data"]?["text/html"] is not null, widget.ToJsonString());
+        Assert.Equal("<b>widget w1</b>", Text(widget[0]!["data"]!["text/html"]));
         var again = Run.OutputsOf(output, "\"again\"");
         Assert.Single(again);
         Assert.Equal("again", Text(again[0]!["data"]!["text/plain"]));

@@ -15,6 +15,8 @@ public sealed class TinyPackageFeed : IDisposable
 
     public TinyPackageFeed()
     {
+        // A copy left in the global packages folder by an earlier run would be used instead of this build.
+        RemoveFromGlobalPackages();
         var project = Directory.CreateDirectory(Path.Combine(_folder.Path, "src")).FullName;
         Feed = Directory.CreateDirectory(Path.Combine(_folder.Path, "feed")).FullName;
         foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
@@ -30,9 +32,11 @@ public sealed class TinyPackageFeed : IDisposable
                 <ImplicitUsings>disable</ImplicitUsings>
                 <Nullable>disable</Nullable>
                 <NuGetAudit>false</NuGetAudit>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
               </PropertyGroup>
               <ItemGroup>
                 <None Include="native/libtinyz.so" Pack="true" PackagePath="runtimes/linux-x64/native/" />
+                <PackageReference Include="Microsoft.DotNet.Interactive.Formatting" Version="{typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]}" />
               </ItemGroup>
             </Project>
             """);
@@ -50,6 +54,19 @@ public sealed class TinyPackageFeed : IDisposable
 
                     public static string NativeZlibVersion() => Marshal.PtrToStringAnsi(zlibVersion());
                 }
+
+                public sealed class Widget
+                {
+                    public string Name { get; set; }
+                }
+
+                // What a library does to format its own types in notebooks without the kernel package.
+                public static class WidgetFormatting
+                {
+                    public static void Register() =>
+                        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<Widget>(
+                            (widget, writer) => writer.Write("<b>widget " + widget.Name + "</b>"), "text/html");
+                }
             }
             """);
         DotNet(project, "pack", "-c", "Release", "-o", Feed, "--nologo", "-nodeReuse:false");
@@ -65,7 +82,26 @@ public sealed class TinyPackageFeed : IDisposable
     /// The built managed assembly (for #r "file.dll" tests).
     public string AssemblyPath { get; }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        RemoveFromGlobalPackages();
+        _folder.Dispose();
+    }
+
+    private static void RemoveFromGlobalPackages()
+    {
+        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (string.IsNullOrEmpty(root))
+            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var folder = Path.Combine(root, PackageId.ToLowerInvariant());
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     private static string FindZlib()
     {
