@@ -98,4 +98,28 @@ public class TorchSharpParityTests
         var yt = theirs.call(x.transpose(0, 1), null, keyMask is null ? null : AttentionMasks.FromPyTorch(keyMask)).transpose(0, 1);
         TensorAssert.Close(yt, y, "encoder layer output");
     }
+
+    [Fact]
+    public void TransformerStacksAndDecoderLayerMatchTorchSharp()
+    {
+        torch.random.manual_seed(8);
+        long B = 2, Tt = 4, Ts = 5, E = 8;
+        var encoder = new TransformerEncoder(2, _ => new TransformerEncoderLayer(E, 2, 16, dropout: 0));
+        var theirEncoder = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(E, 2, 16, 0.0), 2);
+        CopyParameters(encoder, theirEncoder);
+        var src = torch.randn(B, Ts, E);
+        var srcMask = AttentionMasks.FromLengths(torch.tensor(new long[] { 5, 2 }), Ts);
+        var memory = encoder.Run(src, srcMask);
+        TensorAssert.Close(theirEncoder.call(src.transpose(0, 1), null, AttentionMasks.FromPyTorch(srcMask)).transpose(0, 1), memory, "encoder stack");
+
+        var decoder = new TransformerDecoderLayer(E, 2, 16, dropout: 0);
+        var theirDecoder = torch.nn.TransformerDecoderLayer(E, 2, 16, 0.0);
+        CopyParameters(decoder, theirDecoder);
+        var tgt = torch.randn(B, Tt, E);
+        var y = decoder.Run(tgt, memory, memoryKeyMask: srcMask, causal: true);
+        // TorchSharp's decoder layer takes the additive (float) form of the causal mask: −∞ above the diagonal.
+        var causal = torch.zeros(Tt, Tt).masked_fill(AttentionMasks.Causal(Tt).logical_not(), double.NegativeInfinity);
+        var yt = theirDecoder.call(tgt.transpose(0, 1), memory.transpose(0, 1), causal, null, null, AttentionMasks.FromPyTorch(srcMask)).transpose(0, 1);
+        TensorAssert.Close(yt, y, "decoder layer");
+    }
 }
