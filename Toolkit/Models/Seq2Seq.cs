@@ -38,7 +38,7 @@ public enum Seq2SeqAttention
 ///   Luong:    s_t = cell(E_tgt y_{t−1}, s_{t−1});  c_t from (s_t, h);  h̃_t = tanh(W_c [c_t; s_t]);  logits_t = W_o h̃_t + b_o
 /// </code>
 /// <c>forward</c> is teacher forcing: (source ids (B, S), decoder input ids (B, T) starting with BOS) → logits
-/// (B, T, V), to train with <see cref="Training.Losses.MaskedSequenceCrossEntropy"/> (padded targets masked). As an
+/// (B, T, V) (<see cref="TeacherForcingRatio"/> below 1 mixes in the model's own predictions while training), to train with <see cref="Training.Losses.MaskedSequenceCrossEntropy"/> (padded targets masked). As an
 /// <see cref="IStepDecoder"/> it decodes greedily, by beam search or by sampling (<see cref="SequenceDecoding"/>).
 /// </summary>
 public sealed class Seq2Seq : nn.Module<Tensor, Tensor, Tensor>, IStepDecoder
@@ -99,6 +99,18 @@ public sealed class Seq2Seq : nn.Module<Tensor, Tensor, Tensor>, IStepDecoder
     /// <summary>Hidden units.</summary>
     public long HiddenSize { get; }
 
+    /// <summary>
+    /// While training, the probability that step t reads the true previous token y_{t−1} (teacher forcing) rather than
+    /// the model's own previous prediction (scheduled sampling, Bengio et al. 2015), drawn per sequence and step from
+    /// torch's generator. 1 (the default) is full teacher forcing; evaluation always uses the given tokens.
+    /// </summary>
+    public double TeacherForcingRatio
+    {
+        get => teacherForcingRatio;
+        set => teacherForcingRatio = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a teacher forcing ratio in [0, 1].");
+    }
+    double teacherForcingRatio = 1;
+
     /// <summary>Teacher forcing: logits (B, T, V) for source ids (B, S) and decoder input ids (B, T).</summary>
     public override Tensor forward(Tensor source, Tensor decoderInput)
     {
@@ -115,9 +127,17 @@ public sealed class Seq2Seq : nn.Module<Tensor, Tensor, Tensor>, IStepDecoder
         var state = Encode(source);
         var logits = new List<Tensor>();
         var weights = new List<Tensor>();
+        bool sampled = training && TeacherForcingRatio < 1;
         for (long t = 0; t < decoderInput.shape[1]; t++)
         {
-            var (l, next, w) = StepWithWeights(decoderInput[TensorIndex.Colon, t], state);
+            var input = decoderInput[TensorIndex.Colon, t];
+            if (sampled && t > 0)
+            {
+                using var own = logits[^1].detach().argmax(-1);
+                using var teacher = rand(input.shape[0], device: input.device).lt(TeacherForcingRatio);
+                input = where(teacher, input, own);
+            }
+            var (l, next, w) = StepWithWeights(input, state);
             logits.Add(l);
             if (w is not null) weights.Add(w);
             state = next;

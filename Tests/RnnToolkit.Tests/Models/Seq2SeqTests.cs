@@ -2,6 +2,7 @@ using RnnToolkit.Data;
 using RnnToolkit.Decoding;
 using RnnToolkit.Models;
 using RnnToolkit.Training;
+using RnnToolkit.Tests.Support;
 
 namespace RnnToolkit.Tests.Models;
 
@@ -64,6 +65,29 @@ public class Seq2SeqTests
         if (attention == Seq2SeqAttention.None) { Assert.Null(weights); return; }
         var padded = data.Source.Ids.eq(Vocabulary.Pad).unsqueeze(1).expand_as(weights!);
         Assert.True(weights!.masked_select(padded).eq(0).all().item<bool>(), "a padded source step got attention");
+    }
+
+    [Fact]
+    public void TeacherForcingRatioMixesOwnPredictionsOnlyWhileTraining()
+    {
+        torch.random.manual_seed(2);
+        var model = new Seq2Seq(10, 9, 4, 8, Seq2SeqCell.GRU, Seq2SeqAttention.Luong);
+        var source = torch.randint(1, 10, [3, 5]);
+        var target = torch.randint(4, 9, [3, 6]);
+        model.train();
+        var full = model.call(source, target);
+        model.TeacherForcingRatio = 0;
+        var free = model.call(source, target);
+        Assert.False(torch.allclose(full, free), "ratio 0 should feed the model's own predictions");
+        TensorAssert.Close(full.narrow(1, 0, 1), free.narrow(1, 0, 1), "the first step always reads the start token");
+        // Ratio 0 while training = greedy feeding: the inputs after the first are the previous argmax.
+        var own = torch.cat([target.narrow(1, 0, 1), free.argmax(-1).narrow(1, 0, 5)], 1);
+        model.TeacherForcingRatio = 1;
+        TensorAssert.Close(free, model.call(source, own), "free running = teacher forcing on its own predictions");
+        model.TeacherForcingRatio = 0;
+        model.eval();
+        TensorAssert.Close(full, model.call(source, target), "evaluation always uses the given tokens");
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.TeacherForcingRatio = 1.5);
     }
 
     [Fact]
