@@ -14,6 +14,7 @@ namespace RnnToolkit.Attention;
 /// scores −= 1e9 where value_mask is false or (causal) j &gt; i
 /// weights = softmax(scores),  output = weights V,  output = 0 at masked queries
 /// </code>
+/// Rank-2 inputs (B, d) follow TensorFlow Keras 2, which attends across the batch (see <see cref="Run"/>).
 /// As in Keras, masking subtracts 1e9 rather than −∞: a query whose keys are all masked gets uniform weights.
 /// </summary>
 public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
@@ -53,8 +54,12 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
         return Run(query, value).Output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Keras <c>layer([query, value, key], mask=[queryMask, valueMask], return_attention_scores=True, use_causal_mask=…)</c>.</summary>
-    /// <param name="query">(B, Tq, d).</param>
+    /// <summary>
+    /// Keras <c>layer([query, value, key], mask=[queryMask, valueMask], return_attention_scores=True, use_causal_mask=…)</c>.
+    /// Rank-2 query, value and key (B, d) reproduce TensorFlow Keras 2: scores (B, B), i.e. attention across the batch
+    /// (001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>), with weights (B, B) and output (B, dv).
+    /// </summary>
+    /// <param name="query">(B, Tq, d), or (B, d) for Keras 2's across-the-batch form.</param>
     /// <param name="value">(B, Tv, dv).</param>
     /// <param name="key">(B, Tv, d), or null to use the value.</param>
     /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
@@ -63,6 +68,8 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
     public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false)
     {
         key ??= value;
+        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
+            return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
         if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3)
             throw new ArgumentException($"KerasAttention: expected query (B, Tq, d), value (B, Tv, dv) and key (B, Tv, d); got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
         ScaledDotProductAttention.Check(query, key, value, nameof(KerasAttention));
@@ -89,5 +96,34 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
         var output = matmul(used, value);
         if (queryMask is not null) output = output * queryMask.unsqueeze(-1).to(output.dtype);
         return new AttentionResult(output, weights).MoveToOuter();
+    }
+
+    /// <summary>
+    /// Rank-2 inputs (B, d), as in 001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>: TensorFlow Keras 2 computes
+    /// <c>matmul(query, key, transpose_b=True)</c>, so the scores are (B, B) and every sequence attends over the other
+    /// sequences of the BATCH (the output of one example depends on the rest of the batch). Reproduced to show it.
+    /// </summary>
+    AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    {
+        if (queryMask is not null || valueMask is not null || useCausalMask)
+            throw new ArgumentException($"KerasAttention: masks need sequences (B, T, d); got rank-2 query [{string.Join(", ", query.shape)}].", nameof(query));
+        if (query.shape[1] != key.shape[1] || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
+            throw new ArgumentException($"KerasAttention: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d; got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        using var scope = NewDisposeScope();
+        Tensor scores;
+        if (ScoreMode == "dot")
+        {
+            scores = matmul(query, key.t());
+            if (scale is not null) scores = scores * scale;
+        }
+        else
+        {
+            var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
+            if (scale is not null) sum = sum * scale;
+            scores = concat_score_weight! * sum.tanh().sum(dim: -1);
+        }
+        var weights = scores.softmax(-1);
+        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
+        return new AttentionResult(matmul(used, value), weights).MoveToOuter();
     }
 }

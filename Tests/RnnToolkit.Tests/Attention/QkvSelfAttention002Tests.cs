@@ -44,4 +44,20 @@ public class QkvSelfAttention002Tests
         Assert.Contains("T = attention_units = 5", e.Message);
         Assert.Contains("got T = 4", e.Message);
     }
+
+    [Fact]
+    public void KerasAttentionOnRank2InputsAttendsAcrossTheBatchLike001()
+    {
+        // 001 §4: LSTM(64) returns (B, 64); Attention()([x, x]) then scores (B, B): examples attend to each other.
+        torch.random.manual_seed(22);
+        var layer = new KerasAttention();
+        var x = torch.randn(4, 6);
+        var r = layer.Run(x, x);
+        Assert.Equal(new long[] { 4, 4 }, r.Weights.shape);
+        TensorAssert.Close(torch.matmul(torch.matmul(x, x.t()).softmax(-1), x), r.Output, "softmax(x xᵀ) x");
+        var y = x.clone();
+        y[3] = torch.randn(6);                                                   // change another example
+        Assert.False(torch.allclose(r.Output[0], layer.Run(y, y).Output[0]), "example 0's output depends on example 3");
+        Assert.Throws<ArgumentException>(() => layer.Run(x, x, valueMask: torch.ones(4, dtype: ScalarType.Bool)));
+    }
 }
