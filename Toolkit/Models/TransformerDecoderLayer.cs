@@ -77,9 +77,27 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Run(Tensor target, Tensor memory, Tensor? targetKeyMask = null, Tensor? memoryKeyMask = null, Tensor? targetMask = null, bool causal = true)
     {
         using var scope = NewDisposeScope();
+        return Core(target, memory, targetKeyMask, memoryKeyMask, targetMask, causal, false).Output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Run"/> that also returns the cross-attention weights per head (B, h, Tt, Ts), for plots.</summary>
+    public AttentionResult RunWithWeights(Tensor target, Tensor memory, Tensor? targetKeyMask = null, Tensor? memoryKeyMask = null, Tensor? targetMask = null, bool causal = true)
+    {
+        using var scope = NewDisposeScope();
+        return Core(target, memory, targetKeyMask, memoryKeyMask, targetMask, causal, true).MoveToOuter();
+    }
+
+    AttentionResult Core(Tensor target, Tensor memory, Tensor? targetKeyMask, Tensor? memoryKeyMask, Tensor? targetMask, bool causal, bool needWeights)
+    {
         var y = target;
+        Tensor? weights = null;
         Tensor SA(Tensor z) => dropout1.call(self_attn.Run(z, z, z, targetKeyMask, targetMask, causal, needWeights: false).Output);
-        Tensor CA(Tensor z) => dropout2.call(multihead_attn.Run(z, memory, memory, memoryKeyMask, null, false, needWeights: false).Output);
+        Tensor CA(Tensor z)
+        {
+            var a = multihead_attn.Run(z, memory, memory, memoryKeyMask, null, false, needWeights);
+            weights = a.Weights;
+            return dropout2.call(a.Output);
+        }
         Tensor FF(Tensor z) => dropout3.call(linear2.call(dropout.call(Transformer.Activate(linear1.call(z), Activation))));
         if (NormFirst)
         {
@@ -93,6 +111,6 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
             y = norm2.call(y + CA(y));
             y = norm3.call(y + FF(y));
         }
-        return y.MoveToOuterDisposeScope();
+        return new AttentionResult(y, weights!);
     }
 }

@@ -77,7 +77,25 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>
     public Tensor Run(Tensor x, Tensor? keyMask = null, Tensor? attentionMask = null, bool causal = false)
     {
         using var scope = NewDisposeScope();
-        Tensor SA(Tensor y) => dropout1.call(self_attn.Run(y, y, y, keyMask, attentionMask, causal, needWeights: false).Output);
+        return Core(x, keyMask, attentionMask, causal, false).Output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Run"/> that also returns the self-attention weights per head (B, h, T, T), for plots.</summary>
+    public AttentionResult RunWithWeights(Tensor x, Tensor? keyMask = null, Tensor? attentionMask = null, bool causal = false)
+    {
+        using var scope = NewDisposeScope();
+        return Core(x, keyMask, attentionMask, causal, true).MoveToOuter();
+    }
+
+    AttentionResult Core(Tensor x, Tensor? keyMask, Tensor? attentionMask, bool causal, bool needWeights)
+    {
+        Tensor? weights = null;
+        Tensor SA(Tensor y)
+        {
+            var a = self_attn.Run(y, y, y, keyMask, attentionMask, causal, needWeights);
+            weights = a.Weights;
+            return dropout1.call(a.Output);
+        }
         Tensor FF(Tensor y) => dropout2.call(linear2.call(dropout.call(Transformer.Activate(linear1.call(y), Activation))));
         if (NormFirst)
         {
@@ -89,6 +107,6 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>
             x = norm1.call(x + SA(x));
             x = norm2.call(x + FF(x));
         }
-        return x.MoveToOuterDisposeScope();
+        return new AttentionResult(x, weights!);
     }
 }

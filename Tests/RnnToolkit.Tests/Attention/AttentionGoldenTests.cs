@@ -76,7 +76,10 @@ public class AttentionGoldenTests
                     cfg.GetProperty("activation").GetString() == "gelu" ? TransformerActivation.GELU : TransformerActivation.ReLU, cfg.GetProperty("norm_first").GetBoolean());
                 module = m;
                 Load(m, c);
-                outputs["output"] = m.Run(inputs["x"], Mask("key_mask"));
+                var r = m.RunWithWeights(inputs["x"], Mask("key_mask"));
+                TensorAssert.Close(r.Output, m.Run(inputs["x"], Mask("key_mask")), "Run = RunWithWeights");
+                Assert.True(r.Weights.masked_select(Mask("key_mask")!.logical_not().view(2, 1, 1, -1).expand_as(r.Weights)).eq(0).all().item<bool>());
+                outputs["output"] = r.Output;
                 break;
             }
             case "decoder_layer":
@@ -85,7 +88,9 @@ public class AttentionGoldenTests
                     normFirst: cfg.GetProperty("norm_first").GetBoolean());
                 module = m;
                 Load(m, c);
-                outputs["output"] = m.Run(inputs["target"], inputs["memory"], memoryKeyMask: Mask("memory_key_mask"), causal: true);
+                var r = m.RunWithWeights(inputs["target"], inputs["memory"], memoryKeyMask: Mask("memory_key_mask"), causal: true);
+                Assert.Equal(new long[] { 2, 2, 4, 5 }, r.Weights.shape);
+                outputs["output"] = r.Output;
                 break;
             }
             default: throw new InvalidOperationException(name);
