@@ -70,6 +70,15 @@ static class ToolkitBenchmarks
                     foreach (var p in mha.parameters()) p.grad = null;
                     mha.Run(xm, xm, xm, needWeights: needWeights).Output.sum().backward();
                 }));
+            // For reference: TorchSharp's own nn.MultiheadAttention (time-first, weights averaged over heads, not returned per head).
+            var native = nn.MultiheadAttention(H, 4);
+            var xt = xm.transpose(0, 1).contiguous();
+            figures.Add(Measure("mha_train_torchsharp", "native", null, o, () =>
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in native.parameters()) p.grad = null;
+                native.call(xt, xt, xt, null, false, null).Item1.sum().backward();
+            }));
         }
         return figures;
     }
