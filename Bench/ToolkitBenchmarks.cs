@@ -58,7 +58,7 @@ static class ToolkitBenchmarks
         Train("gru_003_printed_train", "cells", new Recurrent(new Gru003AsPrintedCell(I, H)), null);
 
         // Multi-head self-attention, model 128, 4 heads, on (64, 100, 128): "weights" returns the per-head weights
-        // (explicit softmax), "fused" asks for none and runs libtorch's fused scaled_dot_product_attention.
+        // (explicit softmax, the default), "fused" asks for none with FusedKernel on (libtorch's scaled_dot_product_attention).
         if (o.Wants("mha_train"))
         {
             var mha = new Attention.MultiHeadAttention(H, 4);
@@ -68,6 +68,7 @@ static class ToolkitBenchmarks
                 {
                     using var scope = NewDisposeScope();
                     foreach (var p in mha.parameters()) p.grad = null;
+                    mha.FusedKernel = !needWeights;
                     mha.Run(xm, xm, xm, needWeights: needWeights).Output.sum().backward();
                 }));
             // For reference: TorchSharp's own nn.MultiheadAttention (time-first, weights averaged over heads, not returned per head).
