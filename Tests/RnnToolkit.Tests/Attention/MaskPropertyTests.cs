@@ -84,4 +84,23 @@ public class MaskPropertyTests
         r.Output.sum().backward();
         Assert.False(x.grad!.isnan().any().item<bool>());
     }
+
+    [Fact]
+    public void PerHeadAndPerBatchAttentionMasks()
+    {
+        torch.random.manual_seed(31);
+        long B = 2, h = 2, T = 4;
+        var mha = new MultiHeadAttention(8, h);
+        var x = torch.randn(B, T, 8);
+        var causal = AttentionMasks.Causal(T);
+        var perHead = torch.stack([causal, torch.ones(T, T, dtype: ScalarType.Bool)]).unsqueeze(0).expand(B, h, T, T);
+        var w = mha.Run(x, x, x, attentionMask: perHead).Weights;
+        Assert.True(w[TensorIndex.Colon, 0].masked_select(causal.logical_not().expand(B, T, T)).eq(0).all().item<bool>(), "head 0 is causal");
+        Assert.True(w[TensorIndex.Colon, 1].gt(0).all().item<bool>(), "head 1 sees everything");
+        TensorAssert.Close(mha.Run(x, x, x, causal: true).Weights[TensorIndex.Colon, 0], w[TensorIndex.Colon, 0], "head 0 = causal run's head 0");
+        var perBatch = torch.stack([causal, torch.ones(T, T, dtype: ScalarType.Bool)]);          // (B, T, T)
+        var wb = mha.Run(x, x, x, attentionMask: perBatch).Weights;
+        Assert.True(wb[0].masked_select(causal.logical_not().expand(h, T, T)).eq(0).all().item<bool>());
+        Assert.True(wb[1].gt(0).all().item<bool>());
+    }
 }
