@@ -109,7 +109,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         if (self)
         {
             var qkv = nn.functional.linear(query, in_proj_weight, in_proj_bias).view(B, Tq, 3, h, d).permute(2, 0, 3, 1, 4).contiguous();
-            (q, k, v) = (qkv[0], qkv[1], qkv[2]);
+            var heads3 = qkv.unbind(0);                          // one backward node (a stack), not three zero-filled selects
+            (q, k, v) = (heads3[0], heads3[1], heads3[2]);
         }
         else
         {
