@@ -14,7 +14,16 @@ static class PyTorchSide
             Console.Error.WriteLine("bench: PyTorch side skipped (needs /usr/bin/python3 with python3-torch and tools/pytorch/bench.py; run tools/pytorch/setup.sh)");
             return null;
         }
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, "--threads", options.Threads.ToString(), "--iterations", options.Iterations.ToString(), "--warmup", options.Warmup.ToString()])
+        List<string> arguments = [script, "--threads", options.Threads.ToString(), "--iterations", options.Iterations.ToString(), "--warmup", options.Warmup.ToString()];
+        if (options.Only is not null)
+        {
+            // Only PyTorch's peers of the requested figures (bench.py knows these names).
+            string[] known = ["lstm_train", "gru_train", "rnn_train", "lstm_infer", "mha_train"];
+            var wanted = known.Where(options.Wants).ToList();
+            if (wanted.Count == 0) return null;
+            arguments.AddRange(["--only", string.Join(",", wanted)]);
+        }
+        var start = new ProcessStartInfo("/usr/bin/python3", arguments)
         {
             RedirectStandardOutput = true,
         };

@@ -63,6 +63,31 @@ static class ToolkitBenchmarks
         Train("peephole_matrix_train", "cells", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)), null);
         Train("gru_000_printed_train", "cells", new Recurrent(new Gru000AsPrintedCell(I, H)), null);
         Train("gru_003_printed_train", "cells", new Recurrent(new Gru003AsPrintedCell(I, H)), null);
+
+        // Multi-head self-attention, model 128, 4 heads, on (64, 100, 128): "weights" returns the per-head weights
+        // (explicit softmax, the default), "fused" asks for none with FusedKernel on (libtorch's scaled_dot_product_attention).
+        if (o.Wants("mha_train"))
+        {
+            var mha = new Attention.MultiHeadAttention(H, 4);
+            var xm = randn(B, T, H);
+            foreach (var needWeights in new[] { true, false })
+                figures.Add(Measure("mha_train", needWeights ? "weights" : "fused", "mha_train", o, () =>
+                {
+                    using var scope = NewDisposeScope();
+                    foreach (var p in mha.parameters()) p.grad = null;
+                    mha.FusedKernel = !needWeights;
+                    mha.Run(xm, xm, xm, needWeights: needWeights).Output.sum().backward();
+                }));
+            // For reference: TorchSharp's own nn.MultiheadAttention (time-first, weights averaged over heads, not returned per head).
+            var native = nn.MultiheadAttention(H, 4);
+            var xt = xm.transpose(0, 1).contiguous();
+            figures.Add(Measure("mha_train_torchsharp", "native", null, o, () =>
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in native.parameters()) p.grad = null;
+                native.call(xt, xt, xt, null, false, null).Item1.sum().backward();
+            }));
+        }
         return figures;
     }
 
