@@ -26,3 +26,26 @@ public class RegistrationTests
         Assert.Equal(["text/html", "image/svg+xml"], Formatter.GetPreferredMimeTypesFor(typeof(History)).ToArray());
     }
 }
+
+public class ConventionTests
+{
+    [Fact]
+    public void Toolkit_types_format_by_convention_without_register()
+    {
+        Formatter.ResetToDefault();
+        try
+        {
+            Assert.False(RnnToolkit.Formatters.IsRegistered);
+            var (data, _) = Support.Html.SingleFigure(ChartTests.SampleHistory().ToDisplayString("text/html"));
+            Assert.Equal(4, data.GetArrayLength());
+            var results = new RnnToolkit.Experiments.GradientFlowResult("RNN", [1e-3, 1], 0.1);
+            Assert.Single(Support.Html.SingleFigure(results.ToDisplayString("text/html")).Data.EnumerateArray());
+            Assert.Equal(ChartTests.SampleHistory().ToString(), ChartTests.SampleHistory().ToDisplayString("text/plain"));
+        }
+        finally
+        {
+            Formatter.ResetToDefault();
+            RnnToolkit.Formatters.Register();
+        }
+    }
+}
