@@ -28,7 +28,7 @@ public static class ChartHtml
         ArgumentNullException.ThrowIfNull(chart);
         var reference = (mode ?? Formatters.PlotlyJs) switch
         {
-            PlotlyJsMode.Inline => PlotlyJSReference.Full,
+            PlotlyJsMode.Inline or PlotlyJsMode.PageLoaded => PlotlyJSReference.Full,
             PlotlyJsMode.Cdn => PlotlyJSReference.NewCDN(CdnPath + ".js"),
             _ => PlotlyJSReference.NewRequire(CdnPath),
         };
@@ -36,7 +36,7 @@ public static class ChartHtml
         var chartHtml = GenericChart.toChartHTML(withRef);
         // Plotly.NET puts the full plotly.js only into whole documents (toEmbeddedHTML); a fragment carries it itself.
         if ((mode ?? Formatters.PlotlyJs) == PlotlyJsMode.Inline)
-            chartHtml = "<script type=\"text/javascript\">" + InlinePlotlyJs() + "</script>\n" + chartHtml;
+            chartHtml = InlinePlotlyJsScript() + "\n" + chartHtml;
         else if ((mode ?? Formatters.PlotlyJs) == PlotlyJsMode.Cdn)
             chartHtml = "<script src=\"" + CdnPath + ".js\"></script>\n" + chartHtml;
         string? svg = null;
@@ -61,7 +61,10 @@ public static class ChartHtml
         switch (mode ?? Formatters.PlotlyJs)
         {
             case PlotlyJsMode.Inline:
-                sb.Append("<script type=\"text/javascript\">").Append(InlinePlotlyJs()).Append("</script>\n");
+                sb.Append(InlinePlotlyJsScript()).Append('\n');
+                sb.Append("<script type=\"text/javascript\">\n").Append(js).Append("\n</script>");
+                break;
+            case PlotlyJsMode.PageLoaded:
                 sb.Append("<script type=\"text/javascript\">\n").Append(js).Append("\n</script>");
                 break;
             case PlotlyJsMode.Cdn:
@@ -102,6 +105,10 @@ public static class ChartHtml
         + string.Join("\n", fragments) + "\n</body></html>\n";
 
     static string? inlineJs;
+
+    /// <summary>A <c>script</c> element holding the plotly.js Plotly.NET embeds (for a page of
+    /// <see cref="PlotlyJsMode.PageLoaded"/> charts).</summary>
+    public static string InlinePlotlyJsScript() => "<script type=\"text/javascript\">" + InlinePlotlyJs() + "</script>";
 
     /// <summary>The plotly.js source Plotly.NET embeds.</summary>
     public static string InlinePlotlyJs()

@@ -20,6 +20,12 @@ public enum PlotlyJsMode
 
     /// <summary>A plain <c>&lt;script src&gt;</c> to the plotly CDN.</summary>
     Cdn,
+
+    /// <summary>
+    /// No plotly.js in the chart's HTML: the page already loads it (e.g. once through
+    /// <see cref="RnnToolkit.Formatting.ChartHtml.InlinePlotlyJsScript"/>), as in a report of many charts.
+    /// </summary>
+    PageLoaded,
 }
 
 /// <summary>
