@@ -51,7 +51,8 @@ public static class ChartHtml
     /// <summary>The HTML fragment of an XPlot.Plotly chart, with plotly.js loaded as <paramref name="mode"/> says.</summary>
     /// <param name="chart">The chart.</param>
     /// <param name="mode">How to load plotly.js; <see cref="Formatters.PlotlyJs"/> when null.</param>
-    public static string ToHtml(XPlot.Plotly.PlotlyChart chart, PlotlyJsMode? mode = null)
+    /// <param name="staticImage">Embed the static SVG fallback; <see cref="Formatters.EmbedStaticImage"/> when null.</param>
+    public static string ToHtml(XPlot.Plotly.PlotlyChart chart, PlotlyJsMode? mode = null, bool? staticImage = null)
     {
         ArgumentNullException.ThrowIfNull(chart);
         var id = chart.Id;
@@ -84,7 +85,13 @@ public static class ChartHtml
                 sb.Append("} else { renderXPlot_").Append(id.Replace('-', '_')).Append("(); }\n</script>");
                 break;
         }
-        return Wrap(sb.ToString(), null);
+        string? svg = null;
+        if (staticImage ?? Formatters.EmbedStaticImage)
+        {
+            try { svg = StaticPlot.ToSvg(chart); }
+            catch (Exception e) when (e is not OutOfMemoryException) { svg = null; }
+        }
+        return Wrap(sb.ToString(), svg);
     }
 
     /// <summary>Writes <see cref="ToHtml(GenericChart, PlotlyJsMode?, bool?)"/> with the global settings.</summary>
@@ -92,7 +99,7 @@ public static class ChartHtml
     /// <param name="writer">Where to write.</param>
     public static void Write(GenericChart chart, TextWriter writer) => writer.Write(ToHtml(chart));
 
-    /// <summary>Writes <see cref="ToHtml(XPlot.Plotly.PlotlyChart, PlotlyJsMode?)"/> with the global settings.</summary>
+    /// <summary>Writes <see cref="ToHtml(XPlot.Plotly.PlotlyChart, PlotlyJsMode?, bool?)"/> with the global settings.</summary>
     /// <param name="chart">The chart.</param>
     /// <param name="writer">Where to write.</param>
     public static void Write(XPlot.Plotly.PlotlyChart chart, TextWriter writer) => writer.Write(ToHtml(chart));

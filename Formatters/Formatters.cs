@@ -84,14 +84,14 @@ public static class Formatters
             Add<IEnumerable<GradientFlowResult>>((g, w) => ChartHtml.Write(Charts.GradientFlow(g.ToList()), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow(g.ToList()))) : null);
             Add<ComparisonResult>(TableHtml.WriteComparison, (c, w) => w.Write(c.ToString()));
             Add<Plotly.NET.GenericChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
-            Add<XPlot.Plotly.PlotlyChart>(ChartHtml.Write, null);
+            Add<XPlot.Plotly.PlotlyChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
             Add<LiveChart>((c, w) => ChartHtml.Write(c.Chart, w), null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c.Chart)) : null);
 
             Formatter.SetPreferredMimeTypesFor(typeof(Tensor), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(ModelSummary), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(ComparisonResult), "text/html", "text/plain");
             string[] chartMimes = svg ? ["text/html", "image/svg+xml"] : ["text/html"];
-            foreach (var t in new[] { typeof(History), typeof(AttentionMap), typeof(GradientFlowResult), typeof(IEnumerable<GradientFlowResult>), typeof(Plotly.NET.GenericChart), typeof(LiveChart) })
+            foreach (var t in new[] { typeof(History), typeof(AttentionMap), typeof(GradientFlowResult), typeof(IEnumerable<GradientFlowResult>), typeof(Plotly.NET.GenericChart), typeof(XPlot.Plotly.PlotlyChart), typeof(LiveChart) })
                 Formatter.SetPreferredMimeTypesFor(t, chartMimes);
         }
     }

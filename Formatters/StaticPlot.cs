@@ -27,6 +27,22 @@ public static class StaticPlot
         return ToSvg(doc.RootElement, width ?? Formatters.StaticImageWidth, height ?? Formatters.StaticImageHeight);
     }
 
+    /// <summary>An XPlot.Plotly chart as an SVG document (its traces and layout read from the plot script it writes).</summary>
+    /// <param name="chart">The chart.</param>
+    /// <param name="width">Width in pixels; the chart's width when null.</param>
+    /// <param name="height">Height in pixels; the chart's height when null.</param>
+    public static string ToSvg(XPlot.Plotly.PlotlyChart chart, int? width = null, int? height = null)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var js = chart.GetInlineJS();
+        var data = System.Text.RegularExpressions.Regex.Match(js, @"var data = (.*?);\s*$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var layout = System.Text.RegularExpressions.Regex.Match(js, @"var layout = (.*?);\s*$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        string dataJson = data.Success && data.Groups[1].Value.TrimStart().StartsWith('[') ? data.Groups[1].Value : "[]";
+        string layoutJson = layout.Success && layout.Groups[1].Value.TrimStart().StartsWith('{') ? layout.Groups[1].Value : "{}";
+        using var doc = JsonDocument.Parse("{\"data\":" + dataJson + ",\"layout\":" + layoutJson + "}");
+        return ToSvg(doc.RootElement, width ?? chart.Width, height ?? chart.Height);
+    }
+
     /// <summary>A plotly figure (JSON with <c>data</c> and <c>layout</c>) as an SVG document.</summary>
     /// <param name="figure">The figure.</param>
     /// <param name="width">Width in pixels.</param>

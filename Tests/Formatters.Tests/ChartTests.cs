@@ -192,5 +192,11 @@ public class ChartTests
         var (xdata, _) = Support.Html.Figures(doc).Single();
         Assert.Equal([4.0, 5, 6], Support.Html.Doubles(xdata[0].GetProperty("y")));
         Assert.Contains("requirejs.config", html);
+        // Its static SVG (embedded and as image/svg+xml) draws the 3 points.
+        Assert.NotNull(doc.QuerySelector("img.rnntk-static"));
+        var svg = Support.Html.Svg(xplot.ToDisplayString("image/svg+xml"));
+        Assert.Equal(xplot.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)svg.Attribute("width")!);
+        Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
+            && !((string?)e.Attribute("style") ?? "").Contains("stroke:black", StringComparison.Ordinal));
     }
 }
