@@ -150,6 +150,14 @@ public static class Charts
         return Build(traces, layout);
     }
 
+    /// <summary>A heatmap of a 2-D tensor (or of each leading slice of a 4-D one), rows down, columns across.</summary>
+    /// <param name="values">(rows, columns), (B, rows, columns) drawn for sample 0, or (B, panels, rows, columns).</param>
+    /// <param name="rowLabels">Row labels, or null for 0, 1, ....</param>
+    /// <param name="columnLabels">Column labels, or null for 0, 1, ....</param>
+    /// <param name="title">The title.</param>
+    public static GenericChart Heatmap(Tensor values, IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null, string title = "") =>
+        Attention(new AttentionMap(values, rowLabels, columnLabels) { Title = title });
+
     /// <summary>Gradient flow: ‖∂loss/∂h_t‖ against t, one line per model.</summary>
     /// <param name="results">The measurements.</param>
     /// <param name="logScale">A logarithmic y axis (default).</param>

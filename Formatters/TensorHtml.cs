@@ -51,6 +51,8 @@ public static class TensorHtml
         ScalarType.Int8 => "int8",
         ScalarType.Byte => "uint8",
         ScalarType.Bool => "bool",
+        ScalarType.ComplexFloat32 => "complex64",
+        ScalarType.ComplexFloat64 => "complex128",
         _ => type.ToString().ToLowerInvariant(),
     };
 
@@ -74,6 +76,7 @@ public static class TensorHtml
         var sb = new StringBuilder("<div class=\"rnntk-tensor\">");
         sb.Append("<div class=\"rnntk-tensor-header\" style=\"font-family: monospace\">").Append(Enc(Header(t))).Append("</div>");
         if (t.IsInvalid) return sb.Append("<div>(disposed)</div></div>").ToString();
+        if (!Readable(t)) return sb.Append("<pre>").Append(Enc(t.ToString(TorchSharp.TensorStringStyle.Julia))).Append("</pre></div>").ToString();
         var v = Values.Read(t, o);
         if (t.dim() == 0) sb.Append("<div class=\"rnntk-scalar\" style=\"font-family: monospace\">").Append(Enc(v.Format(v.Data[0]))).Append("</div>");
         else if (t.dim() == 1) AppendTable(sb, v, [], o, heat: false);
@@ -90,6 +93,7 @@ public static class TensorHtml
         ArgumentNullException.ThrowIfNull(t);
         var o = options ?? Formatters.Tensors;
         if (t.IsInvalid) return Header(t) + "\n(disposed)";
+        if (!Readable(t)) return Header(t) + "\n" + t.ToString(TorchSharp.TensorStringStyle.Julia);
         var v = Values.Read(t, o);
         var sb = new StringBuilder(Header(t)).Append('\n');
         AppendPlain(sb, v, 0, 0, 0);
@@ -187,6 +191,9 @@ public static class TensorHtml
         int b = (int)Math.Round(stops[i].B + u * (stops[i + 1].B - stops[i].B));
         return ($"#{r:x2}{g:x2}{b:x2}", f / (stops.Length - 1) > 0.6 ? "#000000" : "#ffffff");
     }
+
+    /// <summary>Whether the values convert to double (not complex).</summary>
+    static bool Readable(Tensor t) => t.dtype is not (ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64);
 
     /// <summary>The position in the kept (summarized) data of entry <paramref name="i"/> of <paramref name="idx"/>.</summary>
     static long Slot(long[] idx, int i)

@@ -139,6 +139,9 @@ public class ChartTests
         Assert.Single(second);
         Assert.Equal(0.1, second[0][0][0], 6);
         Assert.Throws<ArgumentException>(() => Charts.Attention(new AttentionMap(w2, ["only one"])));
+        using var heat = JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(Charts.Heatmap(w2, ["r0", "r1"], ["c0", "c1"], "weights")));
+        Assert.Equal(["c0", "c1"], Support.Html.Strings(heat.RootElement.GetProperty("layout").GetProperty("xaxis").GetProperty("ticktext")));
+        Assert.Equal("weights", heat.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
     }
 
     [Fact]

@@ -92,6 +92,15 @@ public class TensorTests
     }
 
     [Fact]
+    public void Complex_tensors_fall_back_to_torchsharp_text()
+    {
+        using var c = complex(ones(2), zeros(2));
+        var doc = Html(c);
+        Assert.Equal("Tensor [2] complex64 cpu", doc.QuerySelector(".rnntk-tensor-header")!.TextContent);
+        Assert.NotNull(doc.QuerySelector("pre"));
+    }
+
+    [Fact]
     public void Requires_grad_and_disposed_tensors()
     {
         using var p = ones(2).requires_grad_();
