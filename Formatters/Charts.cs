@@ -217,7 +217,7 @@ public static class Charts
     }
 
     static GenericChart Build(List<Trace> traces, Layout layout) =>
-        GenericChart.addLayout(layout, GenericChart.ofTraceObjects(true, traces));
+        GenericChart.addLayout(layout, GenericChart.ofTraceObjects(false, traces));
 
     static Trace2D Scatter(double[] x, IReadOnlyList<double> y, string name, string xaxis, string yaxis, string color, string? group)
     {
