@@ -78,6 +78,7 @@ public static class Formatters
             var svg = OfferSvgMimeType;
             Add<Tensor>(TensorHtml.WriteHtml, TensorHtml.WritePlain);
             Add<ModelSummary>(TableHtml.WriteSummary, (s, w) => w.Write(s.ToString()));
+            Add<nn.Module>((m, w) => w.Write(TableHtml.Module(m)), (m, w) => w.Write(TableHtml.ModuleText(m)));
             Add<History>((h, w) => ChartHtml.Write(Charts.TrainingCurves(h), w), (h, w) => w.Write(h.ToString()), svg ? (h, w) => w.Write(StaticPlot.ToSvg(Charts.TrainingCurves(h))) : null);
             Add<AttentionMap>((a, w) => ChartHtml.Write(Charts.Attention(a), w), (a, w) => w.Write(a.ToString()), svg ? (a, w) => w.Write(StaticPlot.ToSvg(Charts.Attention(a))) : null);
             Add<GradientFlowResult>((g, w) => ChartHtml.Write(Charts.GradientFlow([g]), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow([g]))) : null);
@@ -89,6 +90,7 @@ public static class Formatters
 
             Formatter.SetPreferredMimeTypesFor(typeof(Tensor), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(ModelSummary), "text/html", "text/plain");
+            Formatter.SetPreferredMimeTypesFor(typeof(nn.Module), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(ComparisonResult), "text/html", "text/plain");
             string[] chartMimes = svg ? ["text/html", "image/svg+xml"] : ["text/html"];
             foreach (var t in new[] { typeof(History), typeof(AttentionMap), typeof(GradientFlowResult), typeof(IEnumerable<GradientFlowResult>), typeof(Plotly.NET.GenericChart), typeof(XPlot.Plotly.PlotlyChart), typeof(LiveChart) })

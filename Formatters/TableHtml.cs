@@ -29,6 +29,50 @@ public static class TableHtml
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A module without a sample input: one row per top-level layer (name and type, parameters), then the totals
+    /// (output shapes need an input: <c>ModelSummary.Create(model, inputShape)</c>).
+    /// </summary>
+    /// <param name="module">The module.</param>
+    public static string Module(TorchSharp.torch.nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var (rows, total, trainable) = ModuleRows(module);
+        var sb = new StringBuilder("<div class=\"rnntk-summary\">");
+        sb.Append("<div><b>Model: \"").Append(Enc(module.GetType().Name)).Append("\"</b></div>");
+        sb.Append("<table class=\"rnntk-summary-layers\"><thead><tr><th>Layer (type)</th><th>Param #</th></tr></thead><tbody>");
+        foreach (var (name, type, count) in rows)
+            sb.Append("<tr><td>").Append(Enc($"{name} ({type})")).Append("</td><td style=\"text-align: right\">").Append(N(count)).Append("</td></tr>");
+        sb.Append("</tbody></table>");
+        sb.Append("<table class=\"rnntk-summary-totals\"><tbody>");
+        sb.Append("<tr><th>Total params</th><td>").Append(N(total)).Append("</td></tr>");
+        sb.Append("<tr><th>Trainable params</th><td>").Append(N(trainable)).Append("</td></tr>");
+        sb.Append("<tr><th>Non-trainable params</th><td>").Append(N(total - trainable)).Append("</td></tr>");
+        sb.Append("</tbody></table><div><small>Output shapes: <code>ModelSummary.Create(model, inputShape)</code></small></div></div>");
+        return sb.ToString();
+    }
+
+    /// <summary>The plain-text form of <see cref="Module"/>.</summary>
+    /// <param name="module">The module.</param>
+    public static string ModuleText(TorchSharp.torch.nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var (rows, total, trainable) = ModuleRows(module);
+        var sb = new StringBuilder().Append("Model: \"").Append(module.GetType().Name).Append("\"\n");
+        foreach (var (name, type, count) in rows) sb.Append(' ').Append($"{name} ({type})".PadRight(40)).Append(N(count)).Append('\n');
+        sb.Append("Total params: ").Append(N(total)).Append('\n');
+        sb.Append("Trainable params: ").Append(N(trainable)).Append('\n');
+        sb.Append("Non-trainable params: ").Append(N(total - trainable));
+        return sb.ToString();
+    }
+
+    static (List<(string Name, string Type, long Count)> Rows, long Total, long Trainable) ModuleRows(TorchSharp.torch.nn.Module module)
+    {
+        var rows = module.named_children().Select(c => (c.name, c.module.GetType().Name, c.module.parameters().Sum(p => p.numel()))).ToList();
+        if (rows.Count == 0) rows.Add((module.GetName(), module.GetType().Name, module.parameters().Sum(p => p.numel())));
+        return (rows, module.parameters().Sum(p => p.numel()), module.parameters().Where(p => p.requires_grad).Sum(p => p.numel()));
+    }
+
     /// <summary>The comparison table (model, parameters, seconds per epoch, epochs, final values), then the loss curves.</summary>
     /// <param name="result">The comparison.</param>
     /// <param name="curves">Also draw each variant's loss curves.</param>

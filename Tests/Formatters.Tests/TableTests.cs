@@ -28,6 +28,24 @@ public class TableTests
     }
 
     [Fact]
+    public void Module_without_input_lists_layers_and_parameters()
+    {
+        using var model = nn.Sequential(("dense", nn.Linear(4, 8)), ("out", nn.Linear(8, 2)));
+        model.named_parameters().Single(p => p.name == "out.bias").parameter.requires_grad = false;
+        var doc = Support.Html.Parse(model.ToDisplayString("text/html"));
+        var rows = doc.QuerySelectorAll("table.rnntk-summary-layers tbody tr");
+        Assert.Equal(["dense (Linear)", "40"], Support.Html.Cells(rows[0]));
+        Assert.Equal(["out (Linear)", "18"], Support.Html.Cells(rows[1]));
+        var totals = doc.QuerySelectorAll("table.rnntk-summary-totals tr").Select(Support.Html.Cells).ToArray();
+        Assert.Equal(["Total params", "58"], totals[0]);
+        Assert.Equal(["Trainable params", "56"], totals[1]);
+        Assert.Equal(["Non-trainable params", "2"], totals[2]);
+        Assert.Contains("Total params: 58", model.ToDisplayString("text/plain"));
+        using var lin = nn.Linear(3, 2);
+        Assert.Equal(["Linear (Linear)", "8"], Support.Html.Cells(Support.Html.Parse(lin.ToDisplayString("text/html")).QuerySelector("tbody tr")!));
+    }
+
+    [Fact]
     public void Comparison_table_and_curves()
     {
         var h1 = new History();
