@@ -20,41 +20,15 @@ Regenerate (from the repository root):
 Deterministic: every case is seeded from a fixed seed and its name, float32 on the CPU.
 """
 
-import argparse
-import json
 import math
-import os
-import sys
-import zlib
 
 import torch
 import torch.nn as nn
 
+from goldens_common import init_params, run, scalar_json, seed_for, tensor_json, uniform
+
+SCRIPT = "tools/pytorch/make_attention_goldens.py"
 BASE_SEED = 20240603
-COMMAND = "/usr/bin/python3 tools/pytorch/make_attention_goldens.py"
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_OUT = os.path.join(REPO_ROOT, "Tests", "RnnToolkit.Tests", "Goldens", "attention.json")
-
-
-def tj(t):
-    if t is None:
-        return None
-    t = t.detach().to(torch.float32).contiguous()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
-
-
-def seed_for(name):
-    torch.manual_seed((BASE_SEED + zlib.crc32(name.encode("utf-8"))) % (2 ** 31))
-
-
-def uniform(*shape):
-    return torch.empty(*shape, dtype=torch.float32).uniform_(-1.0, 1.0)
-
-
-def init_params(module):
-    with torch.no_grad():
-        for _, p in module.named_parameters():
-            p.uniform_(-0.5, 0.5)
 
 
 def length_mask(lengths, t):
@@ -77,18 +51,19 @@ def finish(name, kind, config, inputs, masks, module, outputs):
     loss.backward()
     return {
         "name": name, "kind": kind, "config": config,
-        "inputs": {k: tj(v) for k, v in inputs.items()},
-        "masks": {k: tj(v.float()) for k, v in masks.items()},
-        "params": {k: tj(v) for k, v in params.items()},
-        "outputs": {k: tj(v) for k, v in outputs.items()},
-        "r": {k: tj(v) for k, v in rs.items()},
-        "loss": float(loss.detach().item()),
-        "grads": dict({k: tj(v.grad) for k, v in inputs.items()}, **{k: tj(v.grad) for k, v in params.items()}),
+        "inputs": {k: tensor_json(v) for k, v in inputs.items()},
+        "masks": {k: tensor_json(v.float()) for k, v in masks.items()},
+        "params": {k: tensor_json(v) for k, v in params.items()},
+        "outputs": {k: tensor_json(v) for k, v in outputs.items()},
+        "r": {k: tensor_json(v) for k, v in rs.items()},
+        "loss": scalar_json(loss),
+        "grads": dict({k: tensor_json(v.grad) for k, v in inputs.items()},
+                      **{k: tensor_json(v.grad) for k, v in params.items()}),
     }
 
 
 def sdpa_case(name, tq, tk, lengths=None, causal=False):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b, d, dv = 2, 5, 3
     q, k, v = uniform(b, tq, d).requires_grad_(), uniform(b, tk, d).requires_grad_(), uniform(b, tk, dv).requires_grad_()
     allowed = None
@@ -106,7 +81,7 @@ def sdpa_case(name, tq, tk, lengths=None, causal=False):
 
 
 def mha_case(name, tq, tk, self_attn, lengths=None, causal=False, e=8, h=2):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b = 2
     m = nn.MultiheadAttention(e, h, batch_first=True)
     init_params(m)
@@ -171,7 +146,7 @@ class Luong(nn.Module):
 
 
 def query_key_case(name, kind, make, dq, dk, tq=3, tk=5, lengths=(5, 3)):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b = 2
     m = make()
     init_params(m)
@@ -208,12 +183,10 @@ class Keras(nn.Module):
 
 
 def keras_case(name, use_scale, score_mode, causal):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b, tq, tv, d, dv = 2, 4, 4, 6, 3
     m = Keras(use_scale, score_mode)
-    with torch.no_grad():
-        for p in m.parameters():
-            p.uniform_(0.5, 1.5)
+    init_params(m, 0.5, 1.5)
     q, v, k = uniform(b, tq, d).requires_grad_(), uniform(b, tv, dv).requires_grad_(), uniform(b, tv, d).requires_grad_()
     qm, vm = length_mask([4, 3], tq), length_mask([4, 2], tv)
     out, w = m(q, v, k, qm, vm, causal)
@@ -222,7 +195,7 @@ def keras_case(name, use_scale, score_mode, causal):
 
 
 def encoder_case(name, norm_first, activation="relu"):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b, t, e, h, ff = 2, 5, 8, 2, 16
     m = nn.TransformerEncoderLayer(e, h, ff, dropout=0.0, activation=activation, batch_first=True, norm_first=norm_first)
     init_params(m)
@@ -235,7 +208,7 @@ def encoder_case(name, norm_first, activation="relu"):
 
 
 def decoder_case(name, norm_first):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     b, tt, ts, e, h, ff = 2, 4, 5, 8, 2, 16
     m = nn.TransformerDecoderLayer(e, h, ff, dropout=0.0, batch_first=True, norm_first=norm_first)
     init_params(m)
@@ -255,7 +228,7 @@ def positional_case(name, t=7, d=8):
     pe = torch.zeros(t, d, dtype=torch.float64)
     pe[:, 0::2] = torch.sin(ang)
     pe[:, 1::2] = torch.cos(ang)
-    return {"name": name, "kind": "positional", "config": {"steps": t, "d_model": d}, "outputs": {"table": tj(pe)}}
+    return {"name": name, "kind": "positional", "config": {"steps": t, "d_model": d}, "outputs": {"table": tensor_json(pe)}}
 
 
 def all_cases():
@@ -287,25 +260,9 @@ def all_cases():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=DEFAULT_OUT, help="output JSON path (default: %(default)s)")
-    args = ap.parse_args()
-    torch.manual_seed(BASE_SEED)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    doc = {
-        "generator": {"script": "tools/pytorch/make_attention_goldens.py", "command": COMMAND, "torch": torch.__version__,
-                      "python": sys.version.split()[0], "seed": BASE_SEED, "dtype": "float32",
-                      "loss": "sum over outputs o of sum(o * r[o]); grads of every input and parameter"},
-        "cases": all_cases(),
-    }
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    text = json.dumps(doc, separators=(",", ":"), allow_nan=False)
-    text = text.replace(',"cases":[{', ',\n"cases":[\n{').replace('},{"name"', '},\n{"name"')
-    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.write("\n")
-    print("wrote %s: %d cases, %d bytes" % (args.out, len(doc["cases"]), os.path.getsize(args.out)), file=sys.stderr)
+    run(__doc__, SCRIPT, BASE_SEED, "attention.json",
+        generator={"loss": "sum over outputs o of sum(o * r[o]); grads of every input and parameter"},
+        all_cases=all_cases)
 
 
 if __name__ == "__main__":

@@ -28,40 +28,16 @@ repr of the Python float (double) holding the exact float32 value, so parsing
 it as float or as double-then-cast gives back the float32 bit-for-bit.
 """
 
-import argparse
-import json
-import os
-import sys
-import zlib
-
 import torch
 import torch.nn.functional as F
 
+from goldens_common import run, scalar_json, seed_for, tensor_json, uniform
+
+SCRIPT = "tools/pytorch/make_cell_goldens.py"
 BASE_SEED = 20240602
 B, T, I, H = 3, 5, 4, 6
 CONV_C_IN, CONV_C_H, CONV_L = 2, 3, 7
 ELMAN_O = 2
-COMMAND = "/usr/bin/python3 tools/pytorch/make_cell_goldens.py"
-
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_OUT = os.path.join(REPO_ROOT, "Tests", "RnnToolkit.Tests", "Goldens", "cells.json")
-
-
-def tensor_json(t):
-    """{"shape": [...], "data": [flat row-major floats]} or None."""
-    if t is None:
-        return None
-    t = t.detach().to(torch.float32).contiguous()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
-
-
-def seed_for(name):
-    seed = (BASE_SEED + zlib.crc32(name.encode("utf-8"))) % (2 ** 31)
-    torch.manual_seed(seed)
-
-
-def uniform(*shape, lo=-1.0, hi=1.0):
-    return torch.empty(*shape, dtype=torch.float32).uniform_(lo, hi)
 
 
 def make_params(spec):
@@ -200,7 +176,7 @@ def cell_case(name, cell, zero_init, **opts):
         opts["length"] = CONV_L
     isz, hsz = opts["input_size"], opts["hidden_size"]
 
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     spec = spec_fn(opts)
     params = make_params(spec)
     x_shape = (B, T, isz, CONV_L) if conv else (B, T, isz)
@@ -242,7 +218,7 @@ def cell_case(name, cell, zero_init, **opts):
         "r_out": tensor_json(r_out),
         "r_h": tensor_json(r_h),
         "r_c": tensor_json(r_c),
-        "loss": float(loss.detach().to(torch.float32).item()),
+        "loss": scalar_json(loss),
         "grad_x": tensor_json(x.grad),
         "grad_h0": tensor_json(h0.grad),
         "grad_c0": tensor_json(c0.grad) if has_c else None,
@@ -253,7 +229,7 @@ def cell_case(name, cell, zero_init, **opts):
 
 def elman_case(name, input_skip):
     """ElmanNetwork(I, H, O, tanh, inputSkip): y_t = W_hy h_t + b_y (+ V x_t), h from zeros."""
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     spec = [("rnn.Cell.weight_ih", (H, I)), ("rnn.Cell.weight_hh", (H, H)),
             ("rnn.Cell.bias_ih", (H,)), ("rnn.Cell.bias_hh", (H,)),
             ("W_hy.weight", (ELMAN_O, H)), ("W_hy.bias", (ELMAN_O,))]
@@ -299,7 +275,7 @@ def elman_case(name, input_skip):
         "r_out": tensor_json(r_out),
         "r_h": None,
         "r_c": None,
-        "loss": float(loss.detach().to(torch.float32).item()),
+        "loss": scalar_json(loss),
         "grad_x": tensor_json(x.grad),
         "grad_h0": None,
         "grad_c0": None,
@@ -333,39 +309,15 @@ def all_cases():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=DEFAULT_OUT, help="output JSON path (default: %(default)s)")
-    args = ap.parse_args()
-
-    torch.manual_seed(BASE_SEED)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-
-    doc = {
-        "generator": {
-            "script": "tools/pytorch/make_cell_goldens.py",
-            "command": COMMAND,
-            "torch": torch.__version__,
-            "python": sys.version.split()[0],
-            "seed": BASE_SEED,
-            "dtype": "float32",
+    run(__doc__, SCRIPT, BASE_SEED, "cells.json",
+        generator={
             "sizes": {"batch": B, "time": T, "input_size": I, "hidden_size": H,
                       "conv_in_channels": CONV_C_IN, "conv_hidden_channels": CONV_C_H, "conv_length": CONV_L,
                       "elman_output_size": ELMAN_O},
             "loss": "sum(outputs*r_out) + sum(h_T*r_h) [+ sum(c_T*r_c) for peephole_lstm, conv_lstm1d]; "
                     "elman_network: sum(outputs*r_out)",
         },
-        "cases": all_cases(),
-    }
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    text = json.dumps(doc, separators=(",", ":"), allow_nan=False)
-    # One case per line keeps diffs readable without bloating the file.
-    text = text.replace(',"cases":[{', ',\n"cases":[\n{').replace('},{"name"', '},\n{"name"')
-    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.write("\n")
-    print("wrote %s: %d cases, %d bytes" % (args.out, len(doc["cases"]), os.path.getsize(args.out)), file=sys.stderr)
+        all_cases=all_cases)
 
 
 if __name__ == "__main__":

@@ -25,45 +25,15 @@ repr of the Python float (double) holding the exact float32 value, so parsing
 it as float or as double-then-cast gives back the float32 bit-for-bit.
 """
 
-import argparse
-import json
-import os
-import sys
-import zlib
-
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from goldens_common import init_params, run, scalar_json, seed_for, tensor_json, uniform
+
+SCRIPT = "tools/pytorch/make_goldens.py"
 BASE_SEED = 20240601
 B, T, I, H = 3, 5, 4, 6
-COMMAND = "/usr/bin/python3 tools/pytorch/make_goldens.py"
-
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_OUT = os.path.join(REPO_ROOT, "Tests", "RnnToolkit.Tests", "Goldens", "recurrent.json")
-
-
-def tensor_json(t):
-    """{"shape": [...], "data": [flat row-major floats]} or None."""
-    if t is None:
-        return None
-    t = t.detach().to(torch.float32).contiguous()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
-
-
-def seed_for(name):
-    seed = (BASE_SEED + zlib.crc32(name.encode("utf-8"))) % (2 ** 31)
-    torch.manual_seed(seed)
-
-
-def uniform(*shape, lo=-1.0, hi=1.0):
-    return torch.empty(*shape, dtype=torch.float32).uniform_(lo, hi)
-
-
-def init_params(module):
-    with torch.no_grad():
-        for _, p in module.named_parameters():
-            p.uniform_(-0.5, 0.5)
 
 
 MODULES = {
@@ -75,7 +45,7 @@ MODULES = {
 
 
 def seq_case(name, mode, num_layers, bidirectional, batch_first, with_state, lengths=None):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     module = MODULES[mode](num_layers, bidirectional, batch_first).to(torch.float32)
     init_params(module)
     is_lstm = mode == "lstm"
@@ -129,7 +99,7 @@ def seq_case(name, mode, num_layers, bidirectional, batch_first, with_state, len
         "r_out": tensor_json(r_out),
         "r_h": tensor_json(r_h),
         "r_c": tensor_json(r_c),
-        "loss": float(loss.detach().to(torch.float32).item()),
+        "loss": scalar_json(loss),
         "grad_x": tensor_json(x.grad),
         "grad_h0": tensor_json(h0.grad) if h0 is not None else None,
         "grad_c0": tensor_json(c0.grad) if c0 is not None else None,
@@ -145,7 +115,7 @@ CELLS = {
 
 
 def cell_case(name, mode):
-    seed_for(name)
+    seed_for(BASE_SEED, name)
     cell = CELLS[mode]().to(torch.float32)
     init_params(cell)
     is_lstm = mode == "lstm_cell"
@@ -182,7 +152,7 @@ def cell_case(name, mode):
         "c1": tensor_json(c1),
         "r_h": tensor_json(r_h),
         "r_c": tensor_json(r_c),
-        "loss": float(loss.detach().to(torch.float32).item()),
+        "loss": scalar_json(loss),
         "grad_x": tensor_json(x.grad),
         "grad_h0": tensor_json(h0.grad),
         "grad_c0": tensor_json(c0.grad) if c0 is not None else None,
@@ -219,37 +189,13 @@ def all_cases():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=DEFAULT_OUT, help="output JSON path (default: %(default)s)")
-    args = ap.parse_args()
-
-    torch.manual_seed(BASE_SEED)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-
-    doc = {
-        "generator": {
-            "script": "tools/pytorch/make_goldens.py",
-            "command": COMMAND,
-            "torch": torch.__version__,
-            "python": sys.version.split()[0],
-            "seed": BASE_SEED,
-            "dtype": "float32",
+    run(__doc__, SCRIPT, BASE_SEED, "recurrent.json",
+        generator={
             "sizes": {"batch": B, "time": T, "input_size": I, "hidden_size": H},
             "loss": "sum(output*r_out) + sum(h_n*r_h) [+ sum(c_n*r_c) for lstm]; "
                     "cells: sum(h1*r_h) [+ sum(c1*r_c)]",
         },
-        "cases": all_cases(),
-    }
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    text = json.dumps(doc, separators=(",", ":"), allow_nan=False)
-    # One case per line keeps diffs readable without bloating the file.
-    text = text.replace(',"cases":[{', ',\n"cases":[\n{').replace('},{"name"', '},\n{"name"')
-    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.write("\n")
-    print("wrote %s: %d cases, %d bytes" % (args.out, len(doc["cases"]), os.path.getsize(args.out)), file=sys.stderr)
+        all_cases=all_cases)
 
 
 if __name__ == "__main__":
