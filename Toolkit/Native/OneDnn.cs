@@ -10,12 +10,16 @@ namespace RnnToolkit.Native;
 /// faster than libtorch's own. So the toolkit turns oneDNN off when it loads, and the standard
 /// recurrent layers turn it on only around inference (no autograd graph, so no backward pass).
 /// Set <c>RNNTOOLKIT_ONEDNN=1</c> to keep libtorch's default. The flag is process-wide.
+/// The safe default also turns NNPACK off: on CPUs it does not support (AVX-512 AMD EPYC here)
+/// libtorch tries it on every convolution and prints "Could not initialize NNPACK! Reason:
+/// Unsupported hardware" each time, into notebooks' outputs too; its own convolution runs instead.
 /// </summary>
 public static unsafe class OneDnn
 {
     static readonly object gate = new();
     static delegate* unmanaged<IntPtr> globalContext;
     static delegate* unmanaged<IntPtr, byte, void> setUserEnabledMkldnn;
+    static delegate* unmanaged<IntPtr, byte, void> setUserEnabledNNPACK;
     static bool resolved, available, enabled = true;
     static int inferenceDepth;
 
@@ -31,7 +35,10 @@ public static unsafe class OneDnn
         if (Environment.GetEnvironmentVariable("RNNTOOLKIT_ONEDNN") == "1") return;
         Resolve();
         lock (gate)
+        {
             if (inferenceDepth == 0) Set(false);
+            if (setUserEnabledNNPACK != null) setUserEnabledNNPACK(globalContext(), 0);
+        }
     }
 
     /// <summary>Turns oneDNN on until the returned scope is disposed (scopes nest); only for work without autograd.</summary>
@@ -88,6 +95,8 @@ public static unsafe class OneDnn
                 globalContext = (delegate* unmanaged<IntPtr>)context;
                 setUserEnabledMkldnn = (delegate* unmanaged<IntPtr, byte, void>)setter;
                 available = true;
+                if (NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var nnpack))
+                    setUserEnabledNNPACK = (delegate* unmanaged<IntPtr, byte, void>)nnpack;
             }
         }
     }

@@ -128,5 +128,6 @@ public sealed class NativeLoadingTests : IDisposable
         Assert.Contains("Action = LoadedPatchedCopy", stdout);
         Assert.Contains($"Patched = {temp}", stdout);
         Assert.Matches(@"loss: \S+ -> \S+", stdout);
+        Assert.DoesNotContain("NNPACK", stderr);                        // switched off, so no per-call warning
     }
 }
