@@ -25,5 +25,5 @@ for (int step = 0; step < 150; step++)
 }
 Console.WriteLine($"loss: {first:G4} -> {last:G4}");
 // A convolution too: libtorch must not try NNPACK (unsupported here) and warn on stderr at every call.
-new Conv1D(1, 4, 3).call(x).sum().backward();
+new Recurrent(new RnnToolkit.Cells.ConvRnnCell(1, 2)).call(rand(2, 5, 1, 7)).sum().backward();
 return last < first / 10 ? 0 : 3;
