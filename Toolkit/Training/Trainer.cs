@@ -489,7 +489,7 @@ public sealed class Trainer
     /// <param name="path">The file.</param>
     public CheckpointInfo LoadCheckpoint(string path)
     {
-        var info = Checkpoint.Load(path, Model, Optimizer);
+        var info = Checkpoint.Load(path, Model, Optimizer, OptimizerSpec.Name);
         Epoch = info.Epoch;
         History = info.History;
         LearningRate = info.LearningRate;
