@@ -61,11 +61,18 @@ public static class TorchSharpNative
         {
             if (report is not null) return report;
             MallocTuning.Apply();
+            ThreadingDefaults.Apply();
             try
             {
-                report = Prepare(FindLibStdCxx(), FindLibTorchSharp(), CacheRoot(), load: true);
+                string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
+                var searchDirs = NativeSearchDirectories();
+                var libTorchSharp = FindLibTorchSharp(torchsharpDir, searchDirs);
+                var libtorchDir = libTorchSharp is null ? null : FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!, torchsharpDir, searchDirs);
+                report = Prepare(FindLibStdCxx(), libTorchSharp, libtorchDir, CacheRoot(), load: true);
+                if (report.Action != NativeLoadAction.Failed)
+                    OneDnn.UseSafeDefault();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException or NotSupportedException or TypeInitializationException)
             {
                 report = new NativeLoadReport(NativeLoadAction.Failed, Error: e.Message);
             }
@@ -77,10 +84,11 @@ public static class TorchSharpNative
     /// The decision and the patch, with every input explicit (tests call it with other files):
     /// inspects <paramref name="libStdCxx"/>; when it lacks <see cref="RequiredVersion"/> and
     /// <paramref name="libTorchSharp"/> requires it, writes a patched copy under
-    /// <paramref name="cacheRoot"/> (atomically) beside links to its sibling libraries, and, when
-    /// <paramref name="load"/> is set, loads it and answers TorchSharp's requests for it.
+    /// <paramref name="cacheRoot"/> (atomically) beside links to the libraries of
+    /// <paramref name="libtorchDir"/>, and, when <paramref name="load"/> is set, loads it and answers
+    /// TorchSharp's requests for it. Nothing outside <paramref name="cacheRoot"/> is written.
     /// </summary>
-    public static NativeLoadReport Prepare(string? libStdCxx, string? libTorchSharp, string cacheRoot, bool load)
+    public static NativeLoadReport Prepare(string? libStdCxx, string? libTorchSharp, string? libtorchDir, string cacheRoot, bool load)
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return new NativeLoadReport(NativeLoadAction.NotApplicable);
@@ -93,8 +101,8 @@ public static class TorchSharpNative
         if (!ElfVersions.NeededVersions(bytes).Any(n => n.Version == RequiredVersion && !n.IsWeak))
             return new NativeLoadReport(NativeLoadAction.NoPatchNeeded, libStdCxx, libTorchSharp);
 
-        string libtorchDir = FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!)
-            ?? throw new DllNotFoundException($"libtorch_cpu.so was not found beside {libTorchSharp} or in the libtorch-cpu-linux-x64 package; TorchSharp-cpu's libtorch is required.");
+        if (libtorchDir is null)
+            return new NativeLoadReport(NativeLoadAction.Failed, libStdCxx, libTorchSharp, Error: $"libtorch_cpu.so was not found beside {libTorchSharp}, in the application's native search directories or in the libtorch-cpu-linux-x64 package; is TorchSharp-cpu referenced?");
         ElfVersions.MarkWeak(bytes, RequiredVersion);
         string key = Convert.ToHexString(SHA256.HashData(bytes.Concat(System.Text.Encoding.UTF8.GetBytes(libtorchDir)).ToArray()))[..16].ToLowerInvariant();
         string dir = Path.Combine(cacheRoot, "torchsharp-native", key);
@@ -159,36 +167,32 @@ public static class TorchSharpNative
     }
 
     /// <summary>Where libLibTorchSharp.so is: beside TorchSharp.dll, in the app's native search directories, or in the NuGet package layout (<c>torchsharp/V/lib/net8.0/../../runtimes/linux-x64/native</c>).</summary>
-    internal static string? FindLibTorchSharp()
-    {
-        string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
-        return CandidateDirectories(torchsharpDir)
+    internal static string? FindLibTorchSharp(string torchsharpDir, IReadOnlyList<string> searchDirs) =>
+        searchDirs.Prepend(torchsharpDir)
             .Append(Path.Combine(torchsharpDir, "..", "..", "runtimes", "linux-x64", "native"))
             .Select(d => Path.GetFullPath(Path.Combine(d, LibraryFile)))
             .FirstOrDefault(File.Exists);
-    }
 
-    static string? FindLibTorchDirectory(string libTorchSharpDir)
+    /// <summary>Where libtorch_cpu.so is: beside libLibTorchSharp.so, in the app's native search directories, or in the NuGet package <c>libtorch-cpu-linux-x64</c> next to TorchSharp's (newest version first).</summary>
+    internal static string? FindLibTorchDirectory(string libTorchSharpDir, string torchsharpDir, IReadOnlyList<string> searchDirs)
     {
-        string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
         var packaged = Enumerable.Empty<string>();
         // NuGet layout: <packages>/torchsharp/<v>/lib/net8.0/TorchSharp.dll and <packages>/libtorch-cpu-linux-x64/<v>/runtimes/linux-x64/native.
-        string packages = Path.GetFullPath(Path.Combine(torchsharpDir, "..", "..", "..", ".."));
-        string libtorchPackage = Path.Combine(packages, "libtorch-cpu-linux-x64");
+        string libtorchPackage = Path.GetFullPath(Path.Combine(torchsharpDir, "..", "..", "..", "..", "libtorch-cpu-linux-x64"));
         if (Directory.Exists(libtorchPackage))
-            packaged = Directory.GetDirectories(libtorchPackage).OrderByDescending(d => d, StringComparer.Ordinal)
+            packaged = Directory.GetDirectories(libtorchPackage).OrderByDescending(d => Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version())
                 .Select(d => Path.Combine(d, "runtimes", "linux-x64", "native"));
-        return new[] { libTorchSharpDir }.Concat(CandidateDirectories(torchsharpDir)).Concat(packaged)
+        return searchDirs.Prepend(torchsharpDir).Prepend(libTorchSharpDir).Concat(packaged)
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
     }
 
-    static IEnumerable<string> CandidateDirectories(string torchsharpDir)
+    /// <summary>The application's base folder and the native search directories the host gave it (deps.json).</summary>
+    static IReadOnlyList<string> NativeSearchDirectories()
     {
-        yield return torchsharpDir;
-        yield return AppContext.BaseDirectory;
+        var dirs = new List<string> { AppContext.BaseDirectory };
         if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirs)
-            foreach (var d in searchDirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-                yield return d;
+            dirs.AddRange(searchDirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        return dirs;
     }
 
     /// <summary>The toolkit's own cache: <c>$RNNTOOLKIT_CACHE</c>, else <c>$XDG_CACHE_HOME/rnntoolkit</c>, else <c>~/.cache/rnntoolkit</c>.</summary>

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Bench;
+
+/// <summary>One measured figure: median milliseconds per iteration.</summary>
+sealed record Figure(string Name, string Path, double MedianMs, double MinMs, string? PyTorchPeer);
+
+/// <summary>The toolkit's side: the same shapes as tools/pytorch/bench.py (B=64, T=100, I=32, H=128).</summary>
+static class ToolkitBenchmarks
+{
+    const int B = 64, T = 100, I = 32, H = 128;
+
+    public static List<Figure> Run(BenchOptions o)
+    {
+        Native.TorchSharpNative.EnsureLoaded();
+        torch.set_num_threads(o.Threads);
+        random.manual_seed(0);
+        var x = randn(B, T, I);
+        var figures = new List<Figure>();
+        // Warm the process up (allocator, thread pool, lazy libtorch initialization) before the first figure.
+        var warm = new LSTM(I, H);
+        for (var start = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(start).TotalSeconds < 2;)
+        {
+            using var scope = NewDisposeScope();
+            warm.call(x).sum().backward();
+        }
+
+        void Train(string name, string path, RecurrentLayer layer, string? peer)
+        {
+            if (!o.Wants(name)) return;
+            figures.Add(Measure(name, path, peer, o, () =>
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in layer.parameters()) p.grad = null;
+                layer.call(x).sum().backward();
+            }));
+        }
+
+        void Infer(string name, string path, RecurrentLayer layer, string? peer)
+        {
+            if (!o.Wants(name)) return;
+            figures.Add(Measure(name, path, peer, o, () =>
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                layer.call(x);
+            }));
+        }
+
+        foreach (var backend in new[] { RecurrentBackend.Auto, RecurrentBackend.Fused, RecurrentBackend.Kernels, RecurrentBackend.Cells })
+        {
+            string path = backend.ToString().ToLowerInvariant();
+            Train("lstm_train", path, new LSTM(I, H) { Backend = backend }, "lstm_train");
+            Train("gru_train", path, new GRU(I, H) { Backend = backend }, "gru_train");
+            Train("rnn_train", path, new RNN(I, H) { Backend = backend }, "rnn_train");
+            Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");
+        }
+        Train("peephole_train", "cells", new Recurrent(new PeepholeLstmCell(I, H)), null);
+        Train("peephole_matrix_train", "cells", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)), null);
+        Train("gru_000_printed_train", "cells", new Recurrent(new Gru000AsPrintedCell(I, H)), null);
+        Train("gru_003_printed_train", "cells", new Recurrent(new Gru003AsPrintedCell(I, H)), null);
+
+        // Multi-head self-attention, model 128, 4 heads, on (64, 100, 128): "weights" returns the per-head weights
+        // (explicit softmax, the default), "fused" asks for none with FusedKernel on (libtorch's scaled_dot_product_attention).
+        if (o.Wants("mha_train"))
+        {
+            var mha = new Attention.MultiHeadAttention(H, 4);
+            var xm = randn(B, T, H);
+            foreach (var needWeights in new[] { true, false })
+                figures.Add(Measure("mha_train", needWeights ? "weights" : "fused", "mha_train", o, () =>
+                {
+                    using var scope = NewDisposeScope();
+                    foreach (var p in mha.parameters()) p.grad = null;
+                    mha.FusedKernel = !needWeights;
+                    mha.Run(xm, xm, xm, needWeights: needWeights).Output.sum().backward();
+                }));
+            // For reference: TorchSharp's own nn.MultiheadAttention (time-first, weights averaged over heads, not returned per head).
+            var native = nn.MultiheadAttention(H, 4);
+            var xt = xm.transpose(0, 1).contiguous();
+            figures.Add(Measure("mha_train_torchsharp", "native", null, o, () =>
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in native.parameters()) p.grad = null;
+                native.call(xt, xt, xt, null, false, null).Item1.sum().backward();
+            }));
+        }
+        return figures;
+    }
+
+    static Figure Measure(string name, string path, string? peer, BenchOptions o, Action iteration)
+    {
+        for (int i = 0; i < o.Warmup; i++) iteration();
+        var times = new double[o.Iterations];
+        for (int i = 0; i < o.Iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            iteration();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        double median = times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
+        Console.Error.WriteLine($"bench: {name} [{path}] median {median:F1} ms");
+        return new Figure(name, path, median, times[0], peer);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using RnnToolkit.Formatting;
+
+namespace RnnToolkit.FormatterTests;
+
+/// <summary>
+/// A real browser: headless Chromium (Debian's <c>chromium</c>, installed by scripts/install-test-deps.sh) loads a page
+/// with an inline-plotly.js training-curve chart and an attention heatmap, with no network, and the drawn DOM is checked.
+/// </summary>
+public class BrowserTests
+{
+    public BrowserTests() => RnnToolkit.Formatters.Register();
+
+    static string FindChromium()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable("CHROMIUM"), "chromium", "chromium-browser", "google-chrome" };
+        foreach (var c in candidates.Where(c => !string.IsNullOrEmpty(c)))
+        {
+            if (Path.IsPathRooted(c!) && File.Exists(c)) return c!;
+            foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+                if (File.Exists(Path.Combine(dir, c!))) return Path.Combine(dir, c!);
+        }
+        throw new InvalidOperationException("Chromium is not installed; run scripts/install-test-deps.sh (Debian package 'chromium').");
+    }
+
+    static string DumpDom(string pagePath)
+    {
+        var profile = Directory.CreateTempSubdirectory("rnntk-chromium-");
+        try
+        {
+            var psi = new ProcessStartInfo(FindChromium())
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.FullName,
+                "--window-size=1400,1000", "--virtual-time-budget=8000", "--dump-dom", new Uri(pagePath).AbsoluteUri })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(90_000))
+            {
+                p.Kill(entireProcessTree: true);
+                throw new TimeoutException("Chromium did not finish within 90 s.");
+            }
+            Assert.True(p.ExitCode == 0, $"Chromium exited with {p.ExitCode}: {stderr.Result}");
+            return stdout.Result;
+        }
+        finally
+        {
+            try { profile.Delete(true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    [Fact]
+    public void Chromium_draws_inline_training_curves_and_attention_heatmap_offline()
+    {
+        // The first chart carries plotly.js inline; the second relies on it being on the page (parsed once).
+        var curves = ChartHtml.ToHtml(Charts.TrainingCurves(ChartTests.SampleHistory()), PlotlyJsMode.Inline, staticImage: true);
+        var attention = ChartHtml.ToHtml(Charts.Attention(ChartTests.SampleAttention()), PlotlyJsMode.PageLoaded, staticImage: false);
+        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "charts.html");
+            File.WriteAllText(page, ChartHtml.Page("charts", curves, attention));
+            var doc = Support.Html.Parse(DumpDom(page));
+            var charts = doc.QuerySelectorAll("div.rnntk-chart");
+            Assert.Equal(2, charts.Length);
+
+            // Training curves: plotly drew its SVG with 4 line traces (loss, val_loss, mae, val_mae), each a path with 6 points.
+            var first = charts[0];
+            Assert.NotNull(first.QuerySelector("svg.main-svg"));
+            var lines = first.QuerySelectorAll(".scatterlayer .trace");
+            Assert.Equal(4, lines.Length);
+            foreach (var trace in lines)
+            {
+                var d = trace.QuerySelector("path.js-line")!.GetAttribute("d")!;
+                Assert.Equal(6, d.Count(ch => ch is 'M' or 'L'));
+                Assert.Equal(6, trace.QuerySelectorAll("path.point").Length);
+            }
+            // Once plotly drew, the static fallback image was removed.
+            Assert.Null(first.QuerySelector("img.rnntk-static"));
+
+            // Attention: one heatmap per head, drawn as an image, with the tokens on the axes.
+            var second = charts[1];
+            Assert.NotNull(second.QuerySelector("svg.main-svg"));
+            var heatmaps = second.QuerySelectorAll(".heatmaplayer .hm");
+            Assert.Equal(2, heatmaps.Length);
+            Assert.All(heatmaps, h => Assert.StartsWith("data:image/png", h.QuerySelector("image")!.GetAttribute("href") ?? h.QuerySelector("image")!.GetAttribute("xlink:href")));
+            var xTicks = second.QuerySelectorAll(".xtick text, .x2tick text").Select(t => t.TextContent).ToList();
+            Assert.Equal(2, xTicks.Count(t => t == "<eos>"));
+            var yTicks = second.QuerySelectorAll(".ytick text").Select(t => t.TextContent).ToList();
+            Assert.Contains("suis", yTicks);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}

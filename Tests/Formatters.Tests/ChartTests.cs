@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Microsoft.DotNet.Interactive.Formatting;
+using RnnToolkit.Experiments;
+using RnnToolkit.Formatting;
+using RnnToolkit.Training;
+
+namespace RnnToolkit.FormatterTests;
+
+public class ChartTests
+{
+    public ChartTests() => RnnToolkit.Formatters.Register();
+
+    internal static History SampleHistory(int epochs = 6)
+    {
+        var h = new History();
+        for (int e = 0; e < epochs; e++)
+            h.Add(e, new Dictionary<string, double> { ["loss"] = 1.0 / (e + 1), ["mae"] = 0.5 / (e + 1), ["val_loss"] = 1.2 / (e + 1), ["val_mae"] = 0.7 / (e + 1), ["lr"] = 0.01 });
+        return h;
+    }
+
+    internal static AttentionMap SampleAttention()
+    {
+        var w = softmax(arange(24, dtype: ScalarType.Float32).reshape(1, 2, 3, 4) * 0.3f, -1);
+        return new AttentionMap(w, ["je", "suis", "là"], ["I", "am", "here", "<eos>"]);
+    }
+
+    [Fact]
+    public void History_renders_training_curves_with_train_and_validation_traces()
+    {
+        var h = SampleHistory();
+        var (data, layout) = Support.Html.SingleFigure(h.ToDisplayString("text/html"));
+        var traces = data.EnumerateArray().ToList();
+        Assert.Equal(["loss", "val_loss", "mae", "val_mae"], traces.Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([1, 2, 3, 4, 5, 6], Support.Html.Doubles(traces[0].GetProperty("x")));
+        Assert.Equal(h["loss"].ToArray(), Support.Html.Doubles(traces[0].GetProperty("y")));
+        Assert.Equal(h["val_mae"].ToArray(), Support.Html.Doubles(traces[3].GetProperty("y")));
+        Assert.Equal(["x", "x", "x2", "x2"], traces.Select(t => t.GetProperty("xaxis").GetString()!).ToArray());
+        Assert.Equal(2, layout.GetProperty("grid").GetProperty("columns").GetInt32());
+        Assert.Equal("mae", layout.GetProperty("yaxis2").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal(880, layout.GetProperty("width").GetInt32());
+    }
+
+    [Fact]
+    public void Chart_html_loads_plotly_through_require_by_default()
+    {
+        var html = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.RequireCdn);
+        var doc = Support.Html.Parse(html);
+        var script = doc.QuerySelectorAll("script").Select(s => s.TextContent).Single(s => s.Contains("Plotly.newPlot", StringComparison.Ordinal));
+        Assert.Contains($"paths:{{plotly:'https://cdn.plot.ly/plotly-{ChartHtml.PlotlyJsVersion}.min'}}", script);
+        Assert.Contains("requirejs", script);
+        Assert.NotNull(doc.QuerySelector("img.rnntk-static"));
+        Assert.True(html.Length < 200_000);
+    }
+
+    [Fact]
+    public void Inline_mode_embeds_plotly_js()
+    {
+        var html = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.Inline, staticImage: false);
+        var doc = Support.Html.Parse(html);
+        Assert.Contains(doc.QuerySelectorAll("script"), s => s.TextContent.Length > 1_000_000 && s.TextContent.Contains("plotly.js v" + ChartHtml.PlotlyJsVersion, StringComparison.Ordinal));
+        Assert.DoesNotContain("requirejs.config", html);
+        Assert.Null(doc.QuerySelector("img.rnntk-static"));
+        var cdn = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.Cdn);
+        Assert.Contains(Support.Html.Parse(cdn).QuerySelectorAll("script[src]"), s => s.GetAttribute("src") == ChartHtml.CdnPath + ".js");
+    }
+
+    [Fact]
+    public void Static_svg_has_the_right_size_and_the_curve_points()
+    {
+        var h = SampleHistory();
+        var svg = Support.Html.Svg(StaticPlot.ToSvg(Charts.TrainingCurves(h), 800, 360));
+        Assert.Equal("800", (string)svg.Attribute("width")!);
+        Assert.Equal("360", (string)svg.Attribute("height")!);
+        // Train curves (blue): loss in the left panel, mae in the right one, 6 points each; legend swatches have 2.
+        var blue = Support.Html.Polylines(svg, "rgb(31,119,180)").Where(p => p.Length == 6).ToList();
+        Assert.Equal(2, blue.Count);
+        foreach (var line in blue)
+        {
+            // Epochs go right, the loss goes down: x increases and SVG y (downward) increases.
+            for (int i = 1; i < line.Length; i++) { Assert.True(line[i].X > line[i - 1].X); Assert.True(line[i].Y > line[i - 1].Y); }
+            // Equal epoch spacing.
+            Assert.Equal(line[1].X - line[0].X, line[5].X - line[4].X, 2);
+        }
+        // loss(1) - loss(2) = 0.5 and loss(2) - loss(4) = 0.25 on a linear axis: pixel drops in ratio 2.
+        var loss = blue[0];
+        Assert.Equal(2.0, (loss[1].Y - loss[0].Y) / (loss[3].Y - loss[1].Y), 2);
+        Assert.Equal(2, Support.Html.Polylines(svg, "rgb(255,127,14)").Count(p => p.Length == 6));
+        // The SVG mime type is offered beside the HTML and holds the same picture.
+        Assert.Contains("image/svg+xml", Formatter.GetPreferredMimeTypesFor(typeof(History)));
+        Assert.Equal(4, Support.Html.Polylines(Support.Html.Svg(h.ToDisplayString("image/svg+xml")), "rgb(31,119,180)").Count(p => p.Length == 6) + 2);
+    }
+
+    [Fact]
+    public void Embedded_static_image_decodes_to_the_svg()
+    {
+        var doc = Support.Html.Parse(SampleHistory().ToDisplayString("text/html"));
+        var src = doc.QuerySelector("img.rnntk-static")!.GetAttribute("src")!;
+        Assert.StartsWith("data:image/svg+xml;base64,", src);
+        var svg = Support.Html.Svg(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(src["data:image/svg+xml;base64,".Length..])));
+        Assert.Equal(RnnToolkit.Formatters.StaticImageWidth.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)svg.Attribute("width")!);
+    }
+
+    [Fact]
+    public void Attention_map_is_one_heatmap_per_head_with_token_axes()
+    {
+        var map = SampleAttention();
+        var (data, layout) = Support.Html.SingleFigure(map.ToDisplayString("text/html"));
+        var traces = data.EnumerateArray().ToList();
+        Assert.Equal(2, traces.Count);
+        Assert.All(traces, t => Assert.Equal("heatmap", t.GetProperty("type").GetString()));
+        var expected = map.Weights[0].to_type(ScalarType.Float64);
+        for (int h = 0; h < 2; h++)
+        {
+            var z = traces[h].GetProperty("z").EnumerateArray().Select(Support.Html.Doubles).ToArray();
+            Assert.Equal(3, z.Length);
+            for (int q = 0; q < 3; q++)
+                for (int k = 0; k < 4; k++)
+                    Assert.Equal(expected[h, q, k].ToDouble(), z[q][k], 6);
+        }
+        Assert.Equal(["I", "am", "here", "<eos>"], Support.Html.Strings(layout.GetProperty("xaxis").GetProperty("ticktext")));
+        Assert.Equal(["I", "am", "here", "<eos>"], Support.Html.Strings(layout.GetProperty("xaxis2").GetProperty("ticktext")));
+        Assert.Equal(["je", "suis", "là"], Support.Html.Strings(layout.GetProperty("yaxis").GetProperty("ticktext")));
+        Assert.Equal("reversed", layout.GetProperty("yaxis").GetProperty("autorange").GetString());
+        Assert.Equal("x2", traces[1].GetProperty("xaxis").GetString());
+        Assert.Equal("key (head 1)", layout.GetProperty("xaxis2").GetProperty("title").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Attention_2d_and_3d_and_alignment()
+    {
+        using var w2 = tensor(new float[] { 0.9f, 0.1f, 0.2f, 0.8f }, [2, 2]);
+        var one = Charts.Attention(AttentionMap.Alignment(w2, ["a", "b"], ["x", "y"]));
+        using var doc = JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(one));
+        var t = doc.RootElement.GetProperty("data").EnumerateArray().Single();
+        Assert.Equal([0.9, 0.1], Support.Html.Doubles(t.GetProperty("z")[0]).Select(v => Math.Round(v, 6)).ToArray());
+        Assert.Equal("Alignment", doc.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        using var w3 = stack([w2, w2.flip(1)]);
+        var second = new AttentionMap(w3) { BatchIndex = 1 }.Matrices();
+        Assert.Single(second);
+        Assert.Equal(0.1, second[0][0][0], 6);
+        Assert.Throws<ArgumentException>(() => Charts.Attention(new AttentionMap(w2, ["only one"])));
+        using var heat = JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(Charts.Heatmap(w2, ["r0", "r1"], ["c0", "c1"], "weights")));
+        Assert.Equal(["c0", "c1"], Support.Html.Strings(heat.RootElement.GetProperty("layout").GetProperty("xaxis").GetProperty("ticktext")));
+        Assert.Equal("weights", heat.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Attention_static_svg_has_one_cell_per_weight()
+    {
+        var svg = Support.Html.Svg(StaticPlot.ToSvg(Charts.Attention(SampleAttention()), 900, 400));
+        var panels = svg.Elements().Where(e => e.Name.LocalName == "g" && (string?)e.Attribute("class") == "panel").ToList();
+        Assert.Equal(2, panels.Count);
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("<eos>", texts);
+        Assert.Contains("suis", texts);
+        foreach (var p in panels)
+        {
+            // HeatMapSeries rectangles: filled polygons, 3 × 4 of them.
+            var cells = p.Descendants().Where(e => e.Name.LocalName is "polygon" or "rect" && ((string?)e.Attribute("style") ?? "").Contains("fill:rgb", StringComparison.Ordinal)
+                && !((string?)e.Attribute("style") ?? "").Contains("fill:rgb(255,255,255)", StringComparison.Ordinal)).ToList();
+            Assert.True(cells.Count >= 12, $"{cells.Count} cells");
+        }
+    }
+
+    [Fact]
+    public void Gradient_flow_one_line_per_model_on_a_log_axis()
+    {
+        var results = new List<GradientFlowResult> { new("RNN", [1e-5, 1e-3, 1e-1, 1], 0.5), new("LSTM", [0.1, 0.3, 0.6, 1], 0.4) };
+        var (data, layout) = Support.Html.SingleFigure(results.ToDisplayString("text/html"));
+        Assert.Equal(["RNN", "LSTM"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([1e-5, 1e-3, 1e-1, 1], Support.Html.Doubles(data[0].GetProperty("y")));
+        Assert.Equal([0, 1, 2, 3], Support.Html.Doubles(data[1].GetProperty("x")));
+        Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        var single = Support.Html.SingleFigure(results[0].ToDisplayString("text/html"));
+        Assert.Single(single.Data.EnumerateArray());
+        var svg = Support.Html.Svg(StaticPlot.ToSvg(Charts.GradientFlow(results)));
+        // On a log axis 1e-5, 1e-3, 1e-1, 1 are 2, 2 and 1 decades apart.
+        var rnn = Support.Html.Polylines(svg, "rgb(31,119,180)").Single(p => p.Length == 4);
+        Assert.Equal(2.0, (rnn[0].Y - rnn[1].Y) / (rnn[2].Y - rnn[3].Y), 2);
+    }
+
+    [Fact]
+    public void User_plotly_and_xplot_charts_render_as_html()
+    {
+        var chart = Charts.Lines([("signal", [0.0, 1.0, 0.5])], "Signal");
+        var (data, _) = Support.Html.SingleFigure(chart.ToDisplayString("text/html"));
+        Assert.Equal([0.0, 1.0, 0.5], Support.Html.Doubles(data[0].GetProperty("y")));
+        Assert.Contains("image/svg+xml", Formatter.GetPreferredMimeTypesFor(chart.GetType()));
+        Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+
+        var xplot = XPlot.Plotly.Chart.Plot(new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 4, 5, 6 }, name = "xp" });
+        var html = xplot.ToDisplayString("text/html");
+        var doc = Support.Html.Parse(html);
+        Assert.NotNull(doc.GetElementById(xplot.Id));
+        var (xdata, _) = Support.Html.Figures(doc).Single();
+        Assert.Equal([4.0, 5, 6], Support.Html.Doubles(xdata[0].GetProperty("y")));
+        Assert.Contains("requirejs.config", html);
+        // Its static SVG (embedded and as image/svg+xml) draws the 3 points.
+        Assert.NotNull(doc.QuerySelector("img.rnntk-static"));
+        var svg = Support.Html.Svg(xplot.ToDisplayString("image/svg+xml"));
+        Assert.Equal(xplot.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)svg.Attribute("width")!);
+        Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
+            && !((string?)e.Attribute("style") ?? "").Contains("stroke:black", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,27 @@
+using RnnToolkit.Layers;
+using RnnToolkit.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// The first statement touches the toolkit, nothing else: an LSTM regressor on "sum of the sequence".
+var lstm = new LSTM(1, 16, returnSequences: false);
+Console.WriteLine($"native: {TorchSharpNative.EnsureLoaded()}");
+random.manual_seed(7);
+var head = nn.Linear(16, 1);
+var parameters = lstm.parameters().Concat(head.parameters()).ToList();
+var optimizer = optim.Adam(parameters, 0.01);
+var x = rand(64, 10, 1);
+var y = x.sum(1) / 10;
+double first = 0, last = 0;
+for (int step = 0; step < 150; step++)
+{
+    using var scope = NewDisposeScope();
+    optimizer.zero_grad();
+    var loss = nn.functional.mse_loss(head.call(lstm.call(x)), y);
+    loss.backward();
+    optimizer.step();
+    last = loss.item<float>();
+    if (step == 0) first = last;
+}
+Console.WriteLine($"loss: {first:G4} -> {last:G4}");
+return last < first / 10 ? 0 : 3;

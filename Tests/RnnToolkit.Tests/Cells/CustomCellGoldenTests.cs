@@ -1,0 +1,104 @@
+using System.Text.Json;
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+using RnnToolkit.Models;
+using RnnToolkit.Tests.Support;
+
+namespace RnnToolkit.Tests.Cells;
+
+/// <summary>
+/// The cells PyTorch has no module for (peephole LSTM in both forms, the documents' printed GRUs,
+/// σ-RNN, convolutional recurrences, the Elman network with 001's V x_t) against independent
+/// PyTorch implementations of their equations (tools/pytorch/make_cell_goldens.py).
+/// </summary>
+public class CustomCellGoldenTests
+{
+    const string File = "cells.json";
+
+    public static IEnumerable<object[]> RecurrentCases() => Golden.CaseNames(File, c => c.GetProperty("cell").GetString() != "elman_network");
+    public static IEnumerable<object[]> ElmanCases() => Golden.CaseNames(File, c => c.GetProperty("cell").GetString() == "elman_network");
+
+    static RecurrentCell Build(JsonElement c)
+    {
+        long I = c.GetProperty("input_size").GetInt64(), H = c.GetProperty("hidden_size").GetInt64();
+        string Option(string name) => c.GetProperty(name).GetString()!;
+        long K() => c.GetProperty("kernel_size").GetInt64();
+        return c.GetProperty("cell").GetString() switch
+        {
+            "peephole_lstm" => new PeepholeLstmCell(I, H, Option("form") == "matrix" ? PeepholeForm.Matrix : PeepholeForm.Diagonal),
+            "gru_000_as_printed" => new Gru000AsPrintedCell(I, H),
+            "gru_002_as_printed" => new Gru002AsPrintedCell(I, H),
+            "gru_003_as_printed" => new Gru003AsPrintedCell(I, H),
+            "rnn_sigmoid" => new RnnCell(I, H, RnnActivation.Sigmoid),
+            "conv_rnn" => new ConvRnnCell(I, H, K(), Option("activation") == "tanh" ? RnnActivation.Tanh : RnnActivation.Sigmoid),
+            "conv_lstm1d" => new ConvLstm1dCell(I, H, K()),
+            var other => throw new InvalidOperationException(other),
+        };
+    }
+
+    static void Load(nn.Module module, JsonElement parameters)
+    {
+        var mine = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(parameters.EnumerateObject().Select(p => p.Name).OrderBy(n => n), mine.Keys.OrderBy(n => n));
+        using var _ = no_grad();
+        foreach (var p in parameters.EnumerateObject())
+            mine[p.Name].copy_(parameters.Tensor(p.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(RecurrentCases))]
+    public void Cell_matches_pytorch_reference(string name) => Check(name, kernels: false);
+
+    [Theory]
+    [MemberData(nameof(RecurrentCases))]
+    public void Cell_with_its_sequence_kernel_matches_pytorch_reference(string name) => Check(name, kernels: true);
+
+    static void Check(string name, bool kernels)
+    {
+        var c = Golden.Case(File, name);
+        using var scope = NewDisposeScope();
+        var cell = Build(c);
+        Load(cell, c.GetProperty("params"));
+        var layer = new Recurrent(cell) { UseKernels = kernels };
+        var x = c.Tensor("x").requires_grad_();
+        var h0 = c.Tensor("h0").requires_grad_();
+        var c0 = c.TensorOrNull("c0")?.requires_grad_();
+        var r = layer.Run(x, [new RecurrentState(h0, c0)]);
+
+        TensorAssert.Close(c.Tensor("outputs"), r.Output, $"{name} outputs");
+        TensorAssert.Close(c.Tensor("h_T"), r.Final[0].H, $"{name} h_T");
+        var loss = (r.Output * c.Tensor("r_out")).sum() + (r.Final[0].H * c.Tensor("r_h")).sum();
+        if (c0 is not null)
+        {
+            TensorAssert.Close(c.Tensor("c_T"), r.Final[0].C, $"{name} c_T");
+            loss = loss + (r.Final[0].C! * c.Tensor("r_c")).sum();
+        }
+        loss.backward();
+        TensorAssert.Close(c.Tensor("grad_x"), x.grad, $"{name} ∂L/∂x");
+        TensorAssert.Close(c.Tensor("grad_h0"), h0.grad, $"{name} ∂L/∂h0");
+        if (c0 is not null) TensorAssert.Close(c.Tensor("grad_c0"), c0.grad, $"{name} ∂L/∂c0");
+        var grads = c.GetProperty("grad_params");
+        foreach (var (pname, p) in cell.named_parameters())
+            TensorAssert.Close(grads.Tensor(pname), p.grad, $"{name} ∂L/∂{pname}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ElmanCases))]
+    public void Elman_network_matches_pytorch_reference(string name)
+    {
+        var c = Golden.Case(File, name);
+        using var scope = NewDisposeScope();
+        var net = new ElmanNetwork(c.GetProperty("input_size").GetInt64(), c.GetProperty("hidden_size").GetInt64(), c.GetProperty("output_size").GetInt64(),
+            inputSkip: c.GetProperty("input_skip").GetBoolean());
+        Load(net, c.GetProperty("params"));
+        var x = c.Tensor("x").requires_grad_();
+        TensorAssert.Close(c.Tensor("hidden"), net.rnn.call(x), $"{name} h_t");
+        var y = net.call(x);
+        TensorAssert.Close(c.Tensor("outputs"), y, $"{name} y_t");
+        (y * c.Tensor("r_out")).sum().backward();
+        TensorAssert.Close(c.Tensor("grad_x"), x.grad, $"{name} ∂L/∂x");
+        var grads = c.GetProperty("grad_params");
+        foreach (var (pname, p) in net.named_parameters())
+            TensorAssert.Close(grads.Tensor(pname), p.grad, $"{name} ∂L/∂{pname}");
+    }
+}

@@ -1,0 +1,46 @@
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+
+namespace RnnToolkit.Tests.Layers;
+
+/// <summary>Training steps inside a dispose scope leave no live tensors behind, on every path.</summary>
+public class MemoryTests
+{
+    public static IEnumerable<object[]> Paths() =>
+    [
+        ["lstm", RecurrentBackend.Fused], ["lstm", RecurrentBackend.Cells], ["lstm", RecurrentBackend.Kernels],
+        ["gru", RecurrentBackend.Kernels], ["rnn", RecurrentBackend.Kernels], ["peephole", RecurrentBackend.Kernels],
+        ["peephole", RecurrentBackend.Cells], ["bidirectional-gru-masked", RecurrentBackend.Auto],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Live_tensor_count_stays_flat_over_training_steps(string model, RecurrentBackend backend)
+    {
+        random.manual_seed(1);
+        RecurrentLayer layer = model switch
+        {
+            "lstm" => new LSTM(4, 8) { Backend = backend },
+            "gru" => new GRU(4, 8) { Backend = backend },
+            "rnn" => new RNN(4, 8) { Backend = backend },
+            "peephole" => new Recurrent(new PeepholeLstmCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
+            _ => new GRU(4, 8, bidirectional: true, numLayers: 2),
+        };
+        var optimizer = optim.Adam(layer.parameters(), 0.01);
+        var x = randn(3, 6, 4);
+        var mask = model.EndsWith("masked") ? tensor(new[,] { { true, true, true, true, true, true }, { true, true, true, false, false, false }, { true, false, false, false, false, false } }) : null;
+        var counts = new List<long>();
+        for (int step = 0; step < 30; step++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var r = layer.Run(x, mask: mask);
+                (r.Output.square().sum() + r.HN.sum()).backward();
+                optimizer.step();
+            }
+            counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+        Assert.True(counts[^1] <= counts[5], $"live tensors grew from {counts[5]} (step 5) to {counts[^1]} (step 30): {string.Join(", ", counts)}");
+    }
+}

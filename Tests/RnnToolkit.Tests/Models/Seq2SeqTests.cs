@@ -1,0 +1,103 @@
+using RnnToolkit.Data;
+using RnnToolkit.Decoding;
+using RnnToolkit.Models;
+using RnnToolkit.Training;
+using RnnToolkit.Tests.Support;
+
+namespace RnnToolkit.Tests.Models;
+
+public class Seq2SeqTests
+{
+    [Fact]
+    public void BahdanauGruLearnsDateTranslationWithMaskedLossAndDecodes()
+    {
+        var pairs = DateTranslation.Generate(1200, seed: 3);
+        using var data = DateTranslation.ToTensors(pairs);
+        torch.random.manual_seed(0);
+        var model = new Seq2Seq(data.SourceVocabulary.Count, data.TargetVocabulary.Count, 16, 48, Seq2SeqCell.GRU, Seq2SeqAttention.Bahdanau);
+        var trainer = model.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(0.01), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad));
+        var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, epochs: 6, batchSize: 64, validationSplit: 0.15, verbose: 0, seed: 1);
+        Assert.True(h["loss"][^1] < 0.25 * h["loss"][0], string.Join(", ", h["loss"]));
+
+        // Greedy decoding of held-out dates: corpus BLEU-4 (characters) and the attention weights' shape.
+        model.eval();
+        var test = DateTranslation.Generate(40, seed: 99);
+        using var testData = DateTranslation.ToTensors(test, data.SourceVocabulary, data.TargetVocabulary);
+        var decoded = SequenceDecoding.Greedy(model, model.Encode(testData.Source.Ids), Vocabulary.Bos, Vocabulary.Eos, 12);
+        var candidates = decoded.Select(d => (IReadOnlyList<string>)d.Tokens.Select(data.TargetVocabulary.Token).ToList()).ToList();
+        var references = test.Select(p => (IReadOnlyList<string>)p.Target.Select(ch => ch.ToString()).ToList()).ToList();
+        double bleu = Bleu.Corpus(candidates, references);
+        Assert.True(bleu > 0.5, $"BLEU {bleu:F3}; e.g. {string.Concat(candidates[0])} for {test[0].Target}");
+        var beams = SequenceDecoding.BeamSearch(model, model.Encode(testData.Source.Ids.narrow(0, 0, 3)), Vocabulary.Bos, Vocabulary.Eos, 12, beamWidth: 3, nBest: 2);
+        Assert.All(beams, b => Assert.True(b[0].LogProbability >= b[1].LogProbability));
+
+        var (_, weights) = model.Run(testData.Source.Ids.narrow(0, 0, 2), testData.DecoderInput.narrow(0, 0, 2));
+        Assert.Equal(new[] { 2L, testData.DecoderInput.shape[1], testData.Source.Ids.shape[1] }, weights!.shape);
+    }
+
+    [Theory]
+    [InlineData(Seq2SeqCell.GRU, Seq2SeqAttention.None)]
+    [InlineData(Seq2SeqCell.GRU, Seq2SeqAttention.Luong)]
+    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.None)]
+    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.Bahdanau)]
+    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.Luong)]
+    public void EveryVariantTrainsAndMasksPaddedSource(Seq2SeqCell cell, Seq2SeqAttention attention)
+    {
+        var pairs = DateTranslation.Generate(64, seed: 4);
+        using var data = DateTranslation.ToTensors(pairs);
+        torch.random.manual_seed(1);
+        var model = new Seq2Seq(data.SourceVocabulary.Count, data.TargetVocabulary.Count, 8, 16, cell, attention);
+        var loss = Losses.MaskedSequenceCrossEntropy();
+        var opt = torch.optim.Adam(model.parameters(), 0.02);
+        double first = 0, last = 0;
+        for (int i = 0; i < 15; i++)
+        {
+            opt.zero_grad();
+            var l = loss.Compute(model.call(data.Source.Ids, data.DecoderInput), data.DecoderTarget);
+            l.backward();
+            opt.step();
+            if (i == 0) first = l.item<float>();
+            last = l.item<float>();
+        }
+        Assert.True(last < 0.8 * first, $"{cell}/{attention}: loss {first} → {last}");
+        var (logits, weights) = model.Run(data.Source.Ids, data.DecoderInput);
+        Assert.Equal(new[] { 64L, data.DecoderInput.shape[1], data.TargetVocabulary.Count }, logits.shape);
+        if (attention == Seq2SeqAttention.None) { Assert.Null(weights); return; }
+        var padded = data.Source.Ids.eq(Vocabulary.Pad).unsqueeze(1).expand_as(weights!);
+        Assert.True(weights!.masked_select(padded).eq(0).all().item<bool>(), "a padded source step got attention");
+    }
+
+    [Fact]
+    public void TeacherForcingRatioMixesOwnPredictionsOnlyWhileTraining()
+    {
+        torch.random.manual_seed(2);
+        var model = new Seq2Seq(10, 9, 4, 8, Seq2SeqCell.GRU, Seq2SeqAttention.Luong);
+        var source = torch.randint(1, 10, [3, 5]);
+        var target = torch.randint(4, 9, [3, 6]);
+        model.train();
+        var full = model.call(source, target);
+        model.TeacherForcingRatio = 0;
+        var free = model.call(source, target);
+        Assert.False(torch.allclose(full, free), "ratio 0 should feed the model's own predictions");
+        TensorAssert.Close(full.narrow(1, 0, 1), free.narrow(1, 0, 1), "the first step always reads the start token");
+        // Ratio 0 while training = greedy feeding: the inputs after the first are the previous argmax.
+        var own = torch.cat([target.narrow(1, 0, 1), free.argmax(-1).narrow(1, 0, 5)], 1);
+        model.TeacherForcingRatio = 1;
+        TensorAssert.Close(free, model.call(source, own), "free running = teacher forcing on its own predictions");
+        model.TeacherForcingRatio = 0;
+        model.eval();
+        TensorAssert.Close(full, model.call(source, target), "evaluation always uses the given tokens");
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.TeacherForcingRatio = 1.5);
+    }
+
+    [Fact]
+    public void BadInput()
+    {
+        var model = new Seq2Seq(10, 10, 4, 8);
+        var e = Assert.Throws<ArgumentException>(() => model.call(torch.ones(2, 5, dtype: ScalarType.Int64), torch.ones(3, 4, dtype: ScalarType.Int64)));
+        Assert.Contains("(2, T ≥ 1)", e.Message);
+        Assert.Contains("[3, 4]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => model.Encode(torch.ones(2, 0, dtype: ScalarType.Int64)));
+        Assert.Contains("[2, 0]", e.Message);
+    }
+}

@@ -1,0 +1,129 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Attention;
+
+/// <summary>
+/// Keras's <c>keras.layers.Attention</c> (Luong-style), argument for argument, so the documents' Keras models translate
+/// one-to-one: <c>Attention(use_scale, score_mode, dropout)([query, value, key], mask=[query_mask, value_mask],
+/// return_attention_scores, use_causal_mask)</c>.
+/// <code>
+/// dot:    scores = Q Kᵀ              (× scale when use_scale; scale starts at 1)
+/// concat: scores = w_c · Σ_d tanh(q_i + k_j)   (inside the tanh × scale when use_scale; w_c starts at 1)
+/// scores −= 1e9 where value_mask is false or (causal) j &gt; i
+/// weights = softmax(scores),  output = weights V,  output = 0 at masked queries
+/// </code>
+/// Rank-2 inputs (B, d) follow TensorFlow Keras 2, which attends across the batch (see <see cref="Run"/>).
+/// As in Keras, masking subtracts 1e9 rather than −∞: a query whose keys are all masked gets uniform weights.
+/// </summary>
+public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    /// <summary>The learned scale (Keras's <c>scale</c>), a scalar, when use_scale; else null.</summary>
+    public readonly Parameter? scale;
+    /// <summary>The learned concat weight (Keras's <c>concat_score_weight</c>), a scalar, for score_mode concat; else null.</summary>
+    public readonly Parameter? concat_score_weight;
+
+    /// <summary>A new layer.</summary>
+    /// <param name="useScale">Learn a scalar scale of the scores (Keras use_scale).</param>
+    /// <param name="scoreMode">"dot" or "concat" (Keras score_mode).</param>
+    /// <param name="dropout">Dropout on the weights while training.</param>
+    public KerasAttention(bool useScale = false, string scoreMode = "dot", double dropout = 0) : base(nameof(KerasAttention))
+    {
+        if (scoreMode != "dot" && scoreMode != "concat")
+            throw new ArgumentException($"KerasAttention: expected score_mode \"dot\" or \"concat\"; got \"{scoreMode}\".", nameof(scoreMode));
+        UseScale = useScale;
+        ScoreMode = scoreMode;
+        Dropout = dropout;
+        scale = useScale ? new Parameter(ones(1)) : null;
+        concat_score_weight = scoreMode == "concat" ? new Parameter(ones(1)) : null;
+        RegisterComponents();
+    }
+
+    /// <summary>Keras use_scale.</summary>
+    public bool UseScale { get; }
+    /// <summary>Keras score_mode: "dot" or "concat".</summary>
+    public string ScoreMode { get; }
+    /// <summary>Keras dropout.</summary>
+    public double Dropout { get; }
+
+    /// <summary>Keras <c>layer([query, value])</c>: the output (B, Tq, dv).</summary>
+    public override Tensor forward(Tensor query, Tensor value)
+    {
+        using var scope = NewDisposeScope();
+        return Run(query, value).Output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Keras <c>layer([query, value, key], mask=[queryMask, valueMask], return_attention_scores=True, use_causal_mask=…)</c>.
+    /// Rank-2 query, value and key (B, d) reproduce TensorFlow Keras 2: scores (B, B), i.e. attention across the batch
+    /// (001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>), with weights (B, B) and output (B, dv).
+    /// </summary>
+    /// <param name="query">(B, Tq, d), or (B, d) for Keras 2's across-the-batch form.</param>
+    /// <param name="value">(B, Tv, dv).</param>
+    /// <param name="key">(B, Tv, d), or null to use the value.</param>
+    /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
+    /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
+    /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
+    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false)
+    {
+        key ??= value;
+        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
+            return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
+        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3)
+            throw new ArgumentException($"KerasAttention: expected query (B, Tq, d), value (B, Tv, dv) and key (B, Tv, d); got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        ScaledDotProductAttention.Check(query, key, value, nameof(KerasAttention));
+        long B = query.shape[0], Tq = query.shape[1], Tv = key.shape[1];
+        if (queryMask is not null && (queryMask.dtype != ScalarType.Bool || !queryMask.shape.SequenceEqual(new[] { B, Tq })))
+            throw new ArgumentException($"KerasAttention: expected a query mask of shape ({B}, {Tq}) and dtype Bool; got [{string.Join(", ", queryMask.shape)}] of {queryMask.dtype}.", nameof(queryMask));
+        using var scope = NewDisposeScope();
+        Tensor scores;
+        if (ScoreMode == "dot")
+        {
+            scores = matmul(query, key.transpose(1, 2));
+            if (scale is not null) scores = scores * scale;
+        }
+        else
+        {
+            var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
+            if (scale is not null) sum = sum * scale;
+            scores = concat_score_weight! * sum.tanh().sum(dim: -1);
+        }
+        var allowed = AttentionMasks.Combine(nameof(KerasAttention), B, 0, Tq, Tv, valueMask, useCausalMask ? ones(Tq, Tv, dtype: ScalarType.Bool, device: query.device).tril() : null, false, query.device);
+        if (allowed is not null) scores = scores - 1e9 * allowed.logical_not().to(scores.dtype);
+        var weights = scores.softmax(-1);
+        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
+        var output = matmul(used, value);
+        if (queryMask is not null) output = output * queryMask.unsqueeze(-1).to(output.dtype);
+        return new AttentionResult(output, weights).MoveToOuter();
+    }
+
+    /// <summary>
+    /// Rank-2 inputs (B, d), as in 001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>: TensorFlow Keras 2 computes
+    /// <c>matmul(query, key, transpose_b=True)</c>, so the scores are (B, B) and every sequence attends over the other
+    /// sequences of the BATCH (the output of one example depends on the rest of the batch). Reproduced to show it.
+    /// </summary>
+    AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    {
+        if (queryMask is not null || valueMask is not null || useCausalMask)
+            throw new ArgumentException($"KerasAttention: masks need sequences (B, T, d); got rank-2 query [{string.Join(", ", query.shape)}].", nameof(query));
+        if (query.shape[1] != key.shape[1] || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
+            throw new ArgumentException($"KerasAttention: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d; got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        using var scope = NewDisposeScope();
+        Tensor scores;
+        if (ScoreMode == "dot")
+        {
+            scores = matmul(query, key.t());
+            if (scale is not null) scores = scores * scale;
+        }
+        else
+        {
+            var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
+            if (scale is not null) sum = sum * scale;
+            scores = concat_score_weight! * sum.tanh().sum(dim: -1);
+        }
+        var weights = scores.softmax(-1);
+        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
+        return new AttentionResult(matmul(used, value), weights).MoveToOuter();
+    }
+}

@@ -1,0 +1,43 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Cells;
+
+/// <summary>
+/// 003 §3.4's GRU as printed:
+/// <code>
+/// h̃_t = tanh((W_xh̃ x_t) ⊙ r_t + (W_hh̃ h_{t-1}) ⊙ (1 − z_t) + b_h̃)
+/// h_t = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t
+/// </code>
+/// r_t gates the input projection instead of h_{t-1}, and (1 − z_t) reappears inside the candidate;
+/// the final interpolation is the mirror image of PyTorch's (z multiplies the candidate).
+/// </summary>
+public sealed class Gru003AsPrintedCell : PrintedGruCell
+{
+    /// <summary>W_xh̃ (H, I).</summary>
+    public readonly Parameter W_xh;
+    /// <summary>W_hh̃ (H, H).</summary>
+    public readonly Parameter W_hh;
+    /// <summary>b_h̃ (H).</summary>
+    public readonly Parameter b_h;
+
+    /// <summary>A new cell.</summary>
+    public Gru003AsPrintedCell(long inputSize, long hiddenSize) : base(nameof(Gru003AsPrintedCell), inputSize, hiddenSize)
+    {
+        (W_xh, W_hh, b_h) = (Uniform(hiddenSize, inputSize), Uniform(hiddenSize, hiddenSize), Uniform(hiddenSize));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    protected override (Tensor W, Tensor? b) CandidateInput => (W_xh, null);
+
+    /// <inheritdoc/>
+    public override RecurrentState Step(Tensor xt, RecurrentState state)
+    {
+        var h = state.H;
+        var (z, r, xc) = Gates(xt, h);                                   // xc = W_xh̃ x_t
+        var candidate = (xc * r + matmul(h, W_hh.t()) * (1 - z) + b_h).tanh();
+        return new RecurrentState((1 - z) * h + z * candidate);
+    }
+}

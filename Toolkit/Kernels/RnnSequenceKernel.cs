@@ -1,0 +1,81 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Kernels;
+
+/// <summary>
+/// The Elman recurrence (<see cref="Cells.RnnCell"/> with tanh or ReLU) as one autograd node:
+/// <code>
+/// a_t = W_ih x_t + b_ih + b_hh + W_hh h_{t-1},   h_t = φ(a_t)
+/// δa_t = (∂L/∂y_t + W_hhᵀ δa_{t+1}) ⊙ φ'(a_t)       φ' = 1 − h² (tanh) or [h &gt; 0] (ReLU)
+/// </code>
+/// </summary>
+internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequenceKernel>
+{
+    public override string Name => nameof(RnnSequenceKernel);
+
+    /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: one output, so every gradient reaching the node is defined).</summary>
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu)
+    {
+        var output = apply(x, W_ih, W_hh, b_ih, b_hh, h0, relu)[0];
+        return (output, output[-1]);
+    }
+
+    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var (x, W_ih, W_hh, b_ih, b_hh, h0, relu) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (bool)vars[6]);
+        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
+        using var scope = NewDisposeScope();
+        var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, H);   // becomes h_1…h_T in place
+        var a_t = a.unbind(0);
+        var W_hhT = W_hh.t();
+        Tensor h = h0;
+        for (int t = 0; t < T; t++)
+        {
+            a_t[t].addmm_(h, W_hhT);
+            h = relu ? a_t[t].relu_() : FastTanh.Tanh_(a_t[t]);
+        }
+        ctx.save_for_backward([x, W_ih, W_hh, h0, a]);
+        ctx.save_data("relu", relu);
+        ctx.set_materialize_grads(false);
+        a.MoveToOuterDisposeScope();
+        return [a];
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+    {
+        using var scope = NewDisposeScope();
+        var saved = ctx.get_saved_variables();
+        var (x, W_ih, W_hh, h0, output) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
+        bool relu = (bool)ctx.get_data("relu");
+        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
+        Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
+        var dY = Defined(0, [T, B, H]);
+
+        var dphi = (relu ? output.gt(0).to(x.dtype) : 1 - output.square()).unbind(0);
+        var dY_t = dY.unbind(0);
+        var da = empty(T, B, H, dtype: x.dtype);
+        var da_t = da.unbind(0);
+        var dh = zeros(B, H, dtype: x.dtype);
+        for (long t = T - 1; t >= 0; t--)
+        {
+            da_t[t].copy_(dh).add_(dY_t[t]).mul_(dphi[t]);
+            dh = da_t[t].mm(W_hh);
+        }
+        var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
+        var da2 = da.view(T * B, H);
+        var db = da2.sum(dim: 0);
+        var result = new List<Tensor>
+        {
+            da2.mm(W_ih).view(T, B, I),
+            da2.t().mm(x.reshape(T * B, I)),
+            da2.t().mm(hPrev.reshape(T * B, H)),
+            db,
+            db.clone(),
+            dh,
+        };
+        foreach (var t in result) t.MoveToOuterDisposeScope();
+        result.Add(null!);                                        // the φ flag is not differentiable
+        return result;
+    }
+}

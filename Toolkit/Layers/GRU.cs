@@ -1,0 +1,36 @@
+using RnnToolkit.Cells;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Layers;
+
+/// <summary>
+/// GRU layer (PyTorch's nn.GRU options and weights, gates r, z, n; Keras's batch-first default):
+/// each layer and direction is a <see cref="GruCell"/>. Runs fused or on the cells (<see cref="StandardRecurrent.Backend"/>).
+/// </summary>
+public sealed class GRU : StandardRecurrent
+{
+    /// <summary>A new GRU layer with PyTorch's initialization (options as <see cref="LSTM"/>).</summary>
+    public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences).Validated(nameof(GRU))) { }
+
+    GRU(RecurrentOptions o)
+        : base(nameof(GRU), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
+               (wih, whh, bih, bhh) => new GruCell(wih, whh, bih, bhh), o) { }
+
+    /// <inheritdoc/>
+    protected override bool HasSequenceKernel => true;
+
+    private protected override (Tensor Output, Tensor HN, Tensor? CN) RunFused(nn.Module fused, Tensor x, Tensor? h0, Tensor? c0)
+    {
+        var (y, hn) = ((TorchSharp.Modules.GRU)fused).call(x, h0);
+        return (y, hn, null);
+    }
+
+    private protected override (nn.utils.rnn.PackedSequence Output, Tensor HN, Tensor? CN) RunFusedPacked(nn.Module fused, nn.utils.rnn.PackedSequence x, Tensor? h0, Tensor? c0)
+    {
+        var (y, hn) = ((TorchSharp.Modules.GRU)fused).call(x, h0);
+        return (y, hn, null);
+    }
+}

@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Layers;
+
+/// <summary>
+/// Parameter counts as the two frameworks users compare with report them. They differ for the
+/// standard layers: PyTorch keeps two bias vectors (b_ih and b_hh) per gate block, Keras one for
+/// SimpleRNN and LSTM and two only for GRU (reset_after=True, the Keras 2/3 default).
+/// </summary>
+public static class ParameterCounts
+{
+    /// <summary>What PyTorch's <c>sum(p.numel() for p in m.parameters())</c> reports: every trainable number.</summary>
+    public static long PyTorch(nn.Module module) => module.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>What Keras's <c>model.summary()</c> reports for the equivalent Keras layer (SimpleRNN, LSTM, GRU; Bidirectional doubles it).</summary>
+    /// <example>LSTM(1 → 50): Keras 10,400, PyTorch 10,600.</example>
+    public static long Keras(StandardRecurrent layer)
+    {
+        long H = layer.HiddenSize, total = 0;
+        int directions = layer.IsBidirectional ? 2 : 1;
+        for (long l = 0; l < layer.NumLayers; l++)
+        {
+            long I = l == 0 ? layer.InputSize : layer.OutputSize;
+            total += directions * (layer switch
+            {
+                LSTM => 4 * (H * (I + H) + H),
+                GRU => 3 * (H * (I + H) + 2 * H),
+                _ => H * (I + H) + H,
+            });
+        }
+        return total;
+    }
+}

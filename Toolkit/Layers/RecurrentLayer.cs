@@ -1,0 +1,79 @@
+using RnnToolkit.Cells;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Layers;
+
+/// <summary>
+/// A layer that runs over a whole sequence: the unroller (<see cref="Recurrent"/>), the
+/// bidirectional wrapper, a stack of layers, and the standard RNN/LSTM/GRU layers all are one.
+/// As a <c>Module&lt;Tensor, Tensor&gt;</c> it returns every step's output (Keras
+/// return_sequences=True) or only the last (False), so it composes in <c>nn.Sequential</c>;
+/// <see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> gives everything: outputs, final states, and takes initial states and masks.
+/// </summary>
+public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the layer.</summary>
+    protected RecurrentLayer(string name, bool batchFirst, bool returnSequences) : base(name)
+    {
+        BatchFirst = batchFirst;
+        ReturnSequences = returnSequences;
+    }
+
+    /// <summary>Input and output are (B, T, …) when true (Keras, the default), (T, B, …) when false (PyTorch's default).</summary>
+    public bool BatchFirst { get; }
+
+    /// <summary>forward returns every step's output when true, only the last valid step's when false.</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>Features of each output step.</summary>
+    public abstract long OutputSize { get; }
+
+    /// <summary>Features each input step must have (channels for convolutional cells).</summary>
+    public abstract long InputSize { get; }
+
+    /// <summary>How many states <see cref="RecurrentResult.Final"/> holds (layers × directions).</summary>
+    public abstract int StateCount { get; }
+
+    /// <summary>
+    /// Runs the layer over a sequence.
+    /// </summary>
+    /// <param name="x">(B, T, features…) when <see cref="BatchFirst"/>, else (T, B, features…).</param>
+    /// <param name="initialState">Initial states, <see cref="StateCount"/> of them; null for zeros.</param>
+    /// <param name="mask">(B, T) booleans, true where a step is real. Padded steps leave the state unchanged and output zeros. Null: every step is real.</param>
+    public abstract RecurrentResult Run(Tensor x, IReadOnlyList<RecurrentState>? initialState = null, Tensor? mask = null);
+
+    /// <summary><see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> with per-sequence lengths (B) instead of a mask: steps t ≥ length are padding.</summary>
+    public RecurrentResult RunWithLengths(Tensor x, Tensor lengths, IReadOnlyList<RecurrentState>? initialState = null) =>
+        Run(x, initialState, Masks.FromLengths(lengths, BatchFirst ? x.shape[0] : x.shape[1], x.dim() > 1 ? x.shape[BatchFirst ? 1 : 0] : 0));
+
+    /// <summary>Every step's output, or the last valid step's (see <see cref="ReturnSequences"/>).</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var result = Run(x);
+        return (ReturnSequences ? result.Output : result.Last).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Checks that x is (B, T, …) / (T, B, …) with the right features, and a mask (B, T) of booleans.</summary>
+    protected (long B, long T) CheckSequence(Tensor x, Tensor? mask, int stepRank)
+    {
+        string[] leading = BatchFirst ? ["B", "T"] : ["T", "B"];
+        string layout = "(" + string.Join(", ", leading.Append(InputSize.ToString()).Concat(stepRank == 2 ? ["L"] : Array.Empty<string>())) + ")";
+        if (x.dim() != 2 + stepRank || x.shape[2] != InputSize)
+            throw new ArgumentException($"{GetType().Name}: expected input of shape {layout} ({(BatchFirst ? "batch-first" : "time-first")}); got [{string.Join(", ", x.shape)}].", nameof(x));
+        long B = x.shape[BatchFirst ? 0 : 1], T = x.shape[BatchFirst ? 1 : 0];
+        if (T == 0 || B == 0)
+            throw new ArgumentException($"{GetType().Name}: expected at least one sequence of at least one step; got shape [{string.Join(", ", x.shape)}] (B = {B}, T = {T}).", nameof(x));
+        if (mask is not null && (mask.dim() != 2 || mask.shape[0] != B || mask.shape[1] != T || mask.dtype != ScalarType.Bool))
+            throw new ArgumentException($"{GetType().Name}: expected a mask of shape ({B}, {T}) (batch, time) and dtype Bool; got [{string.Join(", ", mask.shape)}] of {mask.dtype}.", nameof(mask));
+        return (B, T);
+    }
+
+    /// <summary>Checks that <paramref name="initialState"/> holds <see cref="StateCount"/> states.</summary>
+    protected void CheckStateCount(IReadOnlyList<RecurrentState>? initialState)
+    {
+        if (initialState is not null && initialState.Count != StateCount)
+            throw new ArgumentException($"{GetType().Name}: expected {StateCount} initial state(s) (layers × directions); got {initialState.Count}.", nameof(initialState));
+    }
+}

@@ -1,0 +1,169 @@
+using RnnToolkit.Cells;
+using RnnToolkit.Native;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Layers;
+
+/// <summary>
+/// What the standard <see cref="RNN"/>, <see cref="LSTM"/> and <see cref="GRU"/> layers share: one set of
+/// weights in PyTorch's names and layout (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
+/// …_reverse, l1 …), and two ways to run them — libtorch's fused kernels, or the toolkit's cells
+/// composed by <see cref="Recurrent"/>, <see cref="Bidirectional"/> and <see cref="Stacked"/> over the very
+/// same parameter tensors. Both give the same outputs and gradients; <see cref="Backend"/> picks.
+/// </summary>
+public abstract class StandardRecurrent : RecurrentLayer
+{
+    readonly nn.Module fused;
+    readonly RecurrentLayer cells;
+    readonly List<Recurrent> unrollers = [];
+    readonly long inputSize;
+
+    /// <summary>Builds the layer around a fused TorchSharp module whose parameters become this layer's.</summary>
+    /// <param name="name">Module name.</param>
+    /// <param name="fused">TorchSharp's nn.RNN / nn.LSTM / nn.GRU built with the same options.</param>
+    /// <param name="makeCell">Makes the cell of one layer and direction over (weight_ih, weight_hh, bias_ih, bias_hh).</param>
+    /// <param name="options">The layer's options.</param>
+    private protected StandardRecurrent(string name, nn.Module fused, Func<Parameter, Parameter, Parameter?, Parameter?, RecurrentCell> makeCell, RecurrentOptions options)
+        : base(name, options.BatchFirst, options.ReturnSequences)
+    {
+        this.fused = fused;
+        inputSize = options.InputSize;
+        HiddenSize = options.HiddenSize;
+        NumLayers = options.NumLayers;
+        IsBidirectional = options.Bidirectional;
+        Dropout = options.Dropout;
+        var parameters = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (n, p) in parameters)
+            register_parameter(n, p);
+
+        var layers = new List<RecurrentLayer>();
+        for (int l = 0; l < NumLayers; l++)
+        {
+            RecurrentLayer Direction(string suffix)
+            {
+                var unroller = new Recurrent(makeCell(
+                    parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
+                    parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}")), BatchFirst);
+                unrollers.Add(unroller);
+                return unroller;
+            }
+            layers.Add(IsBidirectional ? new Bidirectional(Direction(""), Direction("_reverse")) : Direction(""));
+        }
+        cells = new Stacked(layers, Dropout);
+    }
+
+    /// <summary>Hidden units per direction.</summary>
+    public long HiddenSize { get; }
+    /// <summary>Stacked layers.</summary>
+    public long NumLayers { get; }
+    /// <summary>True for a bidirectional layer (outputs concatenate the two directions).</summary>
+    public bool IsBidirectional { get; }
+    /// <summary>Dropout between stacked layers during training.</summary>
+    public double Dropout { get; }
+
+    /// <summary>Which computation runs (default <see cref="RecurrentBackend.Auto"/>).</summary>
+    public RecurrentBackend Backend { get; set; } = RecurrentBackend.Auto;
+
+    /// <inheritdoc/>
+    public override long InputSize => inputSize;
+    /// <inheritdoc/>
+    public override long OutputSize => IsBidirectional ? 2 * HiddenSize : HiddenSize;
+    /// <inheritdoc/>
+    public override int StateCount => (int)(NumLayers * (IsBidirectional ? 2 : 1));
+
+    /// <summary>True when the layer's cell has a sequence kernel that trains faster than the fused module (measured: docs/benchmarks.md).</summary>
+    protected virtual bool HasSequenceKernel => false;
+
+    /// <summary>True for the LSTM, whose state carries a memory cell c.</summary>
+    protected virtual bool HasMemoryCell => false;
+
+    /// <summary>The path <see cref="Run"/> takes for this input in the current mode (see <see cref="RecurrentBackend.Auto"/>).</summary>
+    public RecurrentBackend ResolveBackend(Tensor? mask, bool training = false)
+    {
+        if (Backend is RecurrentBackend.Cells or RecurrentBackend.Kernels) return Backend;
+        if (mask is null) return Backend == RecurrentBackend.Auto && training && HasSequenceKernel ? RecurrentBackend.Kernels : RecurrentBackend.Fused;
+        using var lengths = Masks.ToLengths(mask);
+        bool packable = lengths is not null && lengths.min().item<long>() > 0;
+        if (packable || Backend == RecurrentBackend.Auto)
+            return packable ? RecurrentBackend.Fused : RecurrentBackend.Cells;
+        throw new ArgumentException($"{GetType().Name}: the fused backend needs a prefix mask with every length ≥ 1 (packed sequences); this mask is not. Use Backend = Auto or Cells.", nameof(mask));
+    }
+
+    /// <inheritdoc/>
+    public override RecurrentResult Run(Tensor x, IReadOnlyList<RecurrentState>? initialState = null, Tensor? mask = null)
+    {
+        var (B, _) = CheckSequence(x, mask, stepRank: 1);
+        CheckStateCount(initialState);
+        if (initialState is not null)
+        {
+            foreach (var s in initialState)
+            {
+                if (!s.H.shape.SequenceEqual([B, HiddenSize]) || (HasMemoryCell && (s.C is null || !s.C.shape.SequenceEqual([B, HiddenSize]))))
+                    throw new ArgumentException($"{GetType().Name}: expected each initial state's h{(HasMemoryCell ? " and c" : "")} of shape ({B}, {HiddenSize}); got h [{string.Join(", ", s.H.shape)}]{(HasMemoryCell ? $", c [{string.Join(", ", s.C?.shape ?? [])}]" : "")}.", nameof(initialState));
+            }
+        }
+        bool inference = !is_grad_enabled() || !(x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
+        var backend = ResolveBackend(mask, training: !inference);
+        if (backend is RecurrentBackend.Cells or RecurrentBackend.Kernels)
+        {
+            foreach (var u in unrollers) u.UseKernels = backend == RecurrentBackend.Kernels;
+            cells.train(training);
+            return cells.Run(x, initialState, mask);
+        }
+
+        using var scope = NewDisposeScope();
+        fused.train(training);
+        var h0 = initialState is null ? null : stack(initialState.Select(s => s.H).ToArray());
+        var c0 = initialState is null || !HasMemoryCell ? null : stack(initialState.Select(s => s.C!).ToArray());
+        var lengths = mask is null ? null : Masks.ToLengths(mask);
+        // oneDNN runs RNN inference 3x faster; with autograd it trains on a slow reference kernel (see OneDnn).
+        using var oneDnn = inference ? OneDnn.ForInference() : null;
+        Tensor output, hn;
+        Tensor? cn;
+        if (lengths is null)
+        {
+            (output, hn, cn) = RunFused(fused, x, h0, c0);
+        }
+        else
+        {
+            using var packed = nn.utils.rnn.pack_padded_sequence(x, lengths, BatchFirst, enforce_sorted: false);
+            nn.utils.rnn.PackedSequence packedOut;
+            (packedOut, hn, cn) = RunFusedPacked(fused, packed, h0, c0);
+            using (packedOut)
+                output = nn.utils.rnn.pad_packed_sequence(packedOut, BatchFirst, total_length: x.shape[BatchFirst ? 1 : 0]).Item1;
+        }
+        var finals = Enumerable.Range(0, StateCount).Select(i => new RecurrentState(hn[i], cn?[i])).ToList();
+        var last = IsBidirectional ? cat([hn[^2], hn[^1]], 1) : hn[^1];
+        return new RecurrentResult(output, last, finals).MoveToOuter();
+    }
+
+    /// <summary>The fused module on a padded batch: (output, h_n, c_n or null).</summary>
+    private protected abstract (Tensor Output, Tensor HN, Tensor? CN) RunFused(nn.Module fused, Tensor x, Tensor? h0, Tensor? c0);
+
+    /// <summary>The fused module on a packed batch.</summary>
+    private protected abstract (nn.utils.rnn.PackedSequence Output, Tensor HN, Tensor? CN) RunFusedPacked(nn.Module fused, nn.utils.rnn.PackedSequence x, Tensor? h0, Tensor? c0);
+}
+
+/// <summary>Options shared by the standard layers, named as PyTorch names them.</summary>
+/// <param name="InputSize">Features per input step.</param>
+/// <param name="HiddenSize">Hidden units per direction.</param>
+/// <param name="NumLayers">Stacked layers.</param>
+/// <param name="Bias">Whether the layers have biases.</param>
+/// <param name="BatchFirst">(B, T, F) input and output when true.</param>
+/// <param name="Dropout">Dropout between stacked layers during training.</param>
+/// <param name="Bidirectional">Run both directions and concatenate.</param>
+/// <param name="ReturnSequences">forward returns every step (true) or the last valid step (false).</param>
+internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences)
+{
+    /// <summary>Validates the options before any native call.</summary>
+    public RecurrentOptions Validated(string layer)
+    {
+        if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, $"{layer}: expected inputSize > 0.");
+        if (HiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, $"{layer}: expected hiddenSize > 0.");
+        if (NumLayers <= 0) throw new ArgumentOutOfRangeException(nameof(NumLayers), NumLayers, $"{layer}: expected numLayers ≥ 1.");
+        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"{layer}: expected dropout in [0, 1).");
+        return this;
+    }
+}

@@ -1,0 +1,77 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Models;
+
+/// <summary>A stack of <see cref="TransformerEncoderLayer"/>s with an optional final LayerNorm (PyTorch's nn.TransformerEncoder names: <c>layers.i.*</c>, <c>norm</c>).</summary>
+public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The layers.</summary>
+    public readonly ModuleList<TransformerEncoderLayer> layers;
+    /// <summary>The final LayerNorm (usual with pre-norm layers), or null.</summary>
+    public readonly LayerNorm? norm;
+
+    /// <summary>N layers built by <paramref name="layer"/>(i).</summary>
+    public TransformerEncoder(int numLayers, Func<int, TransformerEncoderLayer> layer, LayerNorm? norm = null) : base(nameof(TransformerEncoder))
+    {
+        if (numLayers <= 0) throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, "Expected at least one layer.");
+        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(layer).ToArray());
+        this.norm = norm;
+        RegisterComponents();
+    }
+
+    /// <summary>The stack on x (B, T, d).</summary>
+    public override Tensor forward(Tensor x) => Run(x);
+
+    /// <summary>The stack on x (B, T, d) with masks (see <see cref="TransformerEncoderLayer.Run"/>).</summary>
+    public Tensor Run(Tensor x, Tensor? keyMask = null, Tensor? attentionMask = null, bool causal = false)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var l in layers) x = l.Run(x, keyMask, attentionMask, causal);
+        if (norm is not null) x = norm.call(x);
+        return x.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>A stack of <see cref="TransformerDecoderLayer"/>s with an optional final LayerNorm (PyTorch's nn.TransformerDecoder names).</summary>
+public sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor>
+{
+    /// <summary>The layers.</summary>
+    public readonly ModuleList<TransformerDecoderLayer> layers;
+    /// <summary>The final LayerNorm, or null.</summary>
+    public readonly LayerNorm? norm;
+
+    /// <summary>N layers built by <paramref name="layer"/>(i).</summary>
+    public TransformerDecoder(int numLayers, Func<int, TransformerDecoderLayer> layer, LayerNorm? norm = null) : base(nameof(TransformerDecoder))
+    {
+        if (numLayers <= 0) throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, "Expected at least one layer.");
+        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(layer).ToArray());
+        this.norm = norm;
+        RegisterComponents();
+    }
+
+    /// <summary>The stack on target (B, Tt, d) and memory (B, Ts, d), causal over the target.</summary>
+    public override Tensor forward(Tensor target, Tensor memory) => Run(target, memory);
+
+    /// <summary>The stack with masks (see <see cref="TransformerDecoderLayer.Run"/>).</summary>
+    public Tensor Run(Tensor target, Tensor memory, Tensor? targetKeyMask = null, Tensor? memoryKeyMask = null, Tensor? targetMask = null, bool causal = true)
+    {
+        using var scope = NewDisposeScope();
+        var y = target;
+        foreach (var l in layers) y = l.Run(y, memory, targetKeyMask, memoryKeyMask, targetMask, causal);
+        if (norm is not null) y = norm.call(y);
+        return y.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Helpers shared by the Transformer layers.</summary>
+public static class Transformer
+{
+    /// <summary>Applies a feed-forward activation.</summary>
+    public static Tensor Activate(Tensor x, TransformerActivation activation) => activation switch
+    {
+        TransformerActivation.GELU => nn.functional.gelu(x),
+        _ => nn.functional.relu(x),
+    };
+}

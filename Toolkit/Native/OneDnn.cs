@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace RnnToolkit.Native;
+
+/// <summary>
+/// libtorch's oneDNN (MKL-DNN) CPU kernels, switched per mode (at::Context::setUserEnabledMkldnn,
+/// which TorchSharp does not expose). In libtorch 2.10 on this project's CPUs, oneDNN's float32
+/// conv1d backward returns wrong input and weight gradients for small maps (off by O(1), sometimes
+/// NaN; see the tests) and trains RNNs on a slow reference kernel, while its RNN inference is 3x
+/// faster than libtorch's own. So the toolkit turns oneDNN off when it loads, and the standard
+/// recurrent layers turn it on only around inference (no autograd graph, so no backward pass).
+/// Set <c>RNNTOOLKIT_ONEDNN=1</c> to keep libtorch's default. The flag is process-wide.
+/// </summary>
+public static unsafe class OneDnn
+{
+    static readonly object gate = new();
+    static delegate* unmanaged<IntPtr> globalContext;
+    static delegate* unmanaged<IntPtr, byte, void> setUserEnabledMkldnn;
+    static bool resolved, available, enabled = true;
+    static int inferenceDepth;
+
+    /// <summary>True when the libtorch in this process exports the switch.</summary>
+    public static bool Available { get { Resolve(); return available; } }
+
+    /// <summary>Whether oneDNN kernels may run right now.</summary>
+    public static bool Enabled { get { Resolve(); lock (gate) return enabled; } }
+
+    /// <summary>Turns oneDNN off for everything but the toolkit's inference scopes (done when the toolkit loads).</summary>
+    public static void UseSafeDefault()
+    {
+        if (Environment.GetEnvironmentVariable("RNNTOOLKIT_ONEDNN") == "1") return;
+        Resolve();
+        lock (gate)
+            if (inferenceDepth == 0) Set(false);
+    }
+
+    /// <summary>Turns oneDNN on until the returned scope is disposed (scopes nest); only for work without autograd.</summary>
+    public static IDisposable ForInference()
+    {
+        Resolve();
+        lock (gate)
+        {
+            if (inferenceDepth++ == 0)
+            {
+                bool before = enabled;
+                Set(true);
+                return new Scope(before);
+            }
+            return new Scope(null);
+        }
+    }
+
+    sealed class Scope(bool? restore) : IDisposable
+    {
+        bool disposed;
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                if (disposed) return;
+                disposed = true;
+                inferenceDepth--;
+                if (restore is bool before) Set(before);
+            }
+        }
+    }
+
+    static void Set(bool on)
+    {
+        if (!available) return;
+        setUserEnabledMkldnn(globalContext(), on ? (byte)1 : (byte)0);
+        enabled = on;
+    }
+
+    static void Resolve()
+    {
+        lock (gate)
+        {
+            if (resolved) return;
+            resolved = true;
+            TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);   // libtorch_cpu.so is loaded by now
+            if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null, out var lib) &&
+                !NativeLibrary.TryLoad("torch_cpu", typeof(TorchSharp.torch).Assembly, null, out lib))
+                return;
+            if (NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var context) &&
+                NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setter))
+            {
+                globalContext = (delegate* unmanaged<IntPtr>)context;
+                setUserEnabledMkldnn = (delegate* unmanaged<IntPtr, byte, void>)setter;
+                available = true;
+            }
+        }
+    }
+}

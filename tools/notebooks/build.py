@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Builds the .ipynb notebooks from their .dib sources (Polyglot Notebooks' own text format).
+
+    python3 tools/notebooks/build.py            # notebooks/src/*.dib -> notebooks/*.ipynb
+    python3 tools/notebooks/build.py --check    # exit 1 if any .ipynb is out of date
+
+A source is a .dib file: cells start with a line `#!markdown` or `#!csharp`. A C# cell whose first
+line is `// tags: a, b` gets those Jupyter tags (e.g. `parameters`). Output: nbformat 4.5 with the
+metadata Polyglot Notebooks writes (kernelspec .net-csharp, polyglot_notebook kernelInfo, per-cell
+kernelName), indent 1, sorted keys, non-ASCII kept, no outputs. Only the standard library is used.
+"""
+import hashlib
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SRC = os.path.join(ROOT, "notebooks", "src")
+OUT = os.path.join(ROOT, "notebooks")
+
+NOTEBOOK_METADATA = {
+    "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
+    "language_info": {"name": "C#"},
+    "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
+}
+
+
+def cells_of(text):
+    cells, kind, lines = [], None, []
+
+    def flush():
+        if kind is None:
+            return
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if lines:
+            cells.append((kind, list(lines)))
+
+    for line in text.splitlines():
+        if line.strip() in ("#!markdown", "#!csharp", "#!c#"):
+            flush()
+            kind, lines = ("markdown" if line.strip() == "#!markdown" else "code"), []
+        elif kind is None:
+            if line.strip():
+                raise SystemExit("text before the first #!markdown / #!csharp line")
+        else:
+            lines.append(line)
+    flush()
+    return cells
+
+
+def cell_id(name, index, kind, source):
+    return hashlib.sha1(f"{name}/{index}/{kind}/{source}".encode()).hexdigest()[:12]
+
+
+def build(name, text):
+    cells = []
+    for index, (kind, lines) in enumerate(cells_of(text)):
+        source = "\n".join(lines)
+        src_list = [l + "\n" for l in lines[:-1]] + [lines[-1]]
+        if kind == "markdown":
+            cells.append({"cell_type": "markdown", "id": cell_id(name, index, kind, source), "metadata": {}, "source": src_list})
+            continue
+        metadata = {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}}
+        if lines[0].startswith("// tags:"):
+            metadata["tags"] = [t.strip() for t in lines[0][len("// tags:"):].split(",") if t.strip()]
+        cells.append({"cell_type": "code", "execution_count": None, "id": cell_id(name, index, kind, source),
+                      "metadata": metadata, "outputs": [], "source": src_list})
+    nb = {"cells": cells, "metadata": NOTEBOOK_METADATA, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for f in sorted(os.listdir(SRC)):
+        if not f.endswith(".dib"):
+            continue
+        name = f[:-4]
+        with open(os.path.join(SRC, f), encoding="utf-8") as fh:
+            text = build(name, fh.read())
+        target = os.path.join(OUT, name + ".ipynb")
+        current = open(target, encoding="utf-8").read() if os.path.exists(target) else None
+        if current == text:
+            continue
+        if check:
+            stale.append(target)
+            continue
+        tmp = target + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+        print("wrote", os.path.relpath(target, ROOT))
+    if stale:
+        print("out of date (run python3 tools/notebooks/build.py):", *stale, sep="\n  ")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
