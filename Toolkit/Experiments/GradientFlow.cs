@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using RnnToolkit.Cells;
 using RnnToolkit.Data;
+using RnnToolkit.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,6 +78,59 @@ public static class GradientFlow
             var (hs, output) = model.Run(data.X);
             var loss = (output - data.Y).square().mean();
             return new GradientFlowResult(cell.ToString().ToUpperInvariant(), FromHiddenStates(hs, loss), loss.ToDouble());
+        }
+    }
+
+    /// <summary>
+    /// Measures any toolkit cell (<c>RnnToolkit.Cells</c>: <c>RnnCell</c>, <c>LstmCell</c>, <c>PeepholeLstmCell</c>,
+    /// <c>GruCell</c>, the documents' GRU variants, ...) unrolled by <see cref="Recurrent"/> with
+    /// <see cref="Recurrent.KeepSteps"/>, on the same adding-problem batch as <see cref="Measure"/>. The cell must read
+    /// 2 features per step (the adding problem's value and marker). <paramref name="makeCell"/> is called after the seed
+    /// is set, so equal seeds give equal weights.
+    /// </summary>
+    /// <param name="makeCell">Creates the cell, e.g. <c>() =&gt; new GruCell(2, 32)</c>.</param>
+    /// <param name="name">The result's name (the cell's type name by default).</param>
+    /// <param name="length">Sequence length T.</param>
+    /// <param name="batchSize">Sequences in the batch.</param>
+    /// <param name="seed">Seeds the data and the weights.</param>
+    /// <param name="unitForgetBias">Set an LSTM-family cell's forget-gate bias to 1, as Keras does (default).</param>
+    /// <param name="trainSteps">Adam steps (learning rate 0.01) before measuring.</param>
+    public static GradientFlowResult MeasureCell(Func<RecurrentCell> makeCell, string? name = null, int length = 50, int batchSize = 64, int seed = 0, bool unitForgetBias = true, int trainSteps = 0)
+    {
+        ArgumentNullException.ThrowIfNull(makeCell);
+        if (length < 2) throw new ArgumentOutOfRangeException(nameof(length), length, "The length must be at least 2.");
+        if (trainSteps < 0) throw new ArgumentOutOfRangeException(nameof(trainSteps), trainSteps, "Steps must be non-negative.");
+        torch.random.manual_seed(seed);
+        var cell = makeCell();
+        if (cell.InputSize != 2 || cell.StepInputRank != 1)
+            throw new ArgumentException($"The cell must read vectors of 2 features per step (the adding problem's value and marker); {cell.GetType().Name} reads {cell.InputSize} with step rank {cell.StepInputRank}.", nameof(makeCell));
+        if (unitForgetBias && cell is LstmCell lstm && lstm.bias_ih is not null)
+        {
+            using var _ = no_grad();
+            long h = cell.HiddenSize;
+            lstm.bias_ih.narrow(0, h, h).fill_(1.0);
+            lstm.bias_hh?.narrow(0, h, h).fill_(0.0);
+        }
+        using var layer = new Recurrent(cell) { KeepSteps = true };
+        using var head = nn.Linear(cell.HiddenSize, 1);
+        if (trainSteps > 0)
+        {
+            using var opt = torch.optim.Adam(layer.parameters().Concat(head.parameters()), 0.01);
+            for (int s = 0; s < trainSteps; s++)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = AddingProblem.Generate(batchSize, length, unchecked(seed * 7919 + s + 1));
+                opt.zero_grad();
+                (head.call(layer.Run(batch.X).Last) - batch.Y).square().mean().backward();
+                opt.step();
+            }
+        }
+        using var data = AddingProblem.Generate(batchSize, length, seed);
+        using (var scope = NewDisposeScope())
+        {
+            var result = layer.Run(data.X);
+            var loss = (head.call(result.Last) - data.Y).square().mean();
+            return new GradientFlowResult(name ?? cell.GetType().Name, FromHiddenStates(result.Steps!, loss), loss.ToDouble());
         }
     }
 

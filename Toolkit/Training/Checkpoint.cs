@@ -104,7 +104,8 @@ public static class Checkpoint
     /// <param name="path">The file.</param>
     /// <param name="model">A model of the saved architecture.</param>
     /// <param name="optimizer">An optimizer of the saved kind over <paramref name="model"/>'s parameters, or null.</param>
-    public static CheckpointInfo Load(string path, torch.nn.Module model, torch.optim.Optimizer? optimizer)
+    /// <param name="optimizerName">The name of <paramref name="optimizer"/>'s kind (e.g. adam), checked against the file's before anything is loaded; null skips the check.</param>
+    public static CheckpointInfo Load(string path, torch.nn.Module model, torch.optim.Optimizer? optimizer, string? optimizerName = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
         var bytes = File.ReadAllBytes(path);
@@ -118,7 +119,16 @@ public static class Checkpoint
             var optimizerBytes = r.ReadBytes(checked((int)r.ReadInt64()));
             if (!r.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker))
                 throw new InvalidDataException($"Checkpoint '{path}' is truncated.");
-            using (var mr = new BinaryReader(new MemoryStream(modelBytes))) model.load(mr);
+            if (optimizer is not null && optimizerName is not null && optimizerBytes.Length > 0 && !string.Equals(optimizerName, header.Optimizer, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"Checkpoint '{path}' holds the state of a '{header.Optimizer}' optimizer; this trainer uses '{optimizerName}'.");
+            try
+            {
+                using (var mr = new BinaryReader(new MemoryStream(modelBytes))) model.load(mr);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException or IOException)
+            {
+                throw new InvalidDataException($"Checkpoint '{path}' does not fit this model ({model.GetType().Name}): {e.Message}", e);
+            }
             if (optimizer is OptimizerHelper h && optimizerBytes.Length > 0)
                 using (var orr = new BinaryReader(new MemoryStream(optimizerBytes))) h.load_state_dict(orr);
             var history = new History { Values = header.Values, Epochs = header.Epochs, StopReason = header.StopReason };

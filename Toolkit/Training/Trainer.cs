@@ -113,12 +113,13 @@ public sealed class Trainer
     /// <param name="initialEpoch">The epoch to start at (to resume: <see cref="Epoch"/> after <see cref="LoadCheckpoint"/>).</param>
     /// <param name="seed">Seeds shuffling and torch's generator per epoch, so runs (and resumed runs) are reproducible.</param>
     /// <param name="output">Where verbose output goes (the console by default).</param>
+    /// <param name="cancellationToken">Stops training after the current batch (a notebook's interrupt); the history so far is returned with a <see cref="History.StopReason"/>.</param>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null)
+        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Fit([x], y, epochs, batchSize, validationSplit, validationData is var (vx, vy) ? ([vx], vy) : null, shuffle, callbacks, verbose, progress, initialEpoch, seed, output);
+        return Fit([x], y, epochs, batchSize, validationSplit, validationData is var (vx, vy) ? ([vx], vy) : null, shuffle, callbacks, verbose, progress, initialEpoch, seed, output, cancellationToken);
     }
 
     /// <summary>
@@ -138,9 +139,11 @@ public sealed class Trainer
     /// <param name="initialEpoch">The epoch to start at.</param>
     /// <param name="seed">Seed of shuffling and torch's generator.</param>
     /// <param name="output">Where verbose output goes.</param>
+    /// <param name="cancellationToken">Stops training after the current batch.</param>
     public History Fit(Tensor[] x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor[] X, Tensor Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null)
+        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -180,7 +183,7 @@ public sealed class Trainer
         {
             CheckShapes(xTrain, yTrain, "x", "y");
             if (xVal is not null) CheckShapes(xVal, yVal!, "validationData.X", "validationData.Y");
-            return Run(xTrain, yTrain, xVal, yVal, epochs, batchSize, shuffle, cbs, verbose, progress, initialEpoch, seed, output);
+            return Run(xTrain, yTrain, xVal, yVal, epochs, batchSize, shuffle, cbs, verbose, progress, initialEpoch, seed, output, cancellationToken);
         }
         finally
         {
@@ -194,7 +197,7 @@ public sealed class Trainer
     }
 
     History Run(Tensor[] x, Tensor y, Tensor[]? xVal, Tensor? yVal, int epochs, int batchSize, bool shuffle, List<Callback> cbs,
-        int verbose, IProgress<TrainingProgress>? progress, int initialEpoch, int? seed, TextWriter? output)
+        int verbose, IProgress<TrainingProgress>? progress, int initialEpoch, int? seed, TextWriter? output, CancellationToken cancellationToken)
     {
         var bar = verbose == 0 ? null : new ConsoleProgressBar(output, perEpochOnly: verbose == 2);
         messageSink = bar is null ? null : bar.WriteMessage;
@@ -219,9 +222,16 @@ public sealed class Trainer
                 foreach (var m in Metrics) m.Reset();
                 double lossSum = 0;
                 long seen = 0;
-                bool nan = false;
+                bool nan = false, cancelled = false;
                 for (int b = 0; b < batches; b++)
                 {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        cancelled = true;
+                        StopTraining = true;
+                        StopReason = $"Training cancelled at epoch {epoch + 1}, batch {b + 1} of {batches}; the weights are those after the last completed batch, and the unfinished epoch is not recorded.";
+                        break;
+                    }
                     double lv;
                     long count = Math.Min(batchSize, n - (long)b * batchSize);
                     using (var scope = NewDisposeScope())
@@ -263,7 +273,7 @@ public sealed class Trainer
                         progress?.Report(p);
                     }
                 }
-                if (nan) break;
+                if (nan || cancelled) break;
 
                 var logs = RunningLogs(lossSum / seen);
                 if (xVal is not null)
@@ -479,7 +489,7 @@ public sealed class Trainer
     /// <param name="path">The file.</param>
     public CheckpointInfo LoadCheckpoint(string path)
     {
-        var info = Checkpoint.Load(path, Model, Optimizer);
+        var info = Checkpoint.Load(path, Model, Optimizer, OptimizerSpec.Name);
         Epoch = info.Epoch;
         History = info.History;
         LearningRate = info.LearningRate;

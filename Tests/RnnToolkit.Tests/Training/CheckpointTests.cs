@@ -98,6 +98,15 @@ public class CheckpointTests : IDisposable
         e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(w));
         Assert.Contains("LoadWeights", e.Message);
         Assert.Throws<FileNotFoundException>(() => trainer.LoadCheckpoint(Path.Combine(dir, "none")));
+
+        var good = Path.Combine(dir, "good.ckpt");
+        trainer.SaveCheckpoint(good);
+        var sgd = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD());
+        e = Assert.Throws<InvalidDataException>(() => sgd.LoadCheckpoint(good));
+        Assert.Contains("'adam'", e.Message); Assert.Contains("'sgd'", e.Message);
+        var other = new LastStepLstm(3, 4, 1).Compile(Losses.MeanSquaredError());
+        e = Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(good));
+        Assert.Contains("does not fit", e.Message);
     }
 
     [Fact]

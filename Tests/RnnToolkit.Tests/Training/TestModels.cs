@@ -109,3 +109,26 @@ public sealed class TinySeq2Seq : torch.nn.Module<Tensor, Tensor, Tensor>
         return head.call(output).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>Embedding → torch.nn.LSTM → last step → Linear → sigmoid: a binary text classifier on padded ids (N, T).</summary>
+public sealed class TextClassifier : torch.nn.Module<Tensor, Tensor>
+{
+    readonly TorchSharp.Modules.Embedding embed;
+    readonly TorchSharp.Modules.LSTM lstm;
+    readonly TorchSharp.Modules.Linear head;
+
+    public TextClassifier(long vocabulary, long hidden) : base(nameof(TextClassifier))
+    {
+        embed = torch.nn.Embedding(vocabulary, 16, padding_idx: 0);
+        lstm = torch.nn.LSTM(16, hidden, batchFirst: true);
+        head = torch.nn.Linear(hidden, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor ids)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (output, _, _) = lstm.call(embed.call(ids));
+        return torch.sigmoid(head.call(output.select(1, -1))).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,48 @@
+using RnnToolkit.Data;
+using RnnToolkit.Experiments;
+
+namespace RnnToolkit.Tests.Experiments;
+
+public class GreedyDecodingTests
+{
+    public GreedyDecodingTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    /// <summary>Predicts "previous token + 1" at each step, and eos once the token reaches the source's first id.</summary>
+    sealed class Counter(long vocab) : torch.nn.Module<Tensor, Tensor, Tensor>(nameof(Counter))
+    {
+        public override Tensor forward(Tensor source, Tensor dec)
+        {
+            var next = dec + 1;
+            next = next.where(next.lt(source[.., 0].unsqueeze(1)), torch.full_like(next, Vocabulary.Eos));
+            next = next.where(dec.ne(Vocabulary.Bos), torch.full_like(next, 4)); // after bos: 4
+            return torch.nn.functional.one_hot(next, vocab).to_type(ScalarType.Float32);
+        }
+    }
+
+    [Fact]
+    public void DecodesStepByStepAndPadsAfterTheEnd()
+    {
+        var model = new Counter(12);
+        var source = torch.tensor(new long[] { 7, 0, 9, 0, 5, 0 }).reshape(3, 2);
+        var ids = GreedyDecoding.Decode(model, source, maxLength: 10);
+        Assert.Equal(new long[] { 3, 6 }, ids.shape);
+        Assert.Equal(new long[] { 4, 5, 6, 3, 0, 0 }, ids[0].data<long>().ToArray());
+        Assert.Equal(new long[] { 4, 5, 6, 7, 8, 3 }, ids[1].data<long>().ToArray());
+        Assert.Equal(new long[] { 4, 3, 0, 0, 0, 0 }, ids[2].data<long>().ToArray());
+        Assert.Equal(new long[] { 3, 2 }, GreedyDecoding.Decode(model, source, maxLength: 2).shape);
+    }
+
+    [Fact]
+    public void TranslatesAndScores()
+    {
+        var vocab = Vocabulary.Build(["abcdefgh"], Tokenizer.Characters); // <pad> <unk> <bos> <eos> a b c d ...
+        Assert.Equal("a", vocab.Token(4));
+        // Source "g" (id 10) -> a b c d e f ; source "c" (id 6) -> a b.
+        var out_ = GreedyDecoding.Translate(new Counter(vocab.Count), ["g", "c"], vocab, vocab, maxLength: 20);
+        Assert.Equal(new[] { "abcdef", "ab" }, out_);
+        var (exact, bleu) = GreedyDecoding.Score(out_, ["abcdef", "abc"], maxOrder: 1);
+        Assert.Equal(0.5, exact);
+        // Unigram precision 8/8, candidate length 8 vs reference 9: BP = exp(1 - 9/8).
+        Assert.Equal(Math.Exp(1 - 9.0 / 8), bleu, 9);
+    }
+}

@@ -1,0 +1,89 @@
+using RnnToolkit.Data;
+using RnnToolkit.Training;
+
+namespace RnnToolkit.Tests.Training;
+
+public class MoreCallbackTests : IDisposable
+{
+    readonly string dir = Path.Combine(Path.GetTempPath(), "rnntk-more-" + Guid.NewGuid().ToString("N"));
+
+    public MoreCallbackTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void SchedulersSetTheRateEachEpoch()
+    {
+        var (x, y) = TestData.Linear(20);
+        var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(1.0));
+        var h = t.Fit(x, y, epochs: 5, batchSize: 20, verbose: 0, callbacks: [LearningRateScheduler.StepDecay(0.1, 0.5, every: 2)]);
+        Assert.Equal(new[] { 0.1, 0.1, 0.05, 0.05, 0.025 }, h["lr"].Select(v => Math.Round(v, 12)));
+        h = t.Fit(x, y, epochs: 3, batchSize: 20, verbose: 0, callbacks: [LearningRateScheduler.ExponentialDecay(0.2, 0.1)]);
+        Assert.Equal(new[] { 0.2, 0.02, 0.002 }, h["lr"].Select(v => Math.Round(v, 12)));
+        Assert.Throws<InvalidOperationException>(() => t.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new LearningRateScheduler((_, _) => double.NaN)]));
+    }
+
+    [Fact]
+    public void CsvLoggerWritesOneRowPerEpochAndAppendsOnResume()
+    {
+        var (x, y) = TestData.Linear(20);
+        var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
+        var path = Path.Combine(dir, "log.csv");
+        var h = t.Fit(x, y, epochs: 2, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path)]);
+        t.Fit(x, y, epochs: 3, initialEpoch: 2, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path, append: true)]);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("epoch,loss,mae,lr", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("0,", lines[1]);
+        Assert.StartsWith("2,", lines[3]);
+        Assert.Equal(h["loss"][1], double.Parse(lines[2].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
+        t.Fit(x, y, epochs: 1, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path)]);
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
+    public void LambdaCallbackAndCancellation()
+    {
+        var (x, y) = TestData.Linear(40);
+        var t = TestData.Mlp().Compile(Losses.MeanSquaredError());
+        using var cts = new CancellationTokenSource();
+        var epochs = new List<int>();
+        int batches = 0;
+        var cb = new LambdaCallback
+        {
+            EpochEnd = (_, e, logs) => epochs.Add(e),
+            BatchEnd = (_, b, _) => { if (++batches == 6) cts.Cancel(); },
+        };
+        var h = t.Fit(x, y, epochs: 10, batchSize: 10, verbose: 0, callbacks: [cb], cancellationToken: cts.Token);
+        // 4 batches per epoch: cancelled during epoch 2 after its second batch.
+        Assert.Equal(new[] { 0 }, epochs);
+        Assert.Equal(1, h.Count);
+        Assert.Contains("cancelled at epoch 2, batch 3", h.StopReason);
+        Assert.Equal(1, t.Epoch);
+    }
+
+    [Fact]
+    public void OneStepAheadForecastOfTheNoisySineAsInD2l()
+    {
+        // d2l 9.1: tau = 4 lagged values, an MLP, 600 training points; one-step predictions are good,
+        // k-step predictions degrade as k grows.
+        var series = TimeSeries.NoisySine(1000, seed: 0);
+        using var windows = TimeSeries.Window(series, window: 4);
+        var (train, _) = windows.Split(0.4);
+        torch.random.manual_seed(0);
+        var model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1));
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
+        trainer.Fit(train.X, train.Y, epochs: 5, batchSize: 16, verbose: 0, seed: 0);
+        var oneStep = trainer.Evaluate(windows.X, windows.Y)["loss"];
+        Assert.InRange(oneStep, 0.03, 0.08); // the noise variance is 0.04
+        using var k = TimeSeries.PredictKStepsAhead(xb => trainer.Predict(xb), series, window: 4, k: 64);
+        using var truth = TimeSeries.Window(series, 4, 64);
+        var err1 = (k[.., 0] - truth.Y[.., 0]).square().mean().ToDouble();
+        var err64 = (k[.., 63] - truth.Y[.., 63]).square().mean().ToDouble();
+        Assert.Equal(oneStep, err1, 1);
+        Assert.True(err64 > err1, $"64-step error {err64} vs 1-step {err1}");
+    }
+}
