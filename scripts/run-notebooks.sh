@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 bash scripts/pack.sh
-out="$PWD/artifacts/notebooks"   # absolute: the runner resolves some paths against the notebook folder
+out=artifacts/notebooks
 rm -rf "$out" && mkdir -p "$out"
 dotnet build Runner -c Release --nologo -v quiet
 status=0

@@ -188,7 +188,9 @@ public static class RunnerCommandLine
             PrepareOnly = options.PrepareOnly,
             LogOutput = options.LogOutput,
             Log = options.Log,
-            HtmlReportPath = writeHtml ? Path.ChangeExtension(output ?? input, ".html") : null,
+            // Full path now: the run changes the current folder to the notebook's (--cwd), and a relative
+            // report path would then land beside the notebook instead of beside the output.
+            HtmlReportPath = writeHtml ? Path.GetFullPath(Path.ChangeExtension(output ?? input, ".html")) : null,
         };
         foreach (var kv in options.Parameters) perNotebook.Parameters.Add(kv);
         try

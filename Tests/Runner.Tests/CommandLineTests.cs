@@ -108,6 +108,28 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Relative_output_folder_receives_the_html_reports_too()
+    {
+        using var folder = new TempFolder();
+        var input = Directory.CreateDirectory(folder.File("notebooks")).FullName;
+        Write(Path.Combine(input, "a.ipynb"), Code("1"));
+        var before = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = folder.File("");
+            var (code, _, _) = await Cli("notebooks", "executed", "--html");
+            Assert.Equal(ExitCodes.Success, code);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+        Assert.True(File.Exists(folder.File(Path.Combine("executed", "a.ipynb"))));
+        Assert.True(File.Exists(folder.File(Path.Combine("executed", "a.html"))), "the report goes beside the executed notebook");
+        Assert.False(Directory.Exists(Path.Combine(input, "executed")), "nothing is written under the notebook's folder");
+    }
+
+    [Fact]
     public async Task Timeout_option_exits_1()
     {
         using var folder = new TempFolder();
