@@ -117,13 +117,5 @@ public class AttentionGoldenTests
     }
 
     /// <summary>Copies the golden parameters into the module, by PyTorch name; the two name sets must be equal.</summary>
-    internal static void Load(torch.nn.Module module, JsonElement c)
-    {
-        var ps = c.GetProperty("params");
-        var expected = ps.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-        var actual = module.named_parameters().Select(p => p.name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-        Assert.Equal(expected, actual);
-        using var _ = torch.no_grad();
-        foreach (var (n, p) in module.named_parameters()) p.copy_(ps.Tensor(n));
-    }
+    internal static void Load(torch.nn.Module module, JsonElement c) => Golden.LoadParameters(module, c.GetProperty("params"));
 }

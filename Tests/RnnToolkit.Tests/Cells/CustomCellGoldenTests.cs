@@ -36,15 +36,6 @@ public class CustomCellGoldenTests
         };
     }
 
-    static void Load(nn.Module module, JsonElement parameters)
-    {
-        var mine = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        Assert.Equal(parameters.EnumerateObject().Select(p => p.Name).OrderBy(n => n), mine.Keys.OrderBy(n => n));
-        using var _ = no_grad();
-        foreach (var p in parameters.EnumerateObject())
-            mine[p.Name].copy_(parameters.Tensor(p.Name));
-    }
-
     [Theory]
     [MemberData(nameof(RecurrentCases))]
     public void Cell_matches_pytorch_reference(string name) => Check(name, kernels: false);
@@ -58,7 +49,7 @@ public class CustomCellGoldenTests
         var c = Golden.Case(File, name);
         using var scope = NewDisposeScope();
         var cell = Build(c);
-        Load(cell, c.GetProperty("params"));
+        Golden.LoadParameters(cell, c.GetProperty("params"));
         var layer = new Recurrent(cell) { UseKernels = kernels };
         var x = c.Tensor("x").requires_grad_();
         var h0 = c.Tensor("h0").requires_grad_();
@@ -90,7 +81,7 @@ public class CustomCellGoldenTests
         using var scope = NewDisposeScope();
         var net = new ElmanNetwork(c.GetProperty("input_size").GetInt64(), c.GetProperty("hidden_size").GetInt64(), c.GetProperty("output_size").GetInt64(),
             inputSkip: c.GetProperty("input_skip").GetBoolean());
-        Load(net, c.GetProperty("params"));
+        Golden.LoadParameters(net, c.GetProperty("params"));
         var x = c.Tensor("x").requires_grad_();
         TensorAssert.Close(c.Tensor("hidden"), net.rnn.call(x), $"{name} h_t");
         var y = net.call(x);

@@ -31,16 +31,6 @@ public class PyTorchGoldenTests
         };
     }
 
-    static void LoadParameters(nn.Module module, JsonElement parameters, string prefix = "")
-    {
-        var mine = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        var names = parameters.EnumerateObject().Select(p => prefix + p.Name).ToHashSet();
-        Assert.Equal(names.OrderBy(n => n), mine.Keys.OrderBy(n => n));   // same names as PyTorch
-        using var _ = no_grad();
-        foreach (var p in parameters.EnumerateObject())
-            mine[prefix + p.Name].copy_(parameters.Tensor(p.Name));
-    }
-
     [Theory]
     [MemberData(nameof(SequenceCases))]
     public void Fused_backend_matches_pytorch(string name) => Check(name, RecurrentBackend.Fused);
@@ -59,7 +49,7 @@ public class PyTorchGoldenTests
         using var scope = NewDisposeScope();
         var layer = Build(c);
         layer.Backend = backend;
-        LoadParameters(layer, c.GetProperty("params"));
+        Golden.LoadParameters(layer, c.GetProperty("params"));
 
         var x = c.Tensor("x").requires_grad_();
         var h0 = c.TensorOrNull("h0")?.requires_grad_();
@@ -100,7 +90,7 @@ public class PyTorchGoldenTests
             "gru_cell" => new GruCell(I, H),
             var m => throw new InvalidOperationException(m),
         };
-        LoadParameters(cell, c.GetProperty("params"));
+        Golden.LoadParameters(cell, c.GetProperty("params"));
         var x = c.Tensor("x").requires_grad_();
         var h0 = c.Tensor("h0").requires_grad_();
         var c0 = c.TensorOrNull("c0")?.requires_grad_();

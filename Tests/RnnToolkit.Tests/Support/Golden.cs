@@ -36,5 +36,15 @@ public static class Golden
         return tensor(data, shape);
     }
 
+    /// <summary>Copies the reference parameters into <paramref name="module"/>, asserting both name the same parameters.</summary>
+    public static void LoadParameters(nn.Module module, JsonElement parameters)
+    {
+        var mine = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(parameters.EnumerateObject().Select(p => p.Name).OrderBy(n => n), mine.Keys.OrderBy(n => n));   // same names as PyTorch
+        using var _ = no_grad();
+        foreach (var p in parameters.EnumerateObject())
+            mine[p.Name].copy_(parameters.Tensor(p.Name));
+    }
+
     public static Tensor? TensorOrNull(this JsonElement e, string property) => e.IsNull(property) ? null : e.Tensor(property);
 }
