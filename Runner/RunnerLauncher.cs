@@ -22,10 +22,12 @@ public static class RunnerLauncher
     /// <param name="arguments">Command-line arguments, e.g. the notebook, output and <c>-p</c> options.</param>
     /// <param name="timeout">Kill the process after this long (default: no limit).</param>
     /// <param name="cancellationToken">Kills the process when cancelled.</param>
+    /// <param name="workingDirectory">The process's working folder (relative paths in <paramref name="arguments"/> resolve
+    /// against it); default: this process's current folder.</param>
     public static async Task<RunnerProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
-        using var process = Start(arguments);
+        using var process = Start(arguments, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -58,14 +60,17 @@ public static class RunnerLauncher
 
     /// <summary>Starts the runner process with redirected output; the caller owns and disposes it.</summary>
     /// <param name="arguments">Command-line arguments.</param>
-    public static Process Start(IEnumerable<string> arguments)
+    /// <param name="workingDirectory">The process's working folder; default: this process's current folder.</param>
+    public static Process Start(IEnumerable<string> arguments, string? workingDirectory = null)
     {
+        if (workingDirectory is not null && !Directory.Exists(workingDirectory))
+            throw new DirectoryNotFoundException($"Working folder '{workingDirectory}' does not exist.");
         var start = new ProcessStartInfo(DotNetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = ExistingCurrentDirectory(),
+            WorkingDirectory = workingDirectory ?? ExistingCurrentDirectory(),
         };
         start.ArgumentList.Add(RunnerAssemblyPath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

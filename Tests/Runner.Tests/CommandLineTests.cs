@@ -113,17 +113,10 @@ public class CommandLineTests
         using var folder = new TempFolder();
         var input = Directory.CreateDirectory(folder.File("notebooks")).FullName;
         Write(Path.Combine(input, "a.ipynb"), Code("1"));
-        var before = Environment.CurrentDirectory;
-        try
-        {
-            Environment.CurrentDirectory = folder.File("");
-            var (code, _, _) = await Cli("notebooks", "executed", "--html");
-            Assert.Equal(ExitCodes.Success, code);
-        }
-        finally
-        {
-            Environment.CurrentDirectory = before;
-        }
+        // A child process with its own working folder: the test host's current folder is shared by tests running in parallel.
+        var result = await RunnerLauncher.RunAsync(["notebooks", "executed", "--html"], TimeSpan.FromMinutes(2),
+            workingDirectory: folder.Path);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.StandardError);
         Assert.True(File.Exists(folder.File(Path.Combine("executed", "a.ipynb"))));
         Assert.True(File.Exists(folder.File(Path.Combine("executed", "a.html"))), "the report goes beside the executed notebook");
         Assert.False(Directory.Exists(Path.Combine(input, "executed")), "nothing is written under the notebook's folder");
