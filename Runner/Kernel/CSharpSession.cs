@@ -48,9 +48,30 @@ internal sealed class CSharpSession
                 typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(workingDirectory))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, workingDirectory));
+        options = options.WithReferences(ResolveOnce(options));
         var session = new CSharpSession(workingDirectory, packages, options);
         session._state = await CSharpScript.RunAsync(StartupCode, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         return session;
+    }
+
+    // ScriptOptions.Default names its framework references (System.Runtime, System.Console, ...) unresolved, and Roslyn
+    // resolves unresolved references again for every submission: new reference objects each time, so every cell re-read
+    // the metadata of ~26 assemblies (~14 ms of a trivial cell here). Resolved once, the same references (and the symbols
+    // Roslyn caches on them) serve every submission.
+    private static IEnumerable<MetadataReference> ResolveOnce(ScriptOptions options)
+    {
+        foreach (var reference in options.MetadataReferences)
+        {
+            if (reference is not UnresolvedMetadataReference unresolved)
+            {
+                yield return reference;
+                continue;
+            }
+            var resolved = options.MetadataResolver.ResolveReference(unresolved.Reference, baseFilePath: null, unresolved.Properties);
+            if (resolved.IsDefaultOrEmpty)
+                throw new InvalidOperationException($"The C# kernel could not resolve its default reference '{unresolved.Reference}'.");
+            foreach (var r in resolved) yield return r;
+        }
     }
 
     /// <summary>Runs one code cell, publishing its outputs to <paramref name="sink"/>.</summary>

@@ -31,18 +31,24 @@ public class BenchmarkTests(ITestOutputHelper output)
         Assert.True(cold.Code == 0, cold.Err);
         var readyLine = cold.Err.Split('\n').Single(l => l.StartsWith("Kernel ready in", StringComparison.Ordinal));
 
-        // Per-cell overhead, in-process (kernel already warm from other runs in this process).
-        await NotebookRunner.RunAsync(one, null);
+        // Per-cell overhead, in-process (kernel already warm from other runs in this process): the wall time a trivial
+        // cell adds to a run, save after each cell included = (time of the 80-cell run − time of a 1-cell run) / 79.
+        await NotebookRunner.RunAsync(one, folder.File("warm.out.ipynb"));
+        watch.Restart();
+        await NotebookRunner.RunAsync(one, folder.File("one.warm.out.ipynb"));
+        var oneCell = watch.Elapsed;
+        watch.Restart();
         var result = await NotebookRunner.RunAsync(input, folder.File("bench.out.ipynb"));
+        var allCells = watch.Elapsed;
         Assert.True(result.Succeeded);
-        var perCell = result.Cells.Skip(10).Average(c => c.Duration.TotalMilliseconds);
+        var perCell = (allCells - oneCell).TotalMilliseconds / (cells - 1);
         var median = result.Cells.Skip(10).Select(c => c.Duration.TotalMilliseconds).Order().ElementAt((cells - 10) / 2);
 
         var report = $"Benchmark: cold process run of a 1-cell notebook {coldTotal.TotalSeconds:0.00} s ({readyLine.Trim()}); " +
-                     $"trivial cells: mean {perCell:0.0} ms, median {median:0.0} ms per cell (incl. save after each cell), {cells} cells";
+                     $"trivial cells: {perCell:0.0} ms wall per cell incl. the save after each cell, median execution {median:0.0} ms, {cells} cells";
         output.WriteLine(report);
         Console.Error.WriteLine(report);
         Assert.True(coldTotal < TimeSpan.FromSeconds(30), report);
-        Assert.True(median < 200, report);
+        Assert.True(perCell < 200, report);
     }
 }
