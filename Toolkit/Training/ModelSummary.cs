@@ -51,16 +51,43 @@ public sealed class ModelSummary
     /// <summary>Parameters that do not.</summary>
     public long NonTrainableParameters => TotalParameters - TrainableParameters;
 
-    /// <summary>Summarizes <paramref name="model"/> for inputs of shape (batch, <paramref name="inputShape"/>...).</summary>
+    /// <summary>
+    /// Summarizes <paramref name="model"/> for inputs of shape (batch, <paramref name="inputShape"/>...): token ids
+    /// (int64) when the model starts with an embedding, float32 otherwise.
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="inputShape">The shape of one sample (without the batch dimension), e.g. 50, 1.</param>
     public static ModelSummary Create(nn.Module<Tensor, Tensor> model, params long[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Create(model, StartsWithEmbedding(model) ? ScalarType.Int64 : ScalarType.Float32, inputShape);
+    }
+
+    /// <summary>Summarizes <paramref name="model"/> for inputs of shape (batch, <paramref name="inputShape"/>...) and type <paramref name="inputType"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputType">The input's element type, e.g. <see cref="ScalarType.Int64"/> for token ids.</param>
+    /// <param name="inputShape">The shape of one sample (without the batch dimension).</param>
+    public static ModelSummary Create(nn.Module<Tensor, Tensor> model, ScalarType inputType, params long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Any(d => d <= 0))
+            throw new ArgumentException($"ModelSummary: expected a sample shape of positive sizes; got ({string.Join(", ", inputShape)}).", nameof(inputShape));
         using var scope = NewDisposeScope();
-        var a = Record(model, zeros([2, .. inputShape]));
-        var b = Record(model, zeros([3, .. inputShape]));
+        var a = Record(model, zeros([2, .. inputShape], inputType));
+        var b = Record(model, zeros([3, .. inputShape], inputType));
         return Build(model, a, b);
+    }
+
+    // The first module with parameters, in registration order, is an embedding: the model reads token ids.
+    static bool StartsWithEmbedding(nn.Module model)
+    {
+        foreach (var (_, module) in model.named_modules())
+        {
+            if (module is TorchSharp.Modules.Embedding or TorchSharp.Modules.EmbeddingBag) return true;
+            if (module.named_parameters(recurse: false).Any()) return false;
+        }
+        return false;
     }
 
     /// <summary>Summarizes <paramref name="model"/> on a sample batch (shapes shown as they are, batch included).</summary>

@@ -93,4 +93,17 @@ public class ProgressAndSummaryTests
         foreach (var p in frozen.parameters()) p.requires_grad = false;
         Assert.Equal(6, frozen.Summary(2).NonTrainableParameters);
     }
+
+    [Fact]
+    public void SummaryOfAModelThatStartsWithAnEmbeddingFeedsTokenIds()
+    {
+        torch.random.manual_seed(0);
+        var model = torch.nn.Sequential(("embed", torch.nn.Embedding(10, 4)), ("flat", torch.nn.Flatten()), ("out", torch.nn.Linear(12, 2)));
+        var s = model.Summary(3);
+        Assert.Equal(new[] { "(None, 3, 4)", "(None, 12)", "(None, 2)" }, s.Layers.Select(l => l.OutputShape));
+        Assert.Equal(40 + 26, s.TotalParameters);
+        // The explicit input type wins: float input to an embedding is libtorch's error, not a silent conversion.
+        Assert.ThrowsAny<Exception>(() => ModelSummary.Create(model, torch.ScalarType.Float32, 3));
+        Assert.Throws<ArgumentException>(() => ModelSummary.Create(model, torch.ScalarType.Int64, 3, 0));
+    }
 }
