@@ -70,12 +70,7 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
         key ??= value;
         if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
             return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
-        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3)
-            throw new ArgumentException($"KerasAttention: expected query (B, Tq, d), value (B, Tv, dv) and key (B, Tv, d); got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
-        ScaledDotProductAttention.Check(query, key, value, nameof(KerasAttention));
-        long B = query.shape[0], Tq = query.shape[1], Tv = key.shape[1];
-        if (queryMask is not null && (queryMask.dtype != ScalarType.Bool || !queryMask.shape.SequenceEqual(new[] { B, Tq })))
-            throw new ArgumentException($"KerasAttention: expected a query mask of shape ({B}, {Tq}) and dtype Bool; got [{string.Join(", ", queryMask.shape)}] of {queryMask.dtype}.", nameof(queryMask));
+        KerasScores.Check(nameof(KerasAttention), query, value, key, queryMask);
         using var scope = NewDisposeScope();
         Tensor scores;
         if (ScoreMode == "dot")
@@ -89,13 +84,7 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
             if (scale is not null) sum = sum * scale;
             scores = concat_score_weight! * sum.tanh().sum(dim: -1);
         }
-        var allowed = AttentionMasks.Combine(nameof(KerasAttention), B, 0, Tq, Tv, valueMask, useCausalMask ? ones(Tq, Tv, dtype: ScalarType.Bool, device: query.device).tril() : null, false, query.device);
-        if (allowed is not null) scores = scores - 1e9 * allowed.logical_not().to(scores.dtype);
-        var weights = scores.softmax(-1);
-        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
-        var output = matmul(used, value);
-        if (queryMask is not null) output = output * queryMask.unsqueeze(-1).to(output.dtype);
-        return new AttentionResult(output, weights).MoveToOuter();
+        return KerasScores.Apply(nameof(KerasAttention), scores, value, queryMask, valueMask, useCausalMask, Dropout, training).MoveToOuter();
     }
 
     /// <summary>

@@ -6,10 +6,12 @@ namespace RnnToolkit.Attention;
 
 /// <summary>
 /// Multi-head attention (Vaswani et al. 2017) with PyTorch's nn.MultiheadAttention parameter layout, so a state dict
-/// loads one-to-one (<c>in_proj_weight</c>, <c>in_proj_bias</c>, <c>out_proj.weight</c>, <c>out_proj.bias</c>), plus
-/// what TorchSharp's lacks: batch-first tensors and per-head weights.
+/// loads one-to-one (<c>in_proj_weight</c>, <c>in_proj_bias</c>, <c>out_proj.weight</c>, <c>out_proj.bias</c>; with
+/// kdim or vdim ≠ E, <c>q_proj_weight</c>, <c>k_proj_weight</c>, <c>v_proj_weight</c> instead of <c>in_proj_weight</c>),
+/// plus what TorchSharp's lacks: batch-first tensors, key/value sizes of their own and per-head weights.
 /// <code>
-/// [W_q; W_k; W_v] = in_proj_weight (3E, E),  d = E / h
+/// [W_q; W_k; W_v] = in_proj_weight (3E, E)                  when kdim = vdim = E
+/// W_q = q_proj_weight (E, E), W_k = k_proj_weight (E, kdim), W_v = v_proj_weight (E, vdim)   otherwise;  d = E / h
 /// Q = query W_qᵀ + b_q,  K = key W_kᵀ + b_k,  V = value W_vᵀ + b_v        split into h heads of d features
 /// head_i = softmax(Q_i K_iᵀ / √d) V_i
 /// output = [head_1; …; head_h] W_oᵀ + b_o                                  out_proj
@@ -17,30 +19,49 @@ namespace RnnToolkit.Attention;
 /// </summary>
 public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
-    /// <summary>[W_q; W_k; W_v], shape (3E, E).</summary>
-    public readonly Parameter in_proj_weight;
+    /// <summary>[W_q; W_k; W_v], shape (3E, E), when kdim = vdim = E; else null (as in PyTorch).</summary>
+    public readonly Parameter? in_proj_weight;
+    /// <summary>W_q (E, E) when kdim or vdim differs from E; else null.</summary>
+    public readonly Parameter? q_proj_weight;
+    /// <summary>W_k (E, kdim) when kdim or vdim differs from E; else null.</summary>
+    public readonly Parameter? k_proj_weight;
+    /// <summary>W_v (E, vdim) when kdim or vdim differs from E; else null.</summary>
+    public readonly Parameter? v_proj_weight;
     /// <summary>[b_q; b_k; b_v], shape (3E), or null.</summary>
     public readonly Parameter? in_proj_bias;
     /// <summary>The output projection W_o (E, E), b_o (E).</summary>
     public readonly Linear out_proj;
 
-    /// <summary>A new layer with PyTorch's initialization (Xavier-uniform in_proj_weight, zero biases).</summary>
+    /// <summary>A new layer with PyTorch's initialization (Xavier-uniform in_proj_weight or q/k/v_proj_weight, zero biases).</summary>
     /// <param name="embedDim">E, the model size.</param>
     /// <param name="numHeads">h; must divide E.</param>
     /// <param name="dropout">Dropout on the attention weights while training.</param>
     /// <param name="bias">Whether the projections have biases.</param>
     /// <param name="batchFirst">Tensors are (B, T, E) when true (the default), (T, B, E) when false (PyTorch's default).</param>
-    public MultiHeadAttention(long embedDim, long numHeads, double dropout = 0, bool bias = true, bool batchFirst = true) : base(nameof(MultiHeadAttention))
+    /// <param name="kdim">Features of a key (PyTorch's kdim); null for E.</param>
+    /// <param name="vdim">Features of a value (PyTorch's vdim); null for E.</param>
+    public MultiHeadAttention(long embedDim, long numHeads, double dropout = 0, bool bias = true, bool batchFirst = true, long? kdim = null, long? vdim = null) : base(nameof(MultiHeadAttention))
     {
         if (embedDim <= 0) throw new ArgumentOutOfRangeException(nameof(embedDim), embedDim, "Expected embedDim > 0.");
         if (numHeads <= 0 || embedDim % numHeads != 0)
             throw new ArgumentException($"MultiHeadAttention: expected a number of heads that divides the model size {embedDim}; got {numHeads} heads.", nameof(numHeads));
         if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Expected dropout in [0, 1).");
+        if (kdim <= 0) throw new ArgumentOutOfRangeException(nameof(kdim), kdim, "Expected kdim > 0 (or null for embedDim).");
+        if (vdim <= 0) throw new ArgumentOutOfRangeException(nameof(vdim), vdim, "Expected vdim > 0 (or null for embedDim).");
         EmbedDim = embedDim;
+        KeyDim = kdim ?? embedDim;
+        ValueDim = vdim ?? embedDim;
         NumHeads = numHeads;
         Dropout = dropout;
         BatchFirst = batchFirst;
-        in_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(3 * embedDim, embedDim)));
+        if (SameEmbedDim)
+            in_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(3 * embedDim, embedDim)));
+        else
+        {
+            q_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(embedDim, embedDim)));
+            k_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(embedDim, KeyDim)));
+            v_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(embedDim, ValueDim)));
+        }
         in_proj_bias = bias ? new Parameter(zeros(3 * embedDim)) : null;
         out_proj = nn.Linear(embedDim, embedDim, hasBias: bias);
         if (bias) using (no_grad()) out_proj.bias!.zero_();
@@ -49,6 +70,15 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
 
     /// <summary>E, the model size.</summary>
     public long EmbedDim { get; }
+
+    /// <summary>kdim, the features of a key (E unless given).</summary>
+    public long KeyDim { get; }
+
+    /// <summary>vdim, the features of a value (E unless given).</summary>
+    public long ValueDim { get; }
+
+    /// <summary>True when kdim = vdim = E: one packed in_proj_weight (PyTorch's _qkv_same_embed_dim).</summary>
+    public bool SameEmbedDim => KeyDim == EmbedDim && ValueDim == EmbedDim;
 
     /// <summary>h, the number of heads.</summary>
     public long NumHeads { get; }
@@ -82,8 +112,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
 
     /// <summary>Runs the attention.</summary>
     /// <param name="query">(B, Tq, E) batch-first, else (Tq, B, E).</param>
-    /// <param name="key">(B, Tk, E) batch-first, else (Tk, B, E).</param>
-    /// <param name="value">(B, Tk, E) batch-first, else (Tk, B, E).</param>
+    /// <param name="key">(B, Tk, kdim) batch-first, else (Tk, B, kdim).</param>
+    /// <param name="value">(B, Tk, vdim) batch-first, else (Tk, B, vdim).</param>
     /// <param name="keyMask">(B, Tk) booleans, true where a key is real (the opposite of PyTorch's key_padding_mask); or null.</param>
     /// <param name="attentionMask">(Tq, Tk), (B, Tq, Tk) or (B, h, Tq, Tk) booleans, true where query i may see key j (the opposite of PyTorch's boolean attn_mask); or null.</param>
     /// <param name="causal">Queries cannot see later keys.</param>
@@ -93,7 +123,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     {
         CheckInputs(query, key, value);
         using var scope = NewDisposeScope();
-        bool self = ReferenceEquals(query, key) && ReferenceEquals(key, value);
+        bool self = ReferenceEquals(query, key) && ReferenceEquals(key, value) && SameEmbedDim;
         if (!BatchFirst)
         {
             query = query.transpose(0, 1);
@@ -108,13 +138,13 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         Tensor q, k, v;
         if (self)
         {
-            var qkv = nn.functional.linear(query, in_proj_weight, in_proj_bias).view(B, Tq, 3, h, d).permute(2, 0, 3, 1, 4).contiguous();
+            var qkv = nn.functional.linear(query, in_proj_weight!, in_proj_bias).view(B, Tq, 3, h, d).permute(2, 0, 3, 1, 4).contiguous();
             var heads3 = qkv.unbind(0);                          // one backward node (a stack), not three zero-filled selects
             (q, k, v) = (heads3[0], heads3[1], heads3[2]);
         }
         else
         {
-            var w = in_proj_weight.chunk(3, 0);
+            var w = SameEmbedDim ? in_proj_weight!.chunk(3, 0) : [q_proj_weight!, k_proj_weight!, v_proj_weight!];
             var b = in_proj_bias?.chunk(3, 0);
             q = nn.functional.linear(query, w[0], b?[0]).view(B, Tq, h, d).transpose(1, 2).contiguous();
             k = nn.functional.linear(key, w[1], b?[1]).view(B, Tk, h, d).transpose(1, 2).contiguous();
@@ -143,9 +173,9 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
         string layout = BatchFirst ? "(B, T, E)" : "(T, B, E)";
         int batchDim = BatchFirst ? 0 : 1, timeDim = BatchFirst ? 1 : 0;
-        foreach (var (t, name) in new[] { (query, "query"), (key, "key"), (value, "value") })
-            if (t.dim() != 3 || t.shape[2] != EmbedDim)
-                throw new ArgumentException($"MultiHeadAttention: expected {name} of shape {layout} with E = {EmbedDim}; got {S(t)}.", name);
+        foreach (var (t, name, size, symbol) in new[] { (query, "query", EmbedDim, "E"), (key, "key", KeyDim, "kdim"), (value, "value", ValueDim, "vdim") })
+            if (t.dim() != 3 || t.shape[2] != size)
+                throw new ArgumentException($"MultiHeadAttention: expected {name} of shape {layout.Replace("E", symbol)} with {symbol} = {size}; got {S(t)}.", name);
         if (key.shape[batchDim] != query.shape[batchDim] || value.shape[batchDim] != query.shape[batchDim])
             throw new ArgumentException($"MultiHeadAttention: expected the same batch size B = {query.shape[batchDim]} for query, key and value; got query {S(query)}, key {S(key)}, value {S(value)}.", nameof(key));
         if (key.shape[timeDim] != value.shape[timeDim])

@@ -63,6 +63,30 @@ public sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor>
         if (norm is not null) y = norm.call(y);
         return y.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// One step of incremental decoding through the stack (see <see cref="TransformerDecoderLayer.Step"/>): the output
+    /// (B, 1, d) at the newest position and every layer's inputs so far, to pass back at the next step.
+    /// </summary>
+    /// <param name="next">(B, 1, d), the stack's input at the newest position t.</param>
+    /// <param name="history">Per layer, its inputs at positions 0 … t − 1: (B, t, d) (t = 0 at the first step).</param>
+    /// <param name="memory">(B, Ts, d), the encoder output.</param>
+    /// <param name="memoryKeyMask">(B, Ts) booleans, true where a source step is real; or null.</param>
+    public (Tensor Output, Tensor[] History) Step(Tensor next, IReadOnlyList<Tensor> history, Tensor memory, Tensor? memoryKeyMask = null)
+    {
+        if (history.Count != layers.Count)
+            throw new ArgumentException($"TransformerDecoder: expected the inputs so far of each of the {layers.Count} layers; got {history.Count}.", nameof(history));
+        using var scope = NewDisposeScope();
+        var y = next;
+        var updated = new Tensor[layers.Count];
+        for (int l = 0; l < layers.Count; l++)
+        {
+            updated[l] = cat([history[l], y], 1).MoveToOuterDisposeScope();
+            y = layers[l].Step(y, updated[l], memory, memoryKeyMask);
+        }
+        if (norm is not null) y = norm.call(y);
+        return (y.MoveToOuterDisposeScope(), updated);
+    }
 }
 
 /// <summary>Helpers shared by the Transformer layers.</summary>

@@ -87,11 +87,33 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
         return Core(target, memory, targetKeyMask, memoryKeyMask, targetMask, causal, true).MoveToOuter();
     }
 
-    AttentionResult Core(Tensor target, Tensor memory, Tensor? targetKeyMask, Tensor? memoryKeyMask, Tensor? targetMask, bool causal, bool needWeights)
+    /// <summary>
+    /// One step of incremental decoding: the layer's output (B, 1, d) at the newest target position, whose
+    /// self-attention sees the layer's inputs at all positions so far. Equals row t of <see cref="Run"/> (causal,
+    /// no target masks) on the whole prefix, since causal attention never lets earlier positions see later ones.
+    /// </summary>
+    /// <param name="next">(B, 1, d), the layer's input at the newest position t.</param>
+    /// <param name="history">(B, t + 1, d), the layer's inputs at positions 0 … t (<paramref name="next"/> last).</param>
+    /// <param name="memory">(B, Ts, d), the encoder output.</param>
+    /// <param name="memoryKeyMask">(B, Ts) booleans, true where a source step is real; or null.</param>
+    public Tensor Step(Tensor next, Tensor history, Tensor memory, Tensor? memoryKeyMask = null)
+    {
+        if (next.dim() != 3 || next.shape[1] != 1 || history.dim() != 3 || history.shape[0] != next.shape[0] || history.shape[2] != next.shape[2])
+            throw new ArgumentException($"TransformerDecoderLayer: expected the newest input (B, 1, d) and the inputs so far (B, t + 1, d); got [{string.Join(", ", next.shape)}] and [{string.Join(", ", history.shape)}].", nameof(history));
+        using var scope = NewDisposeScope();
+        return Core(next, memory, null, memoryKeyMask, null, false, false, history).Output.MoveToOuterDisposeScope();
+    }
+
+    AttentionResult Core(Tensor target, Tensor memory, Tensor? targetKeyMask, Tensor? memoryKeyMask, Tensor? targetMask, bool causal, bool needWeights, Tensor? history = null)
     {
         var y = target;
         Tensor? weights = null;
-        Tensor SA(Tensor z) => dropout1.call(self_attn.Run(z, z, z, targetKeyMask, targetMask, causal, needWeights: false).Output);
+        // Keys and values of the self-attention: the (normalized, pre-norm) inputs so far when stepping, else the queries themselves.
+        Tensor SA(Tensor z, Tensor? keys)
+        {
+            var kv = keys ?? z;
+            return dropout1.call(self_attn.Run(z, kv, kv, targetKeyMask, targetMask, causal, needWeights: false).Output);
+        }
         Tensor CA(Tensor z)
         {
             var a = multihead_attn.Run(z, memory, memory, memoryKeyMask, null, false, needWeights);
@@ -101,13 +123,13 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
         Tensor FF(Tensor z) => dropout3.call(linear2.call(dropout.call(Transformer.Activate(linear1.call(z), Activation))));
         if (NormFirst)
         {
-            y = y + SA(norm1.call(y));
+            y = y + SA(norm1.call(y), history is null ? null : norm1.call(history));
             y = y + CA(norm2.call(y));
             y = y + FF(norm3.call(y));
         }
         else
         {
-            y = norm1.call(y + SA(y));
+            y = norm1.call(y + SA(y, history));
             y = norm2.call(y + CA(y));
             y = norm3.call(y + FF(y));
         }

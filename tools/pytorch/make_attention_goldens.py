@@ -5,8 +5,10 @@ Writes Tests/RnnToolkit.Tests/Goldens/attention.json: for fixed random weights
 and inputs, the outputs, attention weights and gradients of
 
   * scaled dot-product attention (from the equations; torch 1.13 has no F.scaled_dot_product_attention),
-  * nn.MultiheadAttention(batch_first=True) with per-head weights (average_attn_weights=False),
-  * additive (Bahdanau) attention, 000's printed form, Luong dot/general, Keras's Attention layer (from the equations),
+  * nn.MultiheadAttention(batch_first=True) with per-head weights (average_attn_weights=False), and with
+    kdim != vdim != embed_dim (separate q/k/v_proj_weight) giving both averaged and per-head weights,
+  * additive (Bahdanau) attention, 000's printed form, Luong dot/general, Keras's Attention and AdditiveAttention
+    layers (from the equations; there is no TensorFlow here, see KerasAdditive for what Keras computes),
   * nn.TransformerEncoderLayer / nn.TransformerDecoderLayer (batch_first, post- and pre-norm, dropout 0),
   * the sinusoidal positional-encoding table.
 
@@ -105,6 +107,24 @@ def mha_case(name, tq, tk, self_attn, lengths=None, causal=False, e=8, h=2):
     return finish(name, "mha", {"embed_dim": e, "heads": h, "self": self_attn, "causal": causal}, inputs, masks, m, {"output": out, "weights": w})
 
 
+def mha_kv_case(name, tq, tk, e, h, kdim, vdim, lengths):
+    """nn.MultiheadAttention with kdim/vdim != embed_dim: q_proj_weight (E, E), k_proj_weight (E, kdim),
+    v_proj_weight (E, vdim) instead of in_proj_weight. Returns per-head weights (average_attn_weights=False)
+    and, from a second call, the head-averaged weights (PyTorch's default)."""
+    seed_for(BASE_SEED, name)
+    b = 2
+    m = nn.MultiheadAttention(e, h, batch_first=True, kdim=kdim, vdim=vdim)
+    assert not m._qkv_same_embed_dim and m.in_proj_weight is None
+    init_params(m)
+    q, k, v = uniform(b, tq, e).requires_grad_(), uniform(b, tk, kdim).requires_grad_(), uniform(b, tk, vdim).requires_grad_()
+    km = length_mask(lengths, tk)
+    out, w = m(q, k, v, key_padding_mask=~km, need_weights=True, average_attn_weights=False)
+    out2, wa = m(q, k, v, key_padding_mask=~km, need_weights=True, average_attn_weights=True)
+    assert torch.equal(out, out2)
+    return finish(name, "mha_kv", {"embed_dim": e, "heads": h, "kdim": kdim, "vdim": vdim}, {"query": q, "key": k, "value": v},
+                  {"key_mask": km}, m, {"output": out, "weights": w, "weights_avg": wa})
+
+
 class Additive(nn.Module):
     def __init__(self, dq, dk, units):
         super().__init__()
@@ -194,6 +214,56 @@ def keras_case(name, use_scale, score_mode, causal):
                   {"query": q, "value": v, "key": k}, {"query_mask": qm, "value_mask": vm}, m, {"output": out, "weights": w})
 
 
+class KerasAdditive(nn.Module):
+    """keras.layers.AdditiveAttention(use_scale) as Keras 3 computes it (keras/src/layers/attention/additive_attention.py
+    and its base class attention.py), written independently in PyTorch:
+
+      build:   scale = weight of shape (dim,) (dim = query's last axis), glorot_uniform, only if use_scale
+      scores = sum over the last axis of scale * tanh(query[:, :, None, :] + key[:, None, :, :])   (B, Tq, Tv)
+               (scale = 1.0 without use_scale)
+      scores_mask = value_mask[:, None, :]  (and, with use_causal_mask, & (row index >= column index), i.e. j <= i)
+      scores -= 1e9 * (not scores_mask)              (float16: 65504)
+      weights = softmax(scores, -1)                  (returned by return_attention_scores, before dropout)
+      output = dropout(weights) @ value;  output *= query_mask[:, :, None]
+      key defaults to value: layer([query, value]).
+    """
+
+    def __init__(self, dim, use_scale):
+        super().__init__()
+        self.scale = nn.Parameter(torch.empty(dim)) if use_scale else None
+
+    def forward(self, q, v, k, qm, vm, causal):
+        t = torch.tanh(q.unsqueeze(-2) + k.unsqueeze(-3))
+        s = (t * self.scale if self.scale is not None else t).sum(-1)
+        allowed = vm.unsqueeze(-2)
+        if causal:
+            ones = torch.ones(1, q.shape[1], k.shape[1], dtype=torch.int32)
+            allowed = allowed & (ones.cumsum(-2) >= ones.cumsum(-1))
+        s = s - 1e9 * (~allowed).float()
+        w = s.softmax(-1)
+        out = (w @ v) * qm.unsqueeze(-1).float()
+        return out, w
+
+
+def keras_additive_case(name, use_scale, causal, with_key):
+    seed_for(BASE_SEED, name)
+    b, tq, tv, d = 2, 4, 5, 6
+    dv = 3 if with_key else d
+    m = KerasAdditive(d, use_scale)
+    init_params(m, -1.0, 1.0)
+    q, v = uniform(b, tq, d).requires_grad_(), uniform(b, tv, dv).requires_grad_()
+    inputs = {"query": q, "value": v}
+    if with_key:
+        k = uniform(b, tv, d).requires_grad_()
+        inputs["key"] = k
+    else:
+        k = v
+    qm, vm = length_mask([4, 3], tq), length_mask([5, 2], tv)
+    out, w = m(q, v, k, qm, vm, causal)
+    return finish(name, "keras_additive", {"use_scale": use_scale, "causal": causal, "dim": d},
+                  inputs, {"query_mask": qm, "value_mask": vm}, m, {"output": out, "weights": w})
+
+
 def encoder_case(name, norm_first, activation="relu"):
     seed_for(BASE_SEED, name)
     b, t, e, h, ff = 2, 5, 8, 2, 16
@@ -242,6 +312,8 @@ def all_cases():
         mha_case("mha_self_causal", 4, 4, True, causal=True),
         mha_case("mha_cross_key_mask", 3, 5, False, lengths=[5, 3]),
         mha_case("mha_cross_4heads", 3, 5, False, e=12, h=4),
+        mha_kv_case("mha_kdim_vdim_key_mask", 3, 5, 8, 2, 6, 4, [5, 3]),
+        mha_kv_case("mha_kdim_only_4heads", 4, 3, 8, 4, 5, 8, [2, 3]),
         query_key_case("additive", "additive", lambda: Additive(4, 6, 5), 4, 6),
         query_key_case("bahdanau_000_printed", "bahdanau000", lambda: Printed000(4, 6, 5), 4, 6),
         query_key_case("luong_dot", "luong_dot", lambda: Luong(6, 6, False), 6, 6),
@@ -250,6 +322,9 @@ def all_cases():
         keras_case("keras_dot_scale_causal", True, "dot", True),
         keras_case("keras_concat", False, "concat", False),
         keras_case("keras_concat_scale_causal", True, "concat", True),
+        keras_additive_case("keras_additive_scale_key", True, False, True),
+        keras_additive_case("keras_additive_scale_causal_key", True, True, True),
+        keras_additive_case("keras_additive_noscale_value_as_key", False, False, False),
         encoder_case("encoder_post_norm", False),
         encoder_case("encoder_pre_norm", True),
         encoder_case("encoder_post_norm_gelu", False, "gelu"),

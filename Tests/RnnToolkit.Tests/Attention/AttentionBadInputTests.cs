@@ -26,6 +26,11 @@ public class AttentionBadInputTests
         Throws(() => m.Run(x, x, x, attentionMask: torch.ones(5, 4, dtype: ScalarType.Bool)), "(5, 5)", "[5, 4]");
         Throws(() => m.Run(torch.randn(2, 0, 8), x, x), "at least one", "[2, 0, 8]");
         Throws(() => m.Run(torch.randn(2, 8), x, x), "(B, T, E)", "[2, 8]");
+
+        var kv = new MultiHeadAttention(8, 2, kdim: 6, vdim: 4);
+        Throws(() => kv.Run(x, x, torch.randn(2, 5, 4)), "(B, T, kdim) with kdim = 6", "[2, 5, 8]");
+        Throws(() => kv.Run(x, torch.randn(2, 5, 6), torch.randn(2, 5, 6)), "(B, T, vdim) with vdim = 4", "[2, 5, 6]");
+        Throws(() => new MultiHeadAttention(8, 2, kdim: 0), "kdim");
     }
 
     [Fact]
@@ -41,6 +46,12 @@ public class AttentionBadInputTests
         Throws(() => ScaledDotProductAttention.Compute(torch.randn(2, 3, 4), torch.randn(2, 5, 3), torch.randn(2, 5, 2)), "d_k = 4", "[2, 5, 3]");
         Throws(() => new KerasAttention(scoreMode: "general"), "\"dot\" or \"concat\"", "\"general\"");
         Throws(() => new KerasAttention().Run(torch.randn(2, 3, 4), torch.randn(2, 5, 4), queryMask: torch.ones(2, 5, dtype: ScalarType.Bool)), "(2, 3)", "[2, 5]");
+        var ka = new KerasAdditiveAttention(4);
+        Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 4), queryMask: torch.ones(2, 5, dtype: ScalarType.Bool)), "KerasAdditiveAttention", "(2, 3)", "[2, 5]");
+        Throws(() => ka.Run(torch.randn(2, 3, 6), torch.randn(2, 5, 6)), "d = 4", "[2, 3, 6]");
+        Throws(() => ka.Run(torch.randn(2, 4), torch.randn(2, 4)), "(B, Tq, d)", "[2, 4]");
+        Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 3), torch.randn(2, 6, 4)), "as many values as keys", "[2, 5, 3]");
+        Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 4), valueMask: torch.ones(2, 4, dtype: ScalarType.Bool)), "(2, 5)", "[2, 4]");
     }
 
     [Fact]

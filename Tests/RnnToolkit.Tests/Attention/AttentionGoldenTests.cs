@@ -46,6 +46,28 @@ public class AttentionGoldenTests
                 (outputs["output"], outputs["weights"]) = (r.Output, r.Weights);
                 break;
             }
+            case "mha_kv":
+            {
+                var m = new MultiHeadAttention(cfg.GetProperty("embed_dim").GetInt64(), cfg.GetProperty("heads").GetInt64(),
+                    kdim: cfg.GetProperty("kdim").GetInt64(), vdim: cfg.GetProperty("vdim").GetInt64());
+                Assert.Null(m.in_proj_weight);
+                module = m;
+                Load(m, c);
+                var (q, k, v) = (inputs["query"], inputs["key"], inputs["value"]);
+                var perHead = m.Run(q, k, v, Mask("key_mask"));
+                var averaged = m.Run(q, k, v, Mask("key_mask"), averageWeights: true);
+                (outputs["output"], outputs["weights"], outputs["weights_avg"]) = (perHead.Output, perHead.Weights, averaged.Weights);
+                break;
+            }
+            case "keras_additive":
+            {
+                var m = new KerasAdditiveAttention(cfg.GetProperty("dim").GetInt64(), cfg.GetProperty("use_scale").GetBoolean());
+                module = m;
+                Load(m, c);
+                var r = m.Run(inputs["query"], inputs["value"], inputs.GetValueOrDefault("key"), Mask("query_mask"), Mask("value_mask"), cfg.GetProperty("causal").GetBoolean());
+                (outputs["output"], outputs["weights"]) = (r.Output, r.Weights);
+                break;
+            }
             case "additive" or "bahdanau000" or "luong_dot" or "luong_general":
             {
                 long dq = cfg.GetProperty("query_size").GetInt64(), dk = cfg.GetProperty("key_size").GetInt64();

@@ -48,6 +48,26 @@ public class TorchSharpParityTests
     }
 
     [Fact]
+    public void MultiHeadAttentionWithKdimVdimMatchesTorchSharp()
+    {
+        torch.random.manual_seed(9);
+        // libtorch's C++ multi_head_attention_forward (under TorchSharp) asserts key.sizes() == value.sizes(), so only
+        // kdim = vdim ≠ E can be compared here; kdim ≠ vdim is checked against PyTorch's goldens (mha_kv cases).
+        long B = 2, Tq = 3, Tk = 5, E = 8, h = 2, kdim = 6, vdim = 6;
+        var mine = new MultiHeadAttention(E, h, kdim: kdim, vdim: vdim);
+        var theirs = torch.nn.MultiheadAttention(E, h, kdim: kdim, vdim: vdim);
+        CopyParameters(mine, theirs);                                           // q/k/v_proj_weight, in_proj_bias, out_proj.*
+        var q = torch.randn(B, Tq, E);
+        var k = torch.randn(B, Tk, kdim);
+        var v = torch.randn(B, Tk, vdim);
+        var keyMask = AttentionMasks.FromLengths(torch.tensor(new long[] { 5, 2 }), Tk);
+        var r = mine.Run(q, k, v, keyMask, averageWeights: true);
+        var (output, weights) = theirs.call(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), AttentionMasks.FromPyTorch(keyMask), true, null);
+        TensorAssert.Close(output.transpose(0, 1), r.Output, "output");
+        TensorAssert.Close(weights, r.Weights, "weights (averaged over heads)");
+    }
+
+    [Fact]
     public void TimeFirstLayoutEqualsBatchFirst()
     {
         torch.random.manual_seed(4);

@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RnnToolkit.Attention;
+
+/// <summary>
+/// What Keras's attention layers (<c>Attention</c>, <c>AdditiveAttention</c>) do once the scores are computed: the
+/// base class's <c>_calculate_score_mask</c>, <c>_apply_scores</c> and query masking.
+/// <code>
+/// allowed_{ij} = value_mask_j ∧ (j ≤ i when use_causal_mask)
+/// scores −= 1e9 where not allowed
+/// weights = softmax(scores),  output = dropout(weights) V,  output = 0 at masked queries
+/// </code>
+/// </summary>
+internal static class KerasScores
+{
+    static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+
+    /// <summary>Checks query (B, Tq, d), value (B, Tv, dv), key (B, Tv, d) and the query mask (B, Tq); throws naming expected and actual.</summary>
+    public static void Check(string who, Tensor query, Tensor value, Tensor key, Tensor? queryMask)
+    {
+        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3)
+            throw new ArgumentException($"{who}: expected query (B, Tq, d), value (B, Tv, dv) and key (B, Tv, d); got query {S(query)}, value {S(value)}, key {S(key)}.", nameof(query));
+        ScaledDotProductAttention.Check(query, key, value, who);
+        long B = query.shape[0], Tq = query.shape[1];
+        if (queryMask is not null && (queryMask.dtype != ScalarType.Bool || !queryMask.shape.SequenceEqual(new[] { B, Tq })))
+            throw new ArgumentException($"{who}: expected a query mask of shape ({B}, {Tq}) and dtype Bool; got {S(queryMask)} of {queryMask.dtype}.", nameof(queryMask));
+    }
+
+    /// <summary>Masks the scores (B, Tq, Tv) as Keras does, then weights = softmax, output = dropout(weights) V zeroed at masked queries.</summary>
+    /// <param name="who">The layer name for messages.</param>
+    /// <param name="scores">(B, Tq, Tv).</param>
+    /// <param name="value">(B, Tv, dv).</param>
+    /// <param name="queryMask">(B, Tq) booleans, false where a query is padding; or null.</param>
+    /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
+    /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
+    /// <param name="dropout">Dropout on the weights.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    public static AttentionResult Apply(string who, Tensor scores, Tensor value, Tensor? queryMask, Tensor? valueMask, bool useCausalMask, double dropout, bool training)
+    {
+        long B = scores.shape[0], Tq = scores.shape[1], Tv = scores.shape[2];
+        var causal = useCausalMask ? ones(Tq, Tv, dtype: ScalarType.Bool, device: scores.device).tril() : null;   // row index ≥ column index
+        var allowed = AttentionMasks.Combine(who, B, 0, Tq, Tv, valueMask, causal, false, scores.device);
+        if (allowed is not null) scores = scores - 1e9 * allowed.logical_not().to(scores.dtype);
+        var weights = scores.softmax(-1);
+        var used = dropout > 0 && training ? nn.functional.dropout(weights, dropout, true) : weights;
+        var output = matmul(used, value);
+        if (queryMask is not null) output = output * queryMask.unsqueeze(-1).to(output.dtype);
+        return new AttentionResult(output, weights);
+    }
+}
