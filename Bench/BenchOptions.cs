@@ -1,7 +1,7 @@
 namespace RnnToolkit.Bench;
 
 /// <summary>Command-line options of the benchmark.</summary>
-sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? Only, bool PyTorch, string? JsonPath)
+sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? Only, bool PyTorch, string? JsonPath, bool VanillaPyTorch = false)
 {
     public bool Wants(string name) => Only is null || Only.Contains(name);
 
@@ -21,12 +21,13 @@ sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? On
                     "--only" => o with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                     "--no-pytorch" => o with { PyTorch = false },
                     "--json" => o with { JsonPath = Next() },
+                    "--vanilla-pytorch" => o with { VanillaPyTorch = true },
                     _ => throw new ArgumentException($"unknown option '{args[i]}'"),
                 };
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                Console.Error.WriteLine($"bench: {e.Message}\nusage: bench [--threads N] [--iterations N] [--warmup N] [--only name,name] [--no-pytorch] [--json file]");
+                Console.Error.WriteLine($"bench: {e.Message}\nusage: bench [--threads N] [--iterations N] [--warmup N] [--only name,name] [--no-pytorch] [--vanilla-pytorch] [--json file]");
                 return null;
             }
         }

@@ -27,6 +27,14 @@ static class PyTorchSide
         {
             RedirectStandardOutput = true,
         };
+        // The same malloc thresholds the toolkit sets in-process (Toolkit/Native/MallocTuning.cs): without them glibc
+        // returns and re-faults PyTorch's large buffers too, and its medians wander 2x between runs on an idle machine
+        // (multi-head attention 53–131 ms); with them they repeat within a few percent. --vanilla-pytorch leaves them off.
+        if (!options.VanillaPyTorch)
+        {
+            start.Environment["MALLOC_MMAP_THRESHOLD_"] = (32 << 20).ToString();
+            start.Environment["MALLOC_TRIM_THRESHOLD_"] = (1 << 30).ToString();
+        }
         Console.Error.WriteLine($"bench: running PyTorch side: {script}");
         using var process = Process.Start(start)!;
         string json = process.StandardOutput.ReadToEnd();

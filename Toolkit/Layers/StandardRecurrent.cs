@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RnnToolkit.Cells;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -19,6 +20,8 @@ public abstract class StandardRecurrent : RecurrentLayer
     readonly RecurrentLayer cells;
     readonly List<Recurrent> unrollers = [];
     readonly long inputSize;
+    readonly long gateRows;
+    readonly bool hasBias;
 
     /// <summary>Builds the layer around a fused TorchSharp module whose parameters become this layer's.</summary>
     /// <param name="name">Module name.</param>
@@ -35,6 +38,8 @@ public abstract class StandardRecurrent : RecurrentLayer
         IsBidirectional = options.Bidirectional;
         Dropout = options.Dropout;
         var parameters = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        gateRows = parameters["weight_hh_l0"].shape[0];
+        hasBias = options.Bias;
         foreach (var (n, p) in parameters)
             register_parameter(n, p);
 
@@ -118,8 +123,10 @@ public abstract class StandardRecurrent : RecurrentLayer
         var h0 = initialState is null ? null : stack(initialState.Select(s => s.H).ToArray());
         var c0 = initialState is null || !HasMemoryCell ? null : stack(initialState.Select(s => s.C!).ToArray());
         var lengths = mask is null ? null : Masks.ToLengths(mask);
-        // oneDNN runs RNN inference 3x faster; with autograd it trains on a slow reference kernel (see OneDnn).
-        using var oneDnn = inference ? OneDnn.ForInference() : null;
+        // oneDNN runs LSTM inference 3x faster (where it is right: OneDnnAgrees); with autograd it trains on a slow
+        // reference kernel (see OneDnn). Small steps run faster on one thread (see SingleThread).
+        using var oneThread = inference && StepMacs(B) <= SingleThread.RecurrentStepMacs ? SingleThread.Begin() : null;
+        using var oneDnn = inference && OneDnnAgrees() ? OneDnn.ForInference() : null;
         Tensor output, hn;
         Tensor? cn;
         if (lengths is null)
@@ -137,6 +144,44 @@ public abstract class StandardRecurrent : RecurrentLayer
         var finals = Enumerable.Range(0, StateCount).Select(i => new RecurrentState(hn[i], cn?[i])).ToList();
         var last = IsBidirectional ? cat([hn[^2], hn[^1]], 1) : hn[^1];
         return new RecurrentResult(output, last, finals).MoveToOuter();
+    }
+
+    // Multiply-adds of the widest layer's step: B × gate rows × (layer input + hidden).
+    long StepMacs(long batch) => batch * gateRows * (Math.Max(inputSize, NumLayers > 1 ? OutputSize : 0) + HiddenSize);
+
+    // oneDNN's LSTM inference in libtorch 2.10 returns wrong outputs for some sizes on this project's CPUs (hidden
+    // 1–16, 33, 40, 48, 100, 129, 200 off by 0.04–0.7 whatever the batch; 20–32, 50, 64, 127, 128, 256 right:
+    // Tests/RnnToolkit.Tests/Native/OneDnnTests.cs). So each configuration is checked once, on a small input,
+    // against libtorch's own kernel, and oneDNN runs only the configurations that agree.
+    static readonly ConcurrentDictionary<(Type, long, long, long, bool, bool, bool), bool> oneDnnAgrees = new();
+
+    /// <summary>Whether oneDNN's fused kernel gives libtorch's own results for this layer's configuration (checked once per configuration).</summary>
+    public bool OneDnnAgrees()
+    {
+        if (!OneDnn.Available) return false;
+        var key = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst);
+        return oneDnnAgrees.GetOrAdd(key, _ => CompareWithOneDnn());
+    }
+
+    bool CompareWithOneDnn()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool wasTraining = fused.training;
+        fused.train(false);
+        try
+        {
+            var generator = new Generator(20261123);
+            var x = randn(BatchFirst ? [3, 7, inputSize] : [7, 3, inputSize], generator: generator);
+            var reference = OneDnn.Without(() => RunFused(fused, x, null, null).Output);
+            Tensor candidate;
+            using (OneDnn.ForInference()) candidate = RunFused(fused, x, null, null).Output;
+            return (candidate - reference).abs().max().item<float>() <= 1e-4f;
+        }
+        finally
+        {
+            fused.train(wasTraining);
+        }
     }
 
     /// <summary>The fused module on a padded batch: (output, h_n, c_n or null).</summary>

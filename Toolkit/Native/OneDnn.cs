@@ -57,6 +57,19 @@ public static unsafe class OneDnn
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> with oneDNN off, whatever scopes are open, and restores the flag.</summary>
+    internal static T Without<T>(Func<T> work)
+    {
+        Resolve();
+        lock (gate)
+        {
+            bool before = enabled;
+            Set(false);
+            try { return work(); }
+            finally { Set(before); }
+        }
+    }
+
     sealed class Scope(bool? restore) : IDisposable
     {
         bool disposed;
