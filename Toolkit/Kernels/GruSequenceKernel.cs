@@ -1,3 +1,4 @@
+using RnnToolkit.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,7 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var hs = new Tensor[T];
         var hn = new Tensor[T];
         Tensor h = h0;
+        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
         for (int t = 0; t < T; t++)
         {
             var hh = b_hh.addmm(h, W_hhT);                                         // ĥ
@@ -86,6 +88,7 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var (dx_t, dxR, dxZ, dxN) = (dx.unbind(0), dx.narrow(2, 0, H).unbind(0), dx.narrow(2, H, H).unbind(0), dx.narrow(2, 2 * H, H).unbind(0));
         var (dhh_t, dhhN) = (dhh.unbind(0), dhh.narrow(2, 2 * H, H).unbind(0));
         var dh = zeros(B, H, dtype: x.dtype);
+        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
         for (long t = T - 1; t >= 0; t--)
         {
             dh.add_(dY_t[t]);                                        // δh_t

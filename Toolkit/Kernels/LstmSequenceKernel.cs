@@ -1,3 +1,4 @@
+using RnnToolkit.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,6 +69,7 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var tanhC_all = empty(T, B, H, dtype: x.dtype);
         var tanhC_t = tanhC_all.unbind(0);
         Tensor h = h0, c = c0;
+        using var oneThread = SingleThread.ForSteps(B * 4 * H * H);
         for (int t = 0; t < T; t++)
         {
             a_t[t].addmm_(h, W_hhT);
@@ -126,6 +128,7 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var (daI_t, daF_t) = (da.narrow(2, 0, H).unbind(0), da.narrow(2, H, H).unbind(0));
         var dh = zeros(B, H, dtype: x.dtype);
         var dc = zeros(B, H, dtype: x.dtype);
+        using var oneThread = SingleThread.ForSteps(B * 4 * H * H);
         for (long t = T - 1; t >= 0; t--)
         {
             dh.add_(dY_t[t]);                                                  // δh_t

@@ -1,3 +1,4 @@
+using RnnToolkit.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +31,7 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         var a_t = a.unbind(0);
         var W_hhT = W_hh.t();
         Tensor h = h0;
+        using var oneThread = SingleThread.ForSteps(B * 1 * H * H);
         for (int t = 0; t < T; t++)
         {
             a_t[t].addmm_(h, W_hhT);
@@ -57,6 +59,7 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         var da = empty(T, B, H, dtype: x.dtype);
         var da_t = da.unbind(0);
         var dh = zeros(B, H, dtype: x.dtype);
+        using var oneThread = SingleThread.ForSteps(B * 1 * H * H);
         for (long t = T - 1; t >= 0; t--)
         {
             da_t[t].copy_(dh).add_(dY_t[t]).mul_(dphi[t]);
