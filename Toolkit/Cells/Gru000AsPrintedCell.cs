@@ -34,6 +34,6 @@ public sealed class Gru000AsPrintedCell : PrintedGruCell
         var h = state.H;
         var (z, r, xc) = Gates(xt, h);                                   // xc = W_xh x_t + b_h
         var candidate = xc.addmm(r * h, W_hh.t()).tanh();
-        return new RecurrentState((1 - z) * r * candidate);
+        return new RecurrentState((1.0 - z) * r * candidate);
     }
 }

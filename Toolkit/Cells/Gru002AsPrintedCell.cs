@@ -34,7 +34,8 @@ public sealed class Gru002AsPrintedCell : PrintedGruCell
     {
         var h = state.H;
         var (z, r, xc) = Gates(xt, h);                                   // xc = W_hh x_t + b_h
-        var candidate = (xc + (1 - z) * matmul(h, W_hh.t())).tanh();
-        return new RecurrentState((1 - z) * r * candidate + z * h);
+        var keep = 1.0 - z;                                               // (1 − z_t), used twice
+        var candidate = xc.addcmul(keep, h.mm(W_hh.t()), 1).tanh();          // tanh(W x + b + (1 − z) ⊙ W_hh h)
+        return new RecurrentState((keep * r * candidate).addcmul_(z, h, 1));  // (1 − z) ⊙ r ⊙ h̃ + z ⊙ h
     }
 }

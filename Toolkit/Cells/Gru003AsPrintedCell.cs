@@ -37,7 +37,8 @@ public sealed class Gru003AsPrintedCell : PrintedGruCell
     {
         var h = state.H;
         var (z, r, xc) = Gates(xt, h);                                   // xc = W_xh̃ x_t
-        var candidate = (xc * r + matmul(h, W_hh.t()) * (1 - z) + b_h).tanh();
-        return new RecurrentState((1 - z) * h + z * candidate);
+        var keep = 1.0 - z;                                               // (1 − z_t), used twice
+        var candidate = b_h.addcmul(h.mm(W_hh.t()), keep, 1).addcmul_(xc, r, 1).tanh();   // tanh(W x ⊙ r + W_hh h ⊙ (1 − z) + b)
+        return new RecurrentState((keep * h).addcmul_(z, candidate, 1));     // (1 − z) ⊙ h + z ⊙ h̃
     }
 }

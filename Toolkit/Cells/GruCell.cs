@@ -68,6 +68,6 @@ public sealed class GruCell : RecurrentCell
         var r = (xg[0] + hg[0]).sigmoid();
         var z = (xg[1] + hg[1]).sigmoid();
         var n = (xg[2] + r * hg[2]).tanh();
-        return new RecurrentState((1 - z) * n + z * h);
+        return new RecurrentState((1.0 - z) * n + z * h);
     }
 }

@@ -76,9 +76,9 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var z = gates.narrow(2, H, H);
         var n = gates.narrow(2, 2 * H, H);
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-        var A = ((1 - z) * (1 - n.square())).unbind(0);            // δn̂ = δh ⊙ A
-        var Bz = ((hPrev - n) * z * (1 - z)).unbind(0);             // δẑ = δh ⊙ Bz
-        var Cr = (hhN * r * (1 - r)).unbind(0);                     // δr̂ = δn̂ ⊙ Cr
+        var A = ((1.0 - z) * (1.0 - n.square())).unbind(0);            // δn̂ = δh ⊙ A
+        var Bz = ((hPrev - n) * z * (1.0 - z)).unbind(0);             // δẑ = δh ⊙ Bz
+        var Cr = (hhN * r * (1.0 - r)).unbind(0);                     // δr̂ = δn̂ ⊙ Cr
         var z_t = z.unbind(0);
         var r_t = r.unbind(0);
         var dY_t = dY.unbind(0);

@@ -114,9 +114,9 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
 
         // Everything the loop multiplies by, for all steps at once.
-        var dcFromH = (o * (1 - tanhC.square())).unbind(0);                       // ∂c-path of δh
-        var daO = (tanhC * o * (1 - o)).unbind(0);                                   // δa_o = δh ⊙ this
-        var daIFG = stack([g * i * (1 - i), cPrev * f * (1 - f), i * (1 - g.square())], 2).unbind(0);  // (B, 3, H): δa_{i,f,g} = δc ⊙ this
+        var dcFromH = (o * (1.0 - tanhC.square())).unbind(0);                       // ∂c-path of δh
+        var daO = (tanhC * o * (1.0 - o)).unbind(0);                                   // δa_o = δh ⊙ this
+        var daIFG = stack([g * i * (1.0 - i), cPrev * f * (1.0 - f), i * (1.0 - g.square())], 2).unbind(0);  // (B, 3, H): δa_{i,f,g} = δc ⊙ this
         var f_t = f.unbind(0);
         var dY_t = dY.unbind(0);
         var dCout_t = dCout.unbind(0);

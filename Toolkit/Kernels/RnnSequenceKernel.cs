@@ -54,7 +54,7 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
         var dY = Defined(0, [T, B, H]);
 
-        var dphi = (relu ? output.gt(0).to(x.dtype) : 1 - output.square()).unbind(0);
+        var dphi = (relu ? output.gt(0).to(x.dtype) : 1.0 - output.square()).unbind(0);
         var dY_t = dY.unbind(0);
         var da = empty(T, B, H, dtype: x.dtype);
         var da_t = da.unbind(0);
