@@ -216,6 +216,33 @@ public static class Charts
         return Build(traces, layout);
     }
 
+    /// <summary>
+    /// A line chart of one or more series against their own x values (a measurement against a swept setting: accuracy
+    /// against learning rate, time against sequence length), with axis titles.
+    /// </summary>
+    /// <param name="series">Name, x values and y values of each line (equal lengths).</param>
+    /// <param name="title">The title.</param>
+    /// <param name="xTitle">The x axis title.</param>
+    /// <param name="yTitle">The y axis title.</param>
+    /// <param name="logY">A logarithmic y axis.</param>
+    public static GenericChart XY(IEnumerable<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> series, string title = "", string xTitle = "", string yTitle = "", bool logY = false)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var traces = series.Select((s, i) =>
+        {
+            if (s.X.Count != s.Y.Count) throw new ArgumentException($"Series '{s.Name}' has {s.X.Count} x values and {s.Y.Count} y values.", nameof(series));
+            return (Trace)Scatter(s.X.ToArray(), s.Y, s.Name, "x", "y", Palette[i % Palette.Length], null);
+        }).ToList();
+        var layout = new Layout();
+        layout.SetProperty("xaxis", Axis(xTitle));
+        var y = Axis(yTitle);
+        if (logY) y["type"] = "log";
+        layout.SetProperty("yaxis", y);
+        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
+        Size(layout, 720, 420);
+        return Build(traces, layout);
+    }
+
     static GenericChart Build(List<Trace> traces, Layout layout) =>
         GenericChart.addLayout(layout, GenericChart.ofTraceObjects(false, traces));
 

@@ -180,6 +180,21 @@ public class ChartTests
     }
 
     [Fact]
+    public void XY_chart_plots_each_series_against_its_own_x_values()
+    {
+        var chart = Charts.XY([("a", [1.0, 2.0, 4.0], [0.5, 0.25, 0.125]), ("b", [1.0, 3.0], [1.0, 2.0])], "Sweep", "lr", "accuracy", logY: true);
+        var (data, layout) = Support.Html.SingleFigure(chart.ToDisplayString("text/html"));
+        var traces = data.EnumerateArray().ToList();
+        Assert.Equal(["a", "b"], traces.Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([1.0, 2.0, 4.0], Support.Html.Doubles(traces[0].GetProperty("x")));
+        Assert.Equal([1.0, 2.0], Support.Html.Doubles(traces[1].GetProperty("y")));
+        Assert.Equal("lr", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+        Assert.Throws<ArgumentException>(() => Charts.XY([("bad", [1.0], [1.0, 2.0])]));
+    }
+
+    [Fact]
     public void User_plotly_and_xplot_charts_render_as_html()
     {
         var chart = Charts.Lines([("signal", [0.0, 1.0, 0.5])], "Signal");

@@ -116,3 +116,49 @@ public class SequenceRegressionTests
         Assert.InRange(b.Y.mean().ToDouble(), 0.4, 0.6);
     }
 }
+
+public class TimingTaskTests
+{
+    public TimingTaskTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    [Fact]
+    public void OneCueAndOneTargetSpikeTheRequestedIntervalLater()
+    {
+        int[] intervals = [3, 5, 7];
+        using var d = TimingTask.Generate(300, steps: 12, intervals: intervals, seed: 9);
+        Assert.Equal(new long[] { 300, 12, 2 }, d.X.shape);
+        Assert.Equal(new long[] { 300, 12, 1 }, d.Y.shape);
+        var x = d.X.data<float>().ToArray();
+        var y = d.Y.data<float>().ToArray();
+        var seen = new HashSet<int>();
+        for (int i = 0; i < 300; i++)
+        {
+            var cues = Enumerable.Range(0, 12).Where(t => x[(i * 12 + t) * 2] == 1f).ToList();
+            var spikes = Enumerable.Range(0, 12).Where(t => y[i * 12 + t] == 1f).ToList();
+            Assert.Single(cues);
+            Assert.Single(spikes);
+            Assert.Equal(12, Enumerable.Range(0, 12).Count(t => y[i * 12 + t] is 0f or 1f));
+            int interval = spikes[0] - cues[0];
+            Assert.Contains(interval, intervals);
+            Assert.Equal(interval / 7f, x[(i * 12 + cues[0]) * 2 + 1], 6);
+            Assert.Equal(1, Enumerable.Range(0, 12).Count(t => x[(i * 12 + t) * 2 + 1] != 0f));
+            seen.Add(interval);
+        }
+        Assert.Equal(intervals, seen.Order().ToArray());
+        Assert.True(d.X.eq(TimingTask.Generate(300, 12, intervals, seed: 9).X).all().ToBoolean());
+        Assert.False(d.X.eq(TimingTask.Generate(300, 12, intervals, seed: 10).X).all().ToBoolean());
+        Assert.Throws<ArgumentOutOfRangeException>(() => TimingTask.Generate(10, steps: 7, intervals: intervals));
+        Assert.Throws<ArgumentException>(() => TimingTask.Generate(10, steps: 12, intervals: [0, 2]));
+    }
+
+    [Fact]
+    public void SpikeAccuracyComparesTheArgmaxStepWithTolerance()
+    {
+        using var d = TimingTask.Generate(50, seed: 1);
+        Assert.Equal(1.0, TimingTask.SpikeAccuracy(d.Y * 5 - 2, d.Y));
+        using var early = d.Y.roll(-1, 1);                   // one step early (no target sits at step 0)
+        Assert.Equal(0.0, TimingTask.SpikeAccuracy(early, d.Y));
+        Assert.Equal(1.0, TimingTask.SpikeAccuracy(early.squeeze(-1), d.Y, tolerance: 1));
+        Assert.Throws<ArgumentException>(() => TimingTask.SpikeAccuracy(d.Y.narrow(1, 0, 5), d.Y));
+    }
+}
