@@ -104,9 +104,7 @@ internal sealed class CSharpSession
         }
 
         var script = _state!.Script.ContinueWith(submission.Code, _options);
-        var diagnostics = script.Compile(cancellationToken)
-            .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
-            .ToList();
+        var diagnostics = script.Compile(cancellationToken).Where(IsReported).ToList();
         if (diagnostics.Count > 0)
         {
             sink.WriteStream("stderr", "\n" + string.Join("\n\n", diagnostics.Select(d => d.ToString())) + "\n\n");
@@ -137,6 +135,17 @@ internal sealed class CSharpSession
         PrintTime(submission, sink, stopwatch);
         return new CellOutcome(CellStatus.Completed);
     }
+
+    /// <summary>
+    /// The warnings the .NET SDK suppresses in every C# build (its default NoWarn 1701;1702): "assuming assembly reference
+    /// X, Version=8.0.0.0 matches identity X, Version=10.0.0.0" — a package built for .NET 8 (TorchSharp) running on .NET 10,
+    /// not something the cell's author can act on.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> SuppressedWarnings = ImmutableHashSet.Create("CS1701", "CS1702");
+
+    /// <summary>Errors, and warnings other than <see cref="SuppressedWarnings"/>, are shown (warnings on stderr).</summary>
+    internal static bool IsReported(Diagnostic d) =>
+        d.Severity == DiagnosticSeverity.Error || d.Severity == DiagnosticSeverity.Warning && !SuppressedWarnings.Contains(d.Id);
 
     // A submission has a value when its last statement is an expression without ';' whose type is not void.
     private static bool HasReturnValue(Compilation compilation)

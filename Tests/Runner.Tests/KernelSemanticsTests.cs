@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System.Text.Json.Nodes;
 using RnnToolkit.Runner.Kernel;
 using RnnToolkit.Runner.Tests.Support;
@@ -112,6 +113,20 @@ public class KernelSemanticsTests
         Assert.Equal("stderr", (string)outputs[0]!["name"]!);
         Assert.Contains("warning CS1030: #warning: 'careful here'", Text(outputs[0]!["text"]));
         Assert.Equal("execute_result", (string)outputs[1]!["output_type"]!);
+    }
+
+    [Theory]
+    [InlineData("CS1701", DiagnosticSeverity.Warning, false)]   // reference unification: the SDK's default NoWarn
+    [InlineData("CS1702", DiagnosticSeverity.Warning, false)]
+    [InlineData("CS1030", DiagnosticSeverity.Warning, true)]    // #warning
+    [InlineData("CS0168", DiagnosticSeverity.Warning, true)]    // unused variable
+    [InlineData("CS1701", DiagnosticSeverity.Error, true)]      // as an error it is never hidden
+    [InlineData("CS0103", DiagnosticSeverity.Error, true)]
+    [InlineData("CS8019", DiagnosticSeverity.Hidden, false)]
+    public void Reference_unification_warnings_are_not_shown_like_in_an_sdk_build(string id, DiagnosticSeverity severity, bool shown)
+    {
+        var descriptor = new DiagnosticDescriptor(id, "title", "message", "Compiler", severity, isEnabledByDefault: true);
+        Assert.Equal(shown, RnnToolkit.Runner.Kernel.CSharpSession.IsReported(Diagnostic.Create(descriptor, Location.None)));
     }
 
     [Fact]
