@@ -70,7 +70,7 @@ internal sealed class Gru000SequenceKernel : autograd.MultiTensorFunction<Gru000
         var saved = ctx.get_saved_variables();
         var (x, W_x_zr, W_h_zr, W_xh, W_hh, h0, g, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        var dH = grads.Count > 0 && grads[0] is { IsInvalid: false } dY ? dY.clone() : zeros(T, B, H, dtype: x.dtype);   // becomes δh_t
+        var dH = grads.Count > 0 && grads[0] is { IsInvalid: false } dY ? empty(T, B, H, dtype: x.dtype).copy_(dY) : zeros(T, B, H, dtype: x.dtype);   // becomes δh_t (contiguous)
 
         var z = g.narrow(2, 0, H);
         var r = g.narrow(2, H, H);
