@@ -49,7 +49,8 @@ internal sealed class Gru000SequenceKernel : autograd.MultiTensorFunction<Gru000
         var (W_h_zrT, W_hhT) = (W_h_zr.t(), W_hh.t());
         var hs = new Tensor[T];
         Tensor h = h0;
-        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
+        // Two sequential products per step, the larger (gates) B·2H·H: one thread (B = 64, H = 128: 42.6 vs 48.0 ms per training step).
+        using var oneThread = SingleThread.ForSteps(B * 2 * H * H);
         for (int t = 0; t < T; t++)
         {
             zr_t[t].addmm_(h, W_h_zrT).sigmoid_();                               // z, r
@@ -88,7 +89,7 @@ internal sealed class Gru000SequenceKernel : autograd.MultiTensorFunction<Gru000
         var d = empty(T, B, 3 * H, dtype: x.dtype);                               // [δẑ; δr̂; δa]
         var (dzr_t, dz_t, dr_t, da_t) = (d.narrow(2, 0, 2 * H).unbind(0), d.narrow(2, 0, H).unbind(0), d.narrow(2, H, H).unbind(0), d.narrow(2, 2 * H, H).unbind(0));
         Tensor? carry = null;                                                      // δh_{t} from step t+1
-        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
+        using var oneThread = SingleThread.ForSteps(B * 2 * H * H);
         for (long t = T - 1; t >= 0; t--)
         {
             var dh = carry is null ? dH_t[t] : dH_t[t].add_(carry);               // δh_t
