@@ -1,0 +1,84 @@
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+using RnnToolkit.Tests.Support;
+
+namespace RnnToolkit.Tests.Cells;
+
+/// <summary>
+/// The printed GRUs' sequence kernels (hand-written BPTT) against autograd over their cells' steps,
+/// at a working size (the goldens are tiny): outputs, final state and every gradient within 1e-5.
+/// </summary>
+public class PrintedGruKernelTests
+{
+    public static IEnumerable<object[]> Cases() =>
+    [
+        ["000", true], ["000", false], ["002", true], ["002", false], ["003", true], ["003", false],
+    ];
+
+    static RecurrentCell Make(string which, long I, long H) => which switch
+    {
+        "000" => new Gru000AsPrintedCell(I, H),
+        "002" => new Gru002AsPrintedCell(H, H),
+        _ => new Gru003AsPrintedCell(I, H),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Kernel_and_steps_agree(string which, bool initialState)
+    {
+        const long B = 8, T = 20, H = 16;
+        using var scope = NewDisposeScope();
+        random.manual_seed(7);
+        var cell = Make(which, 5, H);
+        long I = cell.InputSize;
+        var x = randn(B, T, I);
+        var h0 = randn(B, H) * 0.5;
+        var upstream = randn(B, T, H);
+        var upstreamH = randn(B, H);
+
+        using (no_grad())
+            Assert.NotNull(cell.RunSequence(x.transpose(0, 1), new RecurrentState(h0)));   // the kernel path exists
+
+        var results = new Dictionary<bool, (Tensor Output, Tensor HT, Tensor GradX, Tensor? GradH0, Dictionary<string, Tensor> Grads)>();
+        foreach (var kernels in new[] { true, false })
+        {
+            var layer = new Recurrent(cell) { UseKernels = kernels };
+            cell.zero_grad();
+            var xi = x.clone().requires_grad_();
+            var hi = initialState ? h0.clone().requires_grad_() : null;
+            var r = layer.Run(xi, hi is null ? null : [new RecurrentState(hi)]);
+            ((r.Output * upstream).sum() + (r.Final[0].H * upstreamH).sum()).backward();
+            results[kernels] = (r.Output.detach(), r.Final[0].H.detach(), xi.grad!.clone(), hi?.grad!.clone(),
+                cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
+        }
+        var (k, s) = (results[true], results[false]);
+        TensorAssert.Close(s.Output, k.Output, $"{which} outputs");
+        TensorAssert.Close(s.HT, k.HT, $"{which} h_T");
+        TensorAssert.Close(s.GradX, k.GradX, $"{which} ∂L/∂x");
+        if (initialState) TensorAssert.Close(s.GradH0!, k.GradH0, $"{which} ∂L/∂h0");
+        foreach (var (name, grad) in s.Grads)
+            TensorAssert.Close(grad, k.Grads[name], $"{which} ∂L/∂{name}");
+    }
+
+    [Theory]
+    [InlineData("000")]
+    [InlineData("002")]
+    [InlineData("003")]
+    public void Kernel_handles_a_single_step_and_gradients_of_h_T_only(string which)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var cell = Make(which, 5, 16);
+        var x = randn(4, 1, cell.InputSize);
+        var grads = new List<Tensor>();
+        foreach (var kernels in new[] { true, false })
+        {
+            cell.zero_grad();
+            var xi = x.clone().requires_grad_();
+            var r = new Recurrent(cell) { UseKernels = kernels }.Run(xi);
+            r.Final[0].H.square().sum().backward();
+            grads.Add(xi.grad!.clone());
+        }
+        TensorAssert.Close(grads[1], grads[0], $"{which} ∂L/∂x");
+    }
+}
