@@ -14,6 +14,7 @@ static class Report
         ["peephole_matrix_train"] = ("toolkit:lstm_train", 1.2),
         ["gru_000_printed_train"] = ("toolkit:lstm_train", 1.2),
         ["gru_003_printed_train"] = ("toolkit:lstm_train", 1.2),
+        ["gru_002_printed_train"] = ("toolkit:lstm_train", 1.2),
         ["mha_train"] = ("pytorch:mha_train", 0.6),
     };
 
