@@ -45,7 +45,7 @@ public sealed class Recurrent : RecurrentLayer
     }
 
     /// <inheritdoc/>
-    public override long OutputSize => Cell.HiddenSize;
+    public override long OutputSize => Cell.OutputSize;
     /// <inheritdoc/>
     public override long InputSize => Cell.InputSize;
     /// <inheritdoc/>
@@ -67,7 +67,7 @@ public sealed class Recurrent : RecurrentLayer
         }
         var state = initialState?[0] ?? Cell.ZeroState(xs[0]);
         if (initialState is not null)
-            Cell.CheckState(state, B, Cell.StateShape(xs[0]));
+            Cell.CheckState(state, B, Cell.StateShape(xs[0]), Cell.MemoryShape(xs[0]));
 
         if (UseKernels && m is null && !KeepSteps && Cell.RunSequence(xs, state) is { } kernel)
             return new RecurrentResult(BatchFirst ? kernel.Outputs.transpose(0, 1) : kernel.Outputs, kernel.Final.H, [kernel.Final]).MoveToOuter();
