@@ -36,6 +36,9 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     /// <summary>Units of h_t (hidden channels for convolutional cells).</summary>
     public long HiddenSize { get; }
 
+    /// <summary>Features of h_t, the cell's output: <see cref="HiddenSize"/>, except for an LSTM with a projection (proj_size).</summary>
+    public virtual long OutputSize => HiddenSize;
+
     /// <summary>True when the state carries a memory cell c (LSTM family).</summary>
     public virtual bool HasMemoryCell => false;
 
@@ -58,7 +61,7 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     public override RecurrentState forward(Tensor xt, RecurrentState state)
     {
         CheckInput(xt, "x_t", "B");
-        CheckState(state, xt.shape[0], StateShape(xt));
+        CheckState(state, xt.shape[0], StateShape(xt), MemoryShape(xt));
         using var projected = ProjectInputs(xt.unsqueeze(0));
         return Step(projected[0], state);
     }
@@ -66,13 +69,15 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     /// <summary>The zero state for a batch whose step input looks like <paramref name="xt"/>.</summary>
     public virtual RecurrentState ZeroState(Tensor xt)
     {
-        var shape = StateShape(xt);
-        var h = zeros(shape, dtype: xt.dtype, device: xt.device);
-        return new RecurrentState(h, HasMemoryCell ? zeros(shape, dtype: xt.dtype, device: xt.device) : null);
+        var h = zeros(StateShape(xt), dtype: xt.dtype, device: xt.device);
+        return new RecurrentState(h, HasMemoryCell ? zeros(MemoryShape(xt), dtype: xt.dtype, device: xt.device) : null);
     }
 
     /// <summary>Shape of h (and c) for a batch whose step input is <paramref name="xt"/>: (B, H) by default.</summary>
     public virtual long[] StateShape(Tensor xt) => [xt.shape[0], HiddenSize];
+
+    /// <summary>Shape of the memory cell c for a batch whose step input is <paramref name="xt"/>: that of h (<see cref="StateShape"/>) unless h is projected.</summary>
+    public virtual long[] MemoryShape(Tensor xt) => StateShape(xt);
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the expected and actual shape when x does not fit the cell.</summary>
     /// <param name="x">The tensor to check.</param>
@@ -89,11 +94,14 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> when a given state does not match the cell and batch.</summary>
-    public void CheckState(RecurrentState state, long batch, long[] expected)
+    public void CheckState(RecurrentState state, long batch, long[] expected) => CheckState(state, batch, expected, expected);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when a given state does not match the cell and batch: h of shape <paramref name="expected"/>, c of shape <paramref name="expectedC"/>.</summary>
+    public void CheckState(RecurrentState state, long batch, long[] expected, long[] expectedC)
     {
-        foreach (var (t, name) in state.Tensors.Zip(new[] { "h", "c" }))
-            if (!t.shape.SequenceEqual(expected))
-                throw new ArgumentException($"{GetType().Name}: expected initial state {name} of shape [{string.Join(", ", expected)}] for a batch of {batch}; got [{string.Join(", ", t.shape)}].", nameof(state));
+        foreach (var (t, name, shape) in state.Tensors.Zip(new[] { "h", "c" }, new[] { expected, expectedC }))
+            if (!t.shape.SequenceEqual(shape))
+                throw new ArgumentException($"{GetType().Name}: expected initial state {name} of shape [{string.Join(", ", shape)}] for a batch of {batch}; got [{string.Join(", ", t.shape)}].", nameof(state));
         if (HasMemoryCell && state.C is null)
             throw new ArgumentException($"{GetType().Name}: expected an initial state with both h and c (an LSTM-family cell); got h only.", nameof(state));
     }

@@ -17,7 +17,7 @@ public sealed class GRU : StandardRecurrent
 
     GRU(RecurrentOptions o)
         : base(nameof(GRU), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
-               (wih, whh, bih, bhh) => new GruCell(wih, whh, bih, bhh), o) { }
+               (wih, whh, bih, bhh, _) => new GruCell(wih, whh, bih, bhh), o) { }
 
     /// <inheritdoc/>
     protected override bool HasSequenceKernel => true;

@@ -32,6 +32,34 @@ public static class Masks
         return prefix.eq(mask).all().item<bool>() ? lengths.clone() : null;
     }
 
+    /// <summary>
+    /// The (B, T) mask of a batch of token ids: true where the id is not <paramref name="padId"/>
+    /// (Keras's Embedding(mask_zero=True) with the default padId 0). Pass it with the embedded batch
+    /// to a recurrent layer's <c>Run(embedding.forward(ids), mask: Masks.FromTokens(ids))</c>.
+    /// </summary>
+    /// <param name="ids">(B, T) integer token ids.</param>
+    /// <param name="padId">The id of the padding token.</param>
+    public static Tensor FromTokens(Tensor ids, long padId = 0)
+    {
+        if (ids.dim() != 2)
+            throw new ArgumentException($"Expected token ids of shape (B, T) (batch, time); got [{string.Join(", ", ids.shape)}].", nameof(ids));
+        if (ids.is_floating_point() || ids.dtype == ScalarType.Bool)
+            throw new ArgumentException($"Expected integer token ids; got dtype {ids.dtype}.", nameof(ids));
+        return ids.ne(padId);
+    }
+
+    /// <summary>
+    /// The (B, T) mask of a (B, T, F) batch whose padded steps have every feature equal to
+    /// <paramref name="maskValue"/> (Keras's Masking layer): mask[b, t] = any_f x[b, t, f] ≠ maskValue.
+    /// </summary>
+    public static Tensor FromValue(Tensor x, double maskValue = 0.0)
+    {
+        if (x.dim() != 3)
+            throw new ArgumentException($"Expected input of shape (B, T, F) (batch, time, features); got [{string.Join(", ", x.shape)}].", nameof(x));
+        using var differs = x.ne(maskValue);
+        return differs.any(2);
+    }
+
     /// <summary>Reverses the time axis of x (and nothing else).</summary>
     internal static Tensor FlipTime(Tensor x, bool batchFirst) => x.flip(batchFirst ? 1 : 0);
 }

@@ -15,8 +15,11 @@ public static class ParameterCounts
 
     /// <summary>What Keras's <c>model.summary()</c> reports for the equivalent Keras layer (SimpleRNN, LSTM, GRU; Bidirectional doubles it).</summary>
     /// <example>LSTM(1 → 50): Keras 10,400, PyTorch 10,600.</example>
+    /// <exception cref="ArgumentException">For an LSTM with a projection (projSize), which Keras does not have.</exception>
     public static long Keras(StandardRecurrent layer)
     {
+        if (layer.ProjSize > 0)
+            throw new ArgumentException($"ParameterCounts.Keras: Keras's LSTM has no projection; this layer has projSize = {layer.ProjSize} (use ParameterCounts.PyTorch).", nameof(layer));
         long H = layer.HiddenSize, total = 0;
         int directions = layer.IsBidirectional ? 2 : 1;
         for (long l = 0; l < layer.NumLayers; l++)

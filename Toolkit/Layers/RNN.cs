@@ -17,7 +17,7 @@ public sealed class RNN : StandardRecurrent
 
     RNN(RecurrentOptions o, RnnActivation activation)
         : base(nameof(RNN), nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, Fusable(activation), o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
-               (wih, whh, bih, bhh) => new RnnCell(wih, whh, bih, bhh, activation), o)
+               (wih, whh, bih, bhh, _) => new RnnCell(wih, whh, bih, bhh, activation), o)
     {
         Activation = activation;
     }

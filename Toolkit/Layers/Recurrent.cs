@@ -13,6 +13,10 @@ namespace RnnToolkit.Layers;
 /// </code>
 /// With <c>goBackwards</c> the sequence (and mask) is processed from the last step to the first and
 /// the outputs come back in that processed order, as Keras's go_backwards does.
+/// With <c>recurrentDropout</c> p (Keras's recurrent_dropout), in training each sequence draws one
+/// mask d ~ Bernoulli(1 − p)/(1 − p) of h's shape and every step sees h_{t-1} ⊙ d in place of h_{t-1}
+/// (the same mask at every step, Gal &amp; Ghahramani 2016); the carried state and the outputs are not
+/// dropped, and in evaluation nothing is.
 /// </summary>
 public sealed class Recurrent : RecurrentLayer
 {
@@ -31,21 +35,28 @@ public sealed class Recurrent : RecurrentLayer
     /// </summary>
     public bool UseKernels { get; set; } = true;
 
+    /// <summary>Keras's recurrent_dropout: the probability p of dropping each unit of h_{t-1} on the recurrent path, in training only (one mask per sequence, constant over time).</summary>
+    public double RecurrentDropout { get; }
+
     /// <summary>Unrolls <paramref name="cell"/>.</summary>
     /// <param name="cell">Any recurrent cell.</param>
     /// <param name="batchFirst">(B, T, …) input when true (default), (T, B, …) when false.</param>
     /// <param name="returnSequences">forward returns every step when true (default), the last valid step when false.</param>
     /// <param name="goBackwards">Process the sequence in reverse.</param>
-    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false)
+    /// <param name="recurrentDropout">Keras's recurrent_dropout, in [0, 1): dropout on h_{t-1} as the cell's recurrent input during training, one mask per sequence for all steps.</param>
+    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0)
         : base(nameof(Recurrent), batchFirst, returnSequences)
     {
+        if (recurrentDropout is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(recurrentDropout), recurrentDropout, "Recurrent: expected recurrentDropout in [0, 1).");
+        RecurrentDropout = recurrentDropout;
         Cell = cell;
         GoBackwards = goBackwards;
         RegisterComponents();
     }
 
     /// <inheritdoc/>
-    public override long OutputSize => Cell.HiddenSize;
+    public override long OutputSize => Cell.OutputSize;
     /// <inheritdoc/>
     public override long InputSize => Cell.InputSize;
     /// <inheritdoc/>
@@ -67,9 +78,14 @@ public sealed class Recurrent : RecurrentLayer
         }
         var state = initialState?[0] ?? Cell.ZeroState(xs[0]);
         if (initialState is not null)
-            Cell.CheckState(state, B, Cell.StateShape(xs[0]));
+            Cell.CheckState(state, B, Cell.StateShape(xs[0]), Cell.MemoryShape(xs[0]));
 
-        if (UseKernels && m is null && !KeepSteps && Cell.RunSequence(xs, state) is { } kernel)
+        // Keras's recurrent_dropout: one mask per sequence (B, h…), the same for every step.
+        var dropMask = training && RecurrentDropout > 0
+            ? bernoulli(full_like(state.H, 1 - RecurrentDropout)).div_(1 - RecurrentDropout)
+            : null;
+
+        if (UseKernels && m is null && !KeepSteps && dropMask is null && Cell.RunSequence(xs, state) is { } kernel)
             return new RecurrentResult(BatchFirst ? kernel.Outputs.transpose(0, 1) : kernel.Outputs, kernel.Final.H, [kernel.Final]).MoveToOuter();
 
         var projected = Cell.ProjectInputs(xs).unbind(0);
@@ -78,7 +94,7 @@ public sealed class Recurrent : RecurrentLayer
         var steps = KeepSteps ? new List<Tensor>((int)T) : null;
         for (int t = 0; t < T; t++)
         {
-            var next = Cell.Step(projected[t], state);
+            var next = Cell.Step(projected[t], dropMask is null ? state : state with { H = state.H * dropMask });
             steps?.Add(next.H);
             if (masks is null)
             {

@@ -26,9 +26,9 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <summary>Builds the layer around a fused TorchSharp module whose parameters become this layer's.</summary>
     /// <param name="name">Module name.</param>
     /// <param name="fused">TorchSharp's nn.RNN / nn.LSTM / nn.GRU built with the same options.</param>
-    /// <param name="makeCell">Makes the cell of one layer and direction over (weight_ih, weight_hh, bias_ih, bias_hh).</param>
+    /// <param name="makeCell">Makes the cell of one layer and direction over (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr or null).</param>
     /// <param name="options">The layer's options.</param>
-    private protected StandardRecurrent(string name, nn.Module fused, Func<Parameter, Parameter, Parameter?, Parameter?, RecurrentCell> makeCell, RecurrentOptions options)
+    private protected StandardRecurrent(string name, nn.Module fused, Func<Parameter, Parameter, Parameter?, Parameter?, Parameter?, RecurrentCell> makeCell, RecurrentOptions options)
         : base(name, options.BatchFirst, options.ReturnSequences)
     {
         this.fused = fused;
@@ -37,6 +37,7 @@ public abstract class StandardRecurrent : RecurrentLayer
         NumLayers = options.NumLayers;
         IsBidirectional = options.Bidirectional;
         Dropout = options.Dropout;
+        ProjSize = options.ProjSize;
         var parameters = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         gateRows = parameters["weight_hh_l0"].shape[0];
         hasBias = options.Bias;
@@ -50,7 +51,8 @@ public abstract class StandardRecurrent : RecurrentLayer
             {
                 var unroller = new Recurrent(makeCell(
                     parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
-                    parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}")), BatchFirst);
+                    parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}"),
+                    parameters.GetValueOrDefault($"weight_hr_l{l}{suffix}")), BatchFirst);
                 unrollers.Add(unroller);
                 return unroller;
             }
@@ -67,6 +69,10 @@ public abstract class StandardRecurrent : RecurrentLayer
     public bool IsBidirectional { get; }
     /// <summary>Dropout between stacked layers during training.</summary>
     public double Dropout { get; }
+    /// <summary>Size P of the projected hidden state (PyTorch's proj_size, LSTM only), or 0 without a projection.</summary>
+    public long ProjSize { get; }
+    /// <summary>Features of h per direction: <see cref="ProjSize"/> when projected, else <see cref="HiddenSize"/>.</summary>
+    public long StateSize => ProjSize > 0 ? ProjSize : HiddenSize;
 
     /// <summary>Which computation runs (default <see cref="RecurrentBackend.Auto"/>).</summary>
     public RecurrentBackend Backend { get; set; } = RecurrentBackend.Auto;
@@ -74,7 +80,7 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <inheritdoc/>
     public override long InputSize => inputSize;
     /// <inheritdoc/>
-    public override long OutputSize => IsBidirectional ? 2 * HiddenSize : HiddenSize;
+    public override long OutputSize => IsBidirectional ? 2 * StateSize : StateSize;
     /// <inheritdoc/>
     public override int StateCount => (int)(NumLayers * (IsBidirectional ? 2 : 1));
 
@@ -87,6 +93,10 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <summary>The path <see cref="Run"/> takes for this input in the current mode (see <see cref="RecurrentBackend.Auto"/>).</summary>
     public RecurrentBackend ResolveBackend(Tensor? mask, bool training = false)
     {
+        if (ProjSize > 0)   // libtorch's fused LSTM in TorchSharp has no proj_size: the cells do the projection
+            return Backend == RecurrentBackend.Fused
+                ? throw new InvalidOperationException($"{GetType().Name}: the fused backend cannot run projSize = {ProjSize} (TorchSharp's LSTM has no proj_size); use Backend = Auto or Cells.")
+                : RecurrentBackend.Cells;
         if (Backend is RecurrentBackend.Cells or RecurrentBackend.Kernels) return Backend;
         if (mask is null) return Backend == RecurrentBackend.Auto && training && HasSequenceKernel ? RecurrentBackend.Kernels : RecurrentBackend.Fused;
         using var lengths = Masks.ToLengths(mask);
@@ -105,8 +115,8 @@ public abstract class StandardRecurrent : RecurrentLayer
         {
             foreach (var s in initialState)
             {
-                if (!s.H.shape.SequenceEqual([B, HiddenSize]) || (HasMemoryCell && (s.C is null || !s.C.shape.SequenceEqual([B, HiddenSize]))))
-                    throw new ArgumentException($"{GetType().Name}: expected each initial state's h{(HasMemoryCell ? " and c" : "")} of shape ({B}, {HiddenSize}); got h [{string.Join(", ", s.H.shape)}]{(HasMemoryCell ? $", c [{string.Join(", ", s.C?.shape ?? [])}]" : "")}.", nameof(initialState));
+                if (!s.H.shape.SequenceEqual([B, StateSize]) || (HasMemoryCell && (s.C is null || !s.C.shape.SequenceEqual([B, HiddenSize]))))
+                    throw new ArgumentException($"{GetType().Name}: expected each initial state's {(HasMemoryCell ? $"h and c, h of shape ({B}, {StateSize}) and c of shape ({B}, {HiddenSize})" : $"h of shape ({B}, {StateSize})")}; got h [{string.Join(", ", s.H.shape)}]{(HasMemoryCell ? $", c [{string.Join(", ", s.C?.shape ?? [])}]" : "")}.", nameof(initialState));
             }
         }
         bool inference = !is_grad_enabled() || !(x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
@@ -158,7 +168,7 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <summary>Whether oneDNN's fused kernel gives libtorch's own results for this layer's configuration (checked once per configuration).</summary>
     public bool OneDnnAgrees()
     {
-        if (!OneDnn.Available) return false;
+        if (!OneDnn.Available || ProjSize > 0) return false;
         var key = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst);
         return oneDnnAgrees.GetOrAdd(key, _ => CompareWithOneDnn());
     }
@@ -200,7 +210,8 @@ public abstract class StandardRecurrent : RecurrentLayer
 /// <param name="Dropout">Dropout between stacked layers during training.</param>
 /// <param name="Bidirectional">Run both directions and concatenate.</param>
 /// <param name="ReturnSequences">forward returns every step (true) or the last valid step (false).</param>
-internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences)
+/// <param name="ProjSize">LSTM only: size of the projected hidden state (0: none).</param>
+internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0)
 {
     /// <summary>Validates the options before any native call.</summary>
     public RecurrentOptions Validated(string layer)
@@ -208,6 +219,7 @@ internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize
         if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, $"{layer}: expected inputSize > 0.");
         if (HiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, $"{layer}: expected hiddenSize > 0.");
         if (NumLayers <= 0) throw new ArgumentOutOfRangeException(nameof(NumLayers), NumLayers, $"{layer}: expected numLayers ≥ 1.");
+        if (ProjSize < 0 || ProjSize >= HiddenSize) throw new ArgumentOutOfRangeException(nameof(ProjSize), ProjSize, $"{layer}: expected projSize in [0, hiddenSize = {HiddenSize}) (0: no projection), as PyTorch requires.");
         if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"{layer}: expected dropout in [0, 1).");
         return this;
     }
