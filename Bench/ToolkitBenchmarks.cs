@@ -60,7 +60,7 @@ static class ToolkitBenchmarks
             Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");
         }
         Train("peephole_train", "kernels", new Recurrent(new PeepholeLstmCell(I, H)), null);
-        Train("peephole_matrix_train", "cells", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)), null);
+        Train("peephole_matrix_train", "kernels", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)), null);
         Train("gru_000_printed_train", "kernels", new Recurrent(new Gru000AsPrintedCell(I, H)), null);
         Train("gru_003_printed_train", "kernels", new Recurrent(new Gru003AsPrintedCell(I, H)), null);
         Train("gru_002_printed_train", "kernels", new Recurrent(new Gru002AsPrintedCell(H, H)), null, randn(B, T, H));   // 002 shares W_hh between x and h: I = H

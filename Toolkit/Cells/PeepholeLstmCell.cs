@@ -50,11 +50,16 @@ public sealed class PeepholeLstmCell : LstmCell
     /// <summary>w ⊙ c (diagonal) or W c (matrix).</summary>
     Tensor Peep(Parameter w, Tensor c) => Form == PeepholeForm.Diagonal ? w * c : matmul(c, w.t());
 
-    /// <summary>The LSTM sequence kernel with its peephole paths, for diagonal peepholes with biases; matrix peepholes step.</summary>
+    /// <summary>
+    /// With biases, a sequence kernel: the LSTM's with its peephole paths (<see cref="Kernels.LstmSequenceKernel"/>) for
+    /// diagonal peepholes, <see cref="Kernels.MatrixPeepholeLstmSequenceKernel"/> for full matrices.
+    /// </summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (Form != PeepholeForm.Diagonal || bias_ih is null || bias_hh is null) return null;
-        var (outputs, h, c) = Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co);
+        if (bias_ih is null || bias_hh is null) return null;
+        var (outputs, h, c) = Form == PeepholeForm.Diagonal
+            ? Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co)
+            : Kernels.MatrixPeepholeLstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co);
         return (outputs, new RecurrentState(h, c));
     }
 

@@ -10,7 +10,7 @@ public class MemoryTests
     [
         ["lstm", RecurrentBackend.Fused], ["lstm", RecurrentBackend.Cells], ["lstm", RecurrentBackend.Kernels],
         ["gru", RecurrentBackend.Kernels], ["rnn", RecurrentBackend.Kernels], ["peephole", RecurrentBackend.Kernels],
-        ["peephole", RecurrentBackend.Cells], ["bidirectional-gru-masked", RecurrentBackend.Auto],
+        ["peephole", RecurrentBackend.Cells], ["peephole-matrix", RecurrentBackend.Kernels], ["bidirectional-gru-masked", RecurrentBackend.Auto],
         ["gru000", RecurrentBackend.Kernels], ["gru002", RecurrentBackend.Kernels], ["gru003", RecurrentBackend.Kernels],
     ];
 
@@ -25,6 +25,7 @@ public class MemoryTests
             "gru" => new GRU(4, 8) { Backend = backend },
             "rnn" => new RNN(4, 8) { Backend = backend },
             "peephole" => new Recurrent(new PeepholeLstmCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
+            "peephole-matrix" => new Recurrent(new PeepholeLstmCell(4, 8, PeepholeForm.Matrix)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru000" => new Recurrent(new Gru000AsPrintedCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru002" => new Recurrent(new Gru002AsPrintedCell(4, 4)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru003" => new Recurrent(new Gru003AsPrintedCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },

@@ -1,0 +1,80 @@
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+using RnnToolkit.Tests.Support;
+
+namespace RnnToolkit.Tests.Cells;
+
+/// <summary>
+/// The matrix-peephole LSTM's sequence kernel (hand-written BPTT) against autograd over the cell's steps,
+/// at a working size (the goldens are tiny): outputs, final state and every gradient within 1e-5.
+/// </summary>
+public class MatrixPeepholeKernelTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Kernel_and_steps_agree(bool initialState)
+    {
+        const long B = 8, T = 20, I = 5, H = 16;
+        using var scope = NewDisposeScope();
+        random.manual_seed(11);
+        var cell = new PeepholeLstmCell(I, H, PeepholeForm.Matrix);
+        var x = randn(B, T, I);
+        var h0 = randn(B, H) * 0.5;
+        var c0 = randn(B, H) * 0.5;
+        var upstream = randn(B, T, H);
+        var upstreamH = randn(B, H);
+        var upstreamC = randn(B, H);
+
+        using (no_grad())
+            Assert.NotNull(cell.RunSequence(x.transpose(0, 1), new RecurrentState(h0, c0)));   // the kernel path exists
+
+        var results = new Dictionary<bool, (Tensor Output, Tensor HT, Tensor CT, Tensor GradX, Tensor? GradH0, Tensor? GradC0, Dictionary<string, Tensor> Grads)>();
+        foreach (var kernels in new[] { true, false })
+        {
+            var layer = new Recurrent(cell) { UseKernels = kernels };
+            cell.zero_grad();
+            var xi = x.clone().requires_grad_();
+            var hi = initialState ? h0.clone().requires_grad_() : null;
+            var ci = initialState ? c0.clone().requires_grad_() : null;
+            var r = layer.Run(xi, hi is null ? null : [new RecurrentState(hi, ci)]);
+            ((r.Output * upstream).sum() + (r.Final[0].H * upstreamH).sum() + (r.Final[0].C! * upstreamC).sum()).backward();
+            results[kernels] = (r.Output.detach(), r.Final[0].H.detach(), r.Final[0].C!.detach(), xi.grad!.clone(), hi?.grad!.clone(), ci?.grad!.clone(),
+                cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
+        }
+        var (k, s) = (results[true], results[false]);
+        TensorAssert.Close(s.Output, k.Output, "outputs");
+        TensorAssert.Close(s.HT, k.HT, "h_T");
+        TensorAssert.Close(s.CT, k.CT, "c_T");
+        TensorAssert.Close(s.GradX, k.GradX, "∂L/∂x");
+        if (initialState)
+        {
+            TensorAssert.Close(s.GradH0!, k.GradH0, "∂L/∂h0");
+            TensorAssert.Close(s.GradC0!, k.GradC0, "∂L/∂c0");
+        }
+        Assert.Equal(7, s.Grads.Count);
+        foreach (var (name, grad) in s.Grads)
+            TensorAssert.Close(grad, k.Grads[name], $"∂L/∂{name}");
+    }
+
+    [Fact]
+    public void Kernel_handles_a_single_step_and_gradients_of_h_T_only()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var cell = new PeepholeLstmCell(5, 16, PeepholeForm.Matrix);
+        var x = randn(4, 1, 5);
+        var grads = new List<Tensor>();
+        foreach (var kernels in new[] { true, false })
+        {
+            cell.zero_grad();
+            var xi = x.clone().requires_grad_();
+            var r = new Recurrent(cell) { UseKernels = kernels }.Run(xi);
+            r.Final[0].H.square().sum().backward();
+            grads.Add(xi.grad!.clone());
+            grads.Add(cell.w_ci.grad!.clone());
+        }
+        TensorAssert.Close(grads[2], grads[0], "∂L/∂x");
+        TensorAssert.Close(grads[3], grads[1], "∂L/∂W_ci");
+    }
+}
