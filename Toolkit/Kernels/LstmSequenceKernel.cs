@@ -126,12 +126,11 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         var daIFG_t = da.narrow(2, 0, 3 * H).view(T, B, 3, H).unbind(0);
         var daO_t = da.narrow(2, 3 * H, H).unbind(0);
         var (daI_t, daF_t) = (da.narrow(2, 0, H).unbind(0), da.narrow(2, H, H).unbind(0));
-        var dh = zeros(B, H, dtype: x.dtype);
+        var dh = dY_t[T - 1];                                                  // δh_{T-1}: from outside only
         var dc = zeros(B, H, dtype: x.dtype);
         using var oneThread = SingleThread.ForSteps(B * 4 * H * H);
         for (long t = T - 1; t >= 0; t--)
         {
-            dh.add_(dY_t[t]);                                                  // δh_t
             dc.add_(dCout_t[t]);
             dc.addcmul_(dh, dcFromH[t], 1);                                     // δc_t
             daO_t[t].copy_(dh).mul_(daO[t]);
@@ -143,7 +142,8 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
                 dc.addcmul_(daI_t[t], w_ci!, 1);                               // c_{t-1} also feeds i_t, f_t
                 dc.addcmul_(daF_t[t], w_cf!, 1);
             }
-            dh = da_t[t].mm(W_hh);                                             // → δh_{t-1} from the recurrence
+            // δh_{t-1} = δa_t W_hh + ∂L/∂h_{t-1} from outside (added by the product itself: beta = 1)
+            dh = t > 0 ? dY_t[t - 1].addmm(da_t[t], W_hh) : da_t[t].mm(W_hh);
         }
         var da2 = da.view(T * B, 4 * H);
         var dx = da2.mm(W_ih).view(T, B, I);
