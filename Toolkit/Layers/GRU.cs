@@ -12,8 +12,8 @@ namespace RnnToolkit.Layers;
 public sealed class GRU : StandardRecurrent
 {
     /// <summary>A new GRU layer with PyTorch's initialization (options as <see cref="LSTM"/>).</summary>
-    public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences).Validated(nameof(GRU))) { }
+    public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(GRU))) { }
 
     GRU(RecurrentOptions o)
         : base(nameof(GRU), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),

@@ -12,8 +12,8 @@ namespace RnnToolkit.Layers;
 public sealed class RNN : StandardRecurrent
 {
     /// <summary>A new RNN layer with PyTorch's initialization (options as <see cref="LSTM"/>, plus the non-linearity).</summary>
-    public RNN(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences).Validated(nameof(RNN)), activation) { }
+    public RNN(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(RNN)), activation) { }
 
     RNN(RecurrentOptions o, RnnActivation activation)
         : base(nameof(RNN), nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, Fusable(activation), o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),

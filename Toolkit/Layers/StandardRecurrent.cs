@@ -38,6 +38,7 @@ public abstract class StandardRecurrent : RecurrentLayer
         IsBidirectional = options.Bidirectional;
         Dropout = options.Dropout;
         ProjSize = options.ProjSize;
+        RecurrentDropout = options.RecurrentDropout;
         var parameters = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         gateRows = parameters["weight_hh_l0"].shape[0];
         hasBias = options.Bias;
@@ -52,7 +53,7 @@ public abstract class StandardRecurrent : RecurrentLayer
                 var unroller = new Recurrent(makeCell(
                     parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
                     parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}"),
-                    parameters.GetValueOrDefault($"weight_hr_l{l}{suffix}")), BatchFirst);
+                    parameters.GetValueOrDefault($"weight_hr_l{l}{suffix}")), BatchFirst, recurrentDropout: RecurrentDropout);
                 unrollers.Add(unroller);
                 return unroller;
             }
@@ -63,6 +64,8 @@ public abstract class StandardRecurrent : RecurrentLayer
 
     /// <summary>Hidden units per direction.</summary>
     public long HiddenSize { get; }
+    /// <summary>Keras's recurrent_dropout: dropout on h_{t-1} as each step's recurrent input while training, one mask per sequence (runs on the cells, see <see cref="Recurrent"/>).</summary>
+    public double RecurrentDropout { get; }
     /// <summary>Stacked layers.</summary>
     public long NumLayers { get; }
     /// <summary>True for a bidirectional layer (outputs concatenate the two directions).</summary>
@@ -96,6 +99,10 @@ public abstract class StandardRecurrent : RecurrentLayer
         if (ProjSize > 0)   // libtorch's fused LSTM in TorchSharp has no proj_size: the cells do the projection
             return Backend == RecurrentBackend.Fused
                 ? throw new InvalidOperationException($"{GetType().Name}: the fused backend cannot run projSize = {ProjSize} (TorchSharp's LSTM has no proj_size); use Backend = Auto or Cells.")
+                : RecurrentBackend.Cells;
+        if (this.training && RecurrentDropout > 0)   // train mode: a dropout mask on h_{t-1} inside the recurrence, which only the cells apply
+            return Backend is RecurrentBackend.Fused or RecurrentBackend.Kernels
+                ? throw new InvalidOperationException($"{GetType().Name}: the {Backend.ToString().ToLowerInvariant()} backend cannot apply recurrentDropout = {RecurrentDropout} in train mode; use Backend = Auto or Cells (or eval()).")
                 : RecurrentBackend.Cells;
         if (Backend is RecurrentBackend.Cells or RecurrentBackend.Kernels) return Backend;
         if (mask is null) return Backend == RecurrentBackend.Auto && training && HasSequenceKernel ? RecurrentBackend.Kernels : RecurrentBackend.Fused;
@@ -211,7 +218,8 @@ public abstract class StandardRecurrent : RecurrentLayer
 /// <param name="Bidirectional">Run both directions and concatenate.</param>
 /// <param name="ReturnSequences">forward returns every step (true) or the last valid step (false).</param>
 /// <param name="ProjSize">LSTM only: size of the projected hidden state (0: none).</param>
-internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0)
+/// <param name="RecurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training (0: none).</param>
+internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0)
 {
     /// <summary>Validates the options before any native call.</summary>
     public RecurrentOptions Validated(string layer)
@@ -219,6 +227,7 @@ internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize
         if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, $"{layer}: expected inputSize > 0.");
         if (HiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, $"{layer}: expected hiddenSize > 0.");
         if (NumLayers <= 0) throw new ArgumentOutOfRangeException(nameof(NumLayers), NumLayers, $"{layer}: expected numLayers ≥ 1.");
+        if (RecurrentDropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(RecurrentDropout), RecurrentDropout, $"{layer}: expected recurrentDropout in [0, 1).");
         if (ProjSize < 0 || ProjSize >= HiddenSize) throw new ArgumentOutOfRangeException(nameof(ProjSize), ProjSize, $"{layer}: expected projSize in [0, hiddenSize = {HiddenSize}) (0: no projection), as PyTorch requires.");
         if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"{layer}: expected dropout in [0, 1).");
         return this;

@@ -80,4 +80,52 @@ public class RecurrentDropoutTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Recurrent(new LstmCell(3, 5), recurrentDropout: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Recurrent(new LstmCell(3, 5), recurrentDropout: -0.1));
     }
+
+    // The standard layers take Keras's recurrent_dropout too: training runs on their cells with the mask, inference on the
+    // fused kernel without it; a backend that cannot apply it while training says so.
+    [Theory]
+    [InlineData("LSTM")]
+    [InlineData("GRU")]
+    [InlineData("RNN")]
+    public void Standard_layers_apply_recurrent_dropout_while_training_only(string kind)
+    {
+        StandardRecurrent Make(double rd) => kind switch
+        {
+            "LSTM" => new LSTM(3, 6, numLayers: 2, recurrentDropout: rd),
+            "GRU" => new GRU(3, 6, numLayers: 2, recurrentDropout: rd),
+            _ => new RNN(3, 6, numLayers: 2, recurrentDropout: rd),
+        };
+        random.manual_seed(32);
+        var dropped = Make(0.4);
+        var plain = Make(0);
+        plain.load_state_dict(dropped.state_dict());
+        Assert.Equal(0.4, dropped.RecurrentDropout);
+        var x = randn(5, 8, 3);
+
+        dropped.eval();
+        plain.eval();
+        TensorAssert.Equal(plain.Run(x).Output, dropped.Run(x).Output, "eval: no dropout");
+        using (no_grad()) TensorAssert.Equal(plain.Run(x).Output, dropped.Run(x).Output, "inference: no dropout");
+
+        dropped.train();
+        plain.train();
+        Assert.Equal(RecurrentBackend.Cells, dropped.ResolveBackend(null, training: true));
+        Assert.Equal(RecurrentBackend.Cells, dropped.ResolveBackend(null, training: false));   // train mode drops even without autograd, as PyTorch's dropout does
+        dropped.eval();
+        Assert.NotEqual(RecurrentBackend.Cells, dropped.ResolveBackend(null, training: true));
+        dropped.train();
+        Assert.False(plain.Run(x).Output.allclose(dropped.Run(x).Output), "training output differs");
+        random.manual_seed(33);
+        var a = dropped.Run(x).Output;
+        random.manual_seed(33);
+        var b = dropped.Run(x).Output;
+        TensorAssert.Equal(a, b, "same seed, same masks");
+
+        dropped.Backend = RecurrentBackend.Fused;
+        var e = Assert.Throws<InvalidOperationException>(() => dropped.Run(x));
+        Assert.Contains("recurrentDropout = 0.4", e.Message);
+        dropped.Backend = RecurrentBackend.Kernels;
+        Assert.Throws<InvalidOperationException>(() => dropped.Run(x));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Make(1));
+    }
 }
