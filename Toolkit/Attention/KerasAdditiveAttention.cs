@@ -57,15 +57,17 @@ public sealed class KerasAdditiveAttention : nn.Module<Tensor, Tensor, Tensor>
     /// Keras <c>layer([query, value, key], mask=[queryMask, valueMask], return_attention_scores=True, use_causal_mask=…)</c>:
     /// the output and the weights (Keras's attention scores, after masking and softmax, before dropout).
     /// </summary>
-    /// <param name="query">(B, Tq, d).</param>
-    /// <param name="value">(B, Tv, dv).</param>
-    /// <param name="key">(B, Tv, d), or null to use the value (then dv = d).</param>
+    /// <param name="query">(B, Tq, d), or (B, d) for Keras 2's across-the-batch form (as <see cref="KerasAttention"/>: scores (B, B)).</param>
+    /// <param name="value">(B, Tv, dv), or (B, dv).</param>
+    /// <param name="key">(B, Tv, d) or (B, d), or null to use the value (then dv = d).</param>
     /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
     /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
     /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
     public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false)
     {
         key ??= value;
+        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
+            return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
         KerasScores.Check(nameof(KerasAdditiveAttention), query, value, key, queryMask);
         if (query.shape[2] != Dim)
             throw new ArgumentException($"KerasAdditiveAttention: expected query and key features d = {Dim}; got query [{string.Join(", ", query.shape)}].", nameof(query));
@@ -73,5 +75,22 @@ public sealed class KerasAdditiveAttention : nn.Module<Tensor, Tensor, Tensor>
         var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (B, Tq, Tv, d)
         var scores = (scale is null ? t : t * scale).sum(dim: -1);             // Σ_d scale_d tanh(…)
         return KerasScores.Apply(nameof(KerasAdditiveAttention), scores, value, queryMask, valueMask, useCausalMask, Dropout, training).MoveToOuter();
+    }
+
+    /// <summary>
+    /// Rank-2 inputs (B, d): TensorFlow Keras 2 expands the query to (B, 1, d) and the key to (1, B, d), so the scores
+    /// are (B, B) and every example attends over the other examples of the batch, as <see cref="KerasAttention"/> does.
+    /// </summary>
+    AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    {
+        if (queryMask is not null || valueMask is not null || useCausalMask)
+            throw new ArgumentException($"KerasAdditiveAttention: masks need sequences (B, T, d); got rank-2 query [{string.Join(", ", query.shape)}].", nameof(query));
+        if (query.shape[1] != Dim || key.shape[1] != Dim || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
+            throw new ArgumentException($"KerasAdditiveAttention: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d = {Dim}; got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        using var scope = NewDisposeScope();
+        var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (B, B, d)
+        var weights = (scale is null ? t : t * scale).sum(dim: -1).softmax(-1);
+        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
+        return new AttentionResult(matmul(used, value), weights).MoveToOuter();
     }
 }

@@ -49,7 +49,7 @@ public class AttentionBadInputTests
         var ka = new KerasAdditiveAttention(4);
         Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 4), queryMask: torch.ones(2, 5, dtype: ScalarType.Bool)), "KerasAdditiveAttention", "(2, 3)", "[2, 5]");
         Throws(() => ka.Run(torch.randn(2, 3, 6), torch.randn(2, 5, 6)), "d = 4", "[2, 3, 6]");
-        Throws(() => ka.Run(torch.randn(2, 4), torch.randn(2, 4)), "(B, Tq, d)", "[2, 4]");
+        Throws(() => ka.Run(torch.randn(2, 4), torch.randn(2, 5, 4)), "(B, Tq, d)", "[2, 4]");   // rank 2 only when all three are
         Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 3), torch.randn(2, 6, 4)), "as many values as keys", "[2, 5, 3]");
         Throws(() => ka.Run(torch.randn(2, 3, 4), torch.randn(2, 5, 4), valueMask: torch.ones(2, 4, dtype: ScalarType.Bool)), "(2, 5)", "[2, 4]");
     }

@@ -60,4 +60,27 @@ public class QkvSelfAttention002Tests
         Assert.False(torch.allclose(r.Output[0], layer.Run(y, y).Output[0]), "example 0's output depends on example 3");
         Assert.Throws<ArgumentException>(() => layer.Run(x, x, valueMask: torch.ones(4, dtype: ScalarType.Bool)));
     }
+
+    [Fact]
+    public void KerasAdditiveAttentionOnRank2InputsAttendsAcrossTheBatch()
+    {
+        torch.random.manual_seed(23);
+        var layer = new KerasAdditiveAttention(6);
+        using (torch.no_grad()) layer.scale!.copy_(torch.randn(6));
+        var q = torch.randn(4, 6);
+        var v = torch.randn(4, 3);
+        var k = torch.randn(4, 6);
+        var r = layer.Run(q, v, k);
+        Assert.Equal(new long[] { 4, 4 }, r.Weights.shape);
+        // by hand: scores_ij = Σ_d scale_d tanh(q_id + k_jd), loops over i, j
+        var scores = torch.zeros(4, 4);
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                scores[i, j] = (layer.scale! * (q[i] + k[j]).tanh()).sum();
+        var weights = scores.softmax(-1);
+        TensorAssert.Close(weights, r.Weights, "weights");
+        TensorAssert.Close(torch.matmul(weights, v), r.Output, "output");
+        Assert.Throws<ArgumentException>(() => layer.Run(q, v, k, valueMask: torch.ones(4, dtype: ScalarType.Bool)));
+        Assert.Throws<ArgumentException>(() => layer.Run(torch.randn(4, 5), v, torch.randn(4, 5)));
+    }
 }
