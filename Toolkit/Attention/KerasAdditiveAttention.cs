@@ -83,14 +83,9 @@ public sealed class KerasAdditiveAttention : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
     {
-        if (queryMask is not null || valueMask is not null || useCausalMask)
-            throw new ArgumentException($"KerasAdditiveAttention: masks need sequences (B, T, d); got rank-2 query [{string.Join(", ", query.shape)}].", nameof(query));
-        if (query.shape[1] != Dim || key.shape[1] != Dim || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
-            throw new ArgumentException($"KerasAdditiveAttention: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d = {Dim}; got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        KerasScores.CheckAcrossBatch(nameof(KerasAdditiveAttention), Dim, query, value, key, queryMask, valueMask, useCausalMask);
         using var scope = NewDisposeScope();
         var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (B, B, d)
-        var weights = (scale is null ? t : t * scale).sum(dim: -1).softmax(-1);
-        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
-        return new AttentionResult(matmul(used, value), weights).MoveToOuter();
+        return KerasScores.ApplyAcrossBatch((scale is null ? t : t * scale).sum(dim: -1), value, Dropout, training).MoveToOuter();
     }
 }

@@ -94,10 +94,7 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
     {
-        if (queryMask is not null || valueMask is not null || useCausalMask)
-            throw new ArgumentException($"KerasAttention: masks need sequences (B, T, d); got rank-2 query [{string.Join(", ", query.shape)}].", nameof(query));
-        if (query.shape[1] != key.shape[1] || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
-            throw new ArgumentException($"KerasAttention: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d; got query [{string.Join(", ", query.shape)}], value [{string.Join(", ", value.shape)}], key [{string.Join(", ", key.shape)}].", nameof(query));
+        KerasScores.CheckAcrossBatch(nameof(KerasAttention), query.shape[1], query, value, key, queryMask, valueMask, useCausalMask);
         using var scope = NewDisposeScope();
         Tensor scores;
         if (ScoreMode == "dot")
@@ -111,8 +108,6 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
             if (scale is not null) sum = sum * scale;
             scores = concat_score_weight! * sum.tanh().sum(dim: -1);
         }
-        var weights = scores.softmax(-1);
-        var used = Dropout > 0 && training ? nn.functional.dropout(weights, Dropout, true) : weights;
-        return new AttentionResult(matmul(used, value), weights).MoveToOuter();
+        return KerasScores.ApplyAcrossBatch(scores, value, Dropout, training).MoveToOuter();
     }
 }

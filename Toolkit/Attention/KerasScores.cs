@@ -48,4 +48,24 @@ internal static class KerasScores
         if (queryMask is not null) output = output * queryMask.unsqueeze(-1).to(output.dtype);
         return new AttentionResult(output, weights);
     }
+
+    /// <summary>
+    /// Keras 2's rank-2 form: query (B, d), value (B, dv), key (B, d) give scores (B, B), every example attending over the
+    /// other examples of the batch. Checks the shapes (no masks: they need sequences); throws naming expected and actual.
+    /// </summary>
+    public static void CheckAcrossBatch(string who, long d, Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    {
+        if (queryMask is not null || valueMask is not null || useCausalMask)
+            throw new ArgumentException($"{who}: masks need sequences (B, T, d); got rank-2 query {S(query)}.", nameof(query));
+        if (query.shape[1] != d || key.shape[1] != d || key.shape[0] != value.shape[0] || query.shape[0] != key.shape[0] || query.shape[0] == 0)
+            throw new ArgumentException($"{who}: expected rank-2 query (B, d), value (B, dv) and key (B, d) with the same B ≥ 1 and d = {d}; got query {S(query)}, value {S(value)}, key {S(key)}.", nameof(query));
+    }
+
+    /// <summary>The rank-2 form's scores (B, B) → weights = softmax, output = dropout(weights) V (B, dv).</summary>
+    public static AttentionResult ApplyAcrossBatch(Tensor scores, Tensor value, double dropout, bool training)
+    {
+        var weights = scores.softmax(-1);
+        var used = dropout > 0 && training ? nn.functional.dropout(weights, dropout, true) : weights;
+        return new AttentionResult(matmul(used, value), weights);
+    }
 }

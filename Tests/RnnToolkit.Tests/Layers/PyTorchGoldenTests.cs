@@ -50,30 +50,7 @@ public class PyTorchGoldenTests
         var layer = Build(c);
         layer.Backend = backend;
         Golden.LoadParameters(layer, c.GetProperty("params"));
-
-        var x = c.Tensor("x").requires_grad_();
-        var h0 = c.TensorOrNull("h0")?.requires_grad_();
-        var c0 = c.TensorOrNull("c0")?.requires_grad_();
-        var initial = h0 is null ? null : Enumerable.Range(0, (int)h0.shape[0]).Select(i => new RecurrentState(h0[i], c0?[i])).ToList();
-        RecurrentResult r = c.IsNull("lengths")
-            ? layer.Run(x, initial)
-            : layer.RunWithLengths(x, tensor(c.GetProperty("lengths").EnumerateArray().Select(v => v.GetInt64()).ToArray()), initial);
-
-        TensorAssert.Close(c.Tensor("output"), r.Output, $"{name} output");
-        TensorAssert.Close(c.Tensor("h_n"), r.HN, $"{name} h_n");
-        if (!c.IsNull("c_n")) TensorAssert.Close(c.Tensor("c_n"), r.CN, $"{name} c_n");
-
-        var loss = (r.Output * c.Tensor("r_out")).sum() + (r.HN * c.Tensor("r_h")).sum();
-        if (!c.IsNull("c_n")) loss = loss + (r.CN! * c.Tensor("r_c")).sum();
-        Assert.Equal(c.GetProperty("loss").GetDouble(), loss.item<float>(), 4);
-        loss.backward();
-
-        TensorAssert.Close(c.Tensor("grad_x"), x.grad, $"{name} ∂L/∂x");
-        if (h0 is not null) TensorAssert.Close(c.Tensor("grad_h0"), h0.grad, $"{name} ∂L/∂h0");
-        if (c0 is not null) TensorAssert.Close(c.Tensor("grad_c0"), c0.grad, $"{name} ∂L/∂c0");
-        var grads = c.GetProperty("grad_params");
-        foreach (var (pname, p) in layer.named_parameters())
-            TensorAssert.Close(grads.Tensor(pname), p.grad, $"{name} ∂L/∂{pname}");
+        RecurrentGolden.Check(c, name, layer);
     }
 
     [Theory]
