@@ -109,6 +109,29 @@ public class TrainerTests
         Assert.All(model.parameters(), p => Assert.True(torch.isfinite(p).all().ToBoolean()));
     }
 
+    [Fact]
+    public void InfiniteLossStopsWithMessageAndKeepsLastGoodWeights()
+    {
+        torch.random.manual_seed(0);
+        // As the NaN case, but the 11th training call (epoch 3, batch 3) returns +∞: a finite-but-not-NaN check would miss it.
+        var model = new NaNAfter(3, 1, limit: 10, poison: double.PositiveInfinity);
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.05));
+        var snapshots = new SnapshotEachEpoch();
+        var (x, y) = TestData.Linear(16);
+        var output = new StringWriter();
+        var h = trainer.Fit(x, y, epochs: 10, batchSize: 4, callbacks: [snapshots], verbose: 2, output: output, seed: 0);
+        Assert.True(h.TerminatedOnNaN);
+        Assert.Equal(2, h.Count);
+        Assert.Equal(2, trainer.Epoch);
+        Assert.Equal(11, model.Calls);                              // nothing ran after the infinite batch
+        Assert.Contains("Infinity at epoch 3, batch 3", h.StopReason);
+        Assert.Contains("end of epoch 2", h.StopReason);
+        Assert.Contains("Infinity at epoch 3", output.ToString());
+        Assert.All(h["loss"], l => Assert.True(double.IsFinite(l)));
+        Assert.All(model.parameters().Zip(snapshots.Last!), pair => Assert.True(pair.First.eq(pair.Second).all().ToBoolean()));
+        Assert.All(model.parameters(), p => Assert.True(torch.isfinite(p).all().ToBoolean()));
+    }
+
     sealed class SnapshotEachEpoch : Callback
     {
         public List<Tensor>? Last;
