@@ -235,6 +235,30 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ASaveRemovesItsOwnStaleTemporariesOnly()
+    {
+        var m = TestData.Mlp(1).Compile(Losses.MeanSquaredError());
+        var path = Path.Combine(dir, "w.bin");
+        string Leftover(string name, TimeSpan age)
+        {
+            var f = Path.Combine(dir, $".{name}.{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(f, "cut off");
+            File.SetLastWriteTimeUtc(f, DateTime.UtcNow - age);
+            return f;
+        }
+        var old = Leftover("w.bin", Checkpoint.StaleTemporaryAge + TimeSpan.FromMinutes(1));
+        var recent = Leftover("w.bin", TimeSpan.FromSeconds(5));                 // maybe another process's save in progress
+        var otherFile = Leftover("other.bin", TimeSpan.FromDays(1));              // another checkpoint's: not this save's business
+        m.SaveWeights(path);
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(recent));
+        Assert.True(File.Exists(otherFile));
+        var back = TestData.Mlp(2).Compile(Losses.MeanSquaredError());
+        back.LoadWeights(path);
+        Assert.True(SameWeights(m.Model, back.Model));
+    }
+
+    [Fact]
     public void WeightsRoundTrip()
     {
         var a = TestData.Mlp(1).Compile(Losses.MeanSquaredError());
