@@ -56,6 +56,29 @@ public static class Checkpoint
             try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+        RemoveStaleTemporaries(dir, Path.GetFileName(full));
+    }
+
+    /// <summary>How old a temporary file of a save must be before a later save of the same file removes it.</summary>
+    public static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Temporary files left by saves that were killed before their rename (".name.guid.tmp") pile up; a successful
+    /// save removes those of the same file that are older than <see cref="StaleTemporaryAge"/> (a save still being
+    /// written by another process is younger than that).
+    /// </summary>
+    static void RemoveStaleTemporaries(string dir, string name)
+    {
+        var cutoff = DateTime.UtcNow - StaleTemporaryAge;
+        foreach (var leftover in Directory.EnumerateFiles(dir, $".{name}.*.tmp"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(leftover) < cutoff) File.Delete(leftover);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Saves a module's weights (TorchSharp format), atomically.</summary>

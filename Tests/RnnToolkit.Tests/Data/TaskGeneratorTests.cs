@@ -53,6 +53,62 @@ public class TaskGeneratorTests
     }
 
     [Fact]
+    public void CopyTaskDelaySetsTheDistanceToRemember()
+    {
+        const int symbols = 3, alphabet = 5;
+        foreach (int delay in new[] { 1, 6 })
+        {
+            using var d = CopyTask.Generate(4, symbols, delay, alphabet, seed: 7, oneHot: false);
+            int steps = 2 * symbols + delay;
+            Assert.Equal(new long[] { 4, steps }, d.X.shape);
+            Assert.Equal(new long[] { 4, steps }, d.Y.shape);
+            for (int i = 0; i < 4; i++)
+            {
+                var x = d.X[i].data<long>().ToArray();
+                var y = d.Y[i].data<long>().ToArray();
+                // Input: symbols, delay - 1 blanks, the delimiter (alphabet + 1) at step symbols + delay - 1, then blanks.
+                Assert.All(x[..symbols], v => Assert.InRange(v, 1, alphabet));
+                Assert.Equal(symbols + delay - 1, Array.IndexOf(x, (long)alphabet + 1));
+                Assert.Equal(symbols + 1, x.Count(v => v != 0));
+                // Target: blank except the last `symbols` steps, each symbol exactly symbols + delay steps after its input.
+                Assert.Equal(Enumerable.Range(symbols + delay, symbols), Enumerable.Range(0, steps).Where(t => y[t] != 0));
+                for (int j = 0; j < symbols; j++) Assert.Equal(x[j], y[j + symbols + delay]);
+            }
+        }
+        // The memoryless baseline shrinks as the delay grows (more blank steps to predict for free).
+        Assert.Equal(3 * Math.Log(5) / 7, CopyTask.BaselineCrossEntropy(symbols, 1, alphabet), 12);
+        Assert.Equal(3 * Math.Log(5) / 12, CopyTask.BaselineCrossEntropy(symbols, 6, alphabet), 12);
+    }
+
+    [Fact]
+    public void MultiSeasonalHasItsTrendNoiseAndSeasonsAndIsSeeded()
+    {
+        // 10 weeks of hourly data with the default periods (24, 168) and amplitudes (1, 0.5).
+        const int week = 168, weeks = 10;
+        const double trend = 0.002, noise = 0.3;
+        var s = TimeSeries.MultiSeasonal(week * weeks, trend: trend, noise: noise, seed: 3);
+        Assert.Equal(week * weeks, s.Length);
+
+        // Trend: whole weeks cancel both seasons, so weekly means rise by trend · 168 per week.
+        var weekMeans = Enumerable.Range(0, weeks).Select(w => s.Skip(w * week).Take(week).Average(v => (double)v)).ToArray();
+        double slope = (weekMeans[^1] - weekMeans[0]) / ((weeks - 1) * week);
+        Assert.InRange(slope, trend - 5e-5, trend + 5e-5);
+
+        // Noise: what is left after the trend and the two default seasons has mean ≈ 0 and standard deviation ≈ noise.
+        var residual = s.Select((v, t) => v - (trend * t + Math.Sin(2 * Math.PI * t / 24) + 0.5 * Math.Sin(2 * Math.PI * t / week))).ToArray();
+        double mean = residual.Average();
+        double sd = Math.Sqrt(residual.Select(r => (r - mean) * (r - mean)).Average());
+        Assert.InRange(mean, -0.03, 0.03);
+        Assert.InRange(sd, noise - 0.02, noise + 0.02);
+
+        // The same seed gives the same series; another seed another one (only in the noise: without noise they agree).
+        Assert.Equal(s, TimeSeries.MultiSeasonal(week * weeks, trend: trend, noise: noise, seed: 3));
+        var other = TimeSeries.MultiSeasonal(week * weeks, trend: trend, noise: noise, seed: 4);
+        Assert.True(s.Zip(other).Count(p => p.First != p.Second) > week * weeks * 9 / 10);
+        Assert.Equal(TimeSeries.MultiSeasonal(200, trend: trend, noise: 0, seed: 3), TimeSeries.MultiSeasonal(200, trend: trend, noise: 0, seed: 4));
+    }
+
+    [Fact]
     public void ParityTargetsCountOnes()
     {
         using var d = ParityTask.Generate(100, 7, seed: 5);

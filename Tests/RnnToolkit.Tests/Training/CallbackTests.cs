@@ -124,6 +124,38 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
+    public void TerminateOnNaNStopsOnANonFiniteBatchLoss()
+    {
+        var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError());
+        var t = new TerminateOnNaN();
+        t.OnBatchEnd(trainer, 0, 0.5);
+        t.OnBatchEnd(trainer, 1, double.MaxValue);
+        Assert.False(trainer.StopTraining);
+        Assert.Null(trainer.StopReason);
+        t.OnBatchEnd(trainer, 2, double.NaN);
+        Assert.True(trainer.StopTraining);
+        Assert.Equal("TerminateOnNaN: batch 3 has loss NaN.", trainer.StopReason);
+        // A later non-finite batch keeps the first reason.
+        t.OnBatchEnd(trainer, 4, double.PositiveInfinity);
+        Assert.Equal("TerminateOnNaN: batch 3 has loss NaN.", trainer.StopReason);
+
+        var other = TestData.Mlp().Compile(Losses.MeanSquaredError());
+        t.OnBatchEnd(other, 0, double.NegativeInfinity);
+        Assert.True(other.StopTraining);
+        Assert.Contains("batch 1 has loss -Infinity", other.StopReason);
+
+        // Inside Fit: a batch reported as NaN to the callback ends training after that epoch, with its reason.
+        var (x, y) = TestData.Linear(12);
+        var fitted = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01));
+        var h = fitted.Fit(x, y, epochs: 5, batchSize: 4, verbose: 0, seed: 0,
+            callbacks: [new LambdaCallback { BatchEnd = (tr, b, loss) => t.OnBatchEnd(tr, b, tr.Epoch == 1 && b == 1 ? double.NaN : loss) }]);
+        Assert.Equal(2, h.Count);
+        Assert.Equal(2, fitted.Epoch);
+        Assert.Equal("TerminateOnNaN: batch 2 has loss NaN.", h.StopReason);
+        Assert.False(h.TerminatedOnNaN);                             // the trainer's own loss was finite throughout
+    }
+
+    [Fact]
     public void GradientClippingByNormAndByValue()
     {
         var model = TestData.Mlp();

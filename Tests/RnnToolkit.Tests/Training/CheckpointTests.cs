@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+using RnnToolkit.CheckpointWriter;
 using RnnToolkit.Training;
 
 namespace RnnToolkit.Tests.Training;
@@ -6,8 +10,11 @@ public class CheckpointTests : IDisposable
 {
     readonly string dir = Path.Combine(Path.GetTempPath(), "rnntk-ck-" + Guid.NewGuid().ToString("N"));
 
-    public CheckpointTests()
+    readonly ITestOutputHelper log;
+
+    public CheckpointTests(ITestOutputHelper log)
     {
+        this.log = log;
         RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
         Directory.CreateDirectory(dir);
     }
@@ -83,6 +90,124 @@ public class CheckpointTests : IDisposable
         Assert.Single(Directory.GetFiles(dir), f => !f.EndsWith(".dead.tmp"));
     }
 
+    /// <summary>Loads <paramref name="path"/> into a fresh writer model and checks it is exactly generation <paramref name="generation"/>.</summary>
+    static void AssertHoldsGeneration(string path, int width, int generation, string context)
+    {
+        using var loaded = WriterModel.Create(width);
+        var info = Checkpoint.Load(path, loaded, null);
+        Assert.True(info.Epoch == generation, $"{context}: the checkpoint holds generation {info.Epoch}, expected {generation}");
+        Assert.Equal(generation, info.History.Count);
+        Assert.Equal(Enumerable.Range(0, generation).Select(e => 1.0 / (e + 1)), info.History.Values.TryGetValue("loss", out var losses) ? losses : []);
+        using var expected = WriterModel.Create(width);
+        WriterModel.Fill(expected, generation);
+        Assert.True(SameWeights(loaded, expected), $"{context}: the weights are not those of generation {generation}");
+    }
+
+    [Fact]
+    public void KillingAProcessMidSaveLeavesTheLastCompleteCheckpoint()
+    {
+        // A real child process (Tests/CheckpointWriter) saves generation after generation of a 2 · 768² float model
+        // (~4.7 MB per checkpoint) to the same path; it is killed (SIGKILL) at a different moment in each round.
+        // (Start-up, 1 to 2 s a round, dominates the time this takes.)
+        const int width = 768;
+        string app = Path.Combine(AppContext.BaseDirectory, "RnnToolkit.CheckpointWriter.dll");
+        var path = Path.Combine(dir, "big.ckpt");
+        using (var model = WriterModel.Create(width))
+        {
+            WriterModel.Fill(model, 0);
+            Checkpoint.Save(path, model, null, WriterModel.Info(0));
+        }
+        int good = 0, next = 1, roundsLeavingTemp = 0;
+        var random = new Random();
+        string[] Temps() => Directory.GetFiles(dir, "*.tmp");
+        for (int round = 0; round < 3; round++)
+        {
+            var start = new ProcessStartInfo("dotnet", ["exec", app, path, next.ToString(System.Globalization.CultureInfo.InvariantCulture), width.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            int saving = -1, saved = -1;
+            var stderr = new System.Text.StringBuilder();
+            using var process = new Process { StartInfo = start };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                var m = Regex.Match(e.Data, @"^(saving|saved) (\d+)$");
+                if (!m.Success) return;
+                int g = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (m.Groups[1].Value == "saving") Volatile.Write(ref saving, g); else Volatile.Write(ref saved, g);
+            };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+            int tempsBefore = Temps().Length;
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = Stopwatch.StartNew();
+            void WaitFor(Func<bool> condition, string what)
+            {
+                while (!condition())
+                {
+                    if (process.HasExited) Assert.Fail($"round {round}: the writer exited ({process.ExitCode}) before {what}: {stderr}");
+                    if (deadline.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail($"round {round}: no {what} within 30 s");
+                    Thread.Sleep(1);
+                }
+            }
+            int delay = 0;
+            try
+            {
+                switch (round)
+                {
+                    case 0: // as soon as the first save has created its temporary file
+                        WaitFor(() => Temps().Length > tempsBefore, "temporary file");
+                        break;
+                    case 1: // a random moment after the second save has begun
+                        WaitFor(() => Volatile.Read(ref saving) >= next + 1, "second save");
+                        delay = random.Next(0, 60);
+                        break;
+                    default: // a random moment shortly after a later save has created its temporary file
+                        WaitFor(() => Volatile.Read(ref saved) >= next, "completed save");
+                        WaitFor(() => Temps().Length > tempsBefore, "temporary file");
+                        delay = random.Next(0, 5);
+                        break;
+                }
+                if (delay > 0) Thread.Sleep(delay);
+            }
+            finally
+            {
+                process.Kill();                                      // SIGKILL: no handler, no flush, no clean-up
+            }
+            Assert.True(process.WaitForExit(10_000), $"round {round}: the killed writer did not exit");
+            process.WaitForExit();                                   // drains the output events
+            Assert.NotEqual(0, process.ExitCode);
+
+            // The file holds the last save that completed: the last one reported as saved, or the one in flight if the
+            // kill came between its rename and its report. Never a mixture, never the truncated one.
+            int lastSaved = saved >= 0 ? saved : good;
+            int inFlight = Math.Max(saving, lastSaved);
+            using (var probe = WriterModel.Create(width))
+            {
+                int epoch = Checkpoint.Load(path, probe, null).Epoch;
+                Assert.True(epoch == lastSaved || epoch == inFlight,
+                    $"round {round} (delay {delay} ms): the checkpoint holds generation {epoch}; the last reported save was {lastSaved}, the one in flight {inFlight}");
+                good = epoch;
+            }
+            AssertHoldsGeneration(path, width, good, $"round {round} (delay {delay} ms)");
+            bool leftTemp = Temps().Length > tempsBefore;
+            if (leftTemp) roundsLeavingTemp++;
+            log.WriteLine($"round {round}: killed after {deadline.ElapsedMilliseconds} ms (delay {delay} ms); reported saved {saved}, saving {saving}; file holds {good}; temporary file left: {leftTemp}");
+            next = inFlight + 1;
+        }
+        // At least one kill landed between the creation of a temporary file and its rename (round 0 is meant to).
+        Assert.True(roundsLeavingTemp > 0, "no kill interrupted a save in the middle");
+
+        // The leftovers do not disturb the next save, and nothing but them and the checkpoint is in the folder.
+        using (var model = WriterModel.Create(width))
+        {
+            WriterModel.Fill(model, next);
+            Checkpoint.Save(path, model, null, WriterModel.Info(next));
+        }
+        AssertHoldsGeneration(path, width, next, "after a save next to the leftovers");
+        Assert.Equal([path], Directory.GetFiles(dir).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void TruncatedOrForeignFilesAreReportedClearly()
     {
@@ -107,6 +232,30 @@ public class CheckpointTests : IDisposable
         var other = new LastStepLstm(3, 4, 1).Compile(Losses.MeanSquaredError());
         e = Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(good));
         Assert.Contains("does not fit", e.Message);
+    }
+
+    [Fact]
+    public void ASaveRemovesItsOwnStaleTemporariesOnly()
+    {
+        var m = TestData.Mlp(1).Compile(Losses.MeanSquaredError());
+        var path = Path.Combine(dir, "w.bin");
+        string Leftover(string name, TimeSpan age)
+        {
+            var f = Path.Combine(dir, $".{name}.{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(f, "cut off");
+            File.SetLastWriteTimeUtc(f, DateTime.UtcNow - age);
+            return f;
+        }
+        var old = Leftover("w.bin", Checkpoint.StaleTemporaryAge + TimeSpan.FromMinutes(1));
+        var recent = Leftover("w.bin", TimeSpan.FromSeconds(5));                 // maybe another process's save in progress
+        var otherFile = Leftover("other.bin", TimeSpan.FromDays(1));              // another checkpoint's: not this save's business
+        m.SaveWeights(path);
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(recent));
+        Assert.True(File.Exists(otherFile));
+        var back = TestData.Mlp(2).Compile(Losses.MeanSquaredError());
+        back.LoadWeights(path);
+        Assert.True(SameWeights(m.Model, back.Model));
     }
 
     [Fact]

@@ -75,6 +75,43 @@ public class MetricTests
     }
 
     [Fact]
+    public void BleuMetricOnIdTensorsEqualsCorpusBleuOfTheCleanedTokenLists()
+    {
+        // pad 0, eos 3. Each row is cut at its first 3 and loses its 0s (also a 0 inside the sequence).
+        var pred = torch.tensor(new long[]
+        {
+            5, 6, 7, 8, 9, 3, 4, 4,     // -> 5 6 7 8 9 (what follows the end is ignored)
+            4, 5, 0, 6, 7, 8, 11, 3,    // -> 4 5 6 7 8 11
+            9, 8, 7, 6, 5, 4, 3, 0,     // -> 9 8 7 6 5 4
+        }).reshape(3, 8);
+        var target = torch.tensor(new long[]
+        {
+            5, 6, 7, 8, 9, 10, 3, 0,    // -> 5 6 7 8 9 10
+            4, 5, 6, 7, 8, 12, 3, 0,    // -> 4 5 6 7 8 12
+            9, 8, 7, 6, 12, 4, 3, 0,    // -> 9 8 7 6 12 4
+        }).reshape(3, 8);
+        var candidates = new List<IReadOnlyList<long>> { new long[] { 5, 6, 7, 8, 9 }, new long[] { 4, 5, 6, 7, 8, 11 }, new long[] { 9, 8, 7, 6, 5, 4 } };
+        var references = new List<IReadOnlyList<long>> { new long[] { 5, 6, 7, 8, 9, 10 }, new long[] { 4, 5, 6, 7, 8, 12 }, new long[] { 9, 8, 7, 6, 12, 4 } };
+        double corpus = Bleu.Corpus(candidates, references);
+        // By hand: p1 = 15/17, p2 = 11/14, p3 = 8/11, p4 = 5/8; c = 17, r = 18 -> BP = exp(1 - 18/17).
+        double hand = Math.Exp(1 - 18.0 / 17) * Math.Pow(15.0 / 17 * (11.0 / 14) * (8.0 / 11) * (5.0 / 8), 0.25);
+        Assert.Equal(hand, corpus, 12);
+        Assert.InRange(corpus, 0.1, 0.9);
+
+        var metric = Metrics.Bleu();
+        Assert.Equal(corpus, metric.Compute(pred, target), 12);
+        // Logits are argmaxed to the same ids.
+        Assert.Equal(corpus, Metrics.Bleu().Compute(torch.nn.functional.one_hot(pred, 13).to_type(ScalarType.Float32), target), 12);
+        // Over batches the statistics are pooled (corpus BLEU), not averaged per batch.
+        metric.Reset();
+        metric.Update(pred.narrow(0, 0, 1), target.narrow(0, 0, 1));
+        metric.Update(pred.narrow(0, 1, 2), target.narrow(0, 1, 2));
+        Assert.Equal(corpus, metric.Result(), 12);
+        double perBatchMean = (Bleu.Corpus(candidates.Take(1).ToList(), references.Take(1).ToList()) + Bleu.Corpus(candidates.Skip(1).ToList(), references.Skip(1).ToList())) / 2;
+        Assert.NotEqual(perBatchMean, metric.Result(), 6);
+    }
+
+    [Fact]
     public void BleuMetricDecodesIdsAndCutsAtEnd()
     {
         // ids: pad 0, eos 3. Candidate [5 6 7 3 9] -> [5 6 7]; reference [5 6 7 3 0] -> [5 6 7].

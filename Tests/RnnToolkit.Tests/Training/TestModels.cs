@@ -23,24 +23,29 @@ public sealed class LastStepLstm : torch.nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>A Linear whose output turns NaN once it has been called more than a given number of times in training mode.</summary>
+/// <summary>
+/// A Linear whose output turns NaN (or the given poison value, e.g. +∞) once it has been called more than a given
+/// number of times in training mode.
+/// </summary>
 public sealed class NaNAfter : torch.nn.Module<Tensor, Tensor>
 {
     readonly Linear linear;
     public int Calls;
     readonly int limit;
+    readonly double poison;
 
-    public NaNAfter(long inputs, long outputs, int limit) : base(nameof(NaNAfter))
+    public NaNAfter(long inputs, long outputs, int limit, double poison = double.NaN) : base(nameof(NaNAfter))
     {
         linear = torch.nn.Linear(inputs, outputs);
         this.limit = limit;
+        this.poison = poison;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
         var y = linear.call(x);
-        if (training && ++Calls > limit) return y * double.NaN;
+        if (training && ++Calls > limit) return y + poison;
         return y;
     }
 }

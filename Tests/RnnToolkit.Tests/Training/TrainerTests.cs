@@ -109,6 +109,113 @@ public class TrainerTests
         Assert.All(model.parameters(), p => Assert.True(torch.isfinite(p).all().ToBoolean()));
     }
 
+    [Fact]
+    public void InfiniteLossStopsWithMessageAndKeepsLastGoodWeights()
+    {
+        torch.random.manual_seed(0);
+        // As the NaN case, but the 11th training call (epoch 3, batch 3) returns +∞: a finite-but-not-NaN check would miss it.
+        var model = new NaNAfter(3, 1, limit: 10, poison: double.PositiveInfinity);
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.05));
+        var snapshots = new SnapshotEachEpoch();
+        var (x, y) = TestData.Linear(16);
+        var output = new StringWriter();
+        var h = trainer.Fit(x, y, epochs: 10, batchSize: 4, callbacks: [snapshots], verbose: 2, output: output, seed: 0);
+        Assert.True(h.TerminatedOnNaN);
+        Assert.Equal(2, h.Count);
+        Assert.Equal(2, trainer.Epoch);
+        Assert.Equal(11, model.Calls);                              // nothing ran after the infinite batch
+        Assert.Contains("Infinity at epoch 3, batch 3", h.StopReason);
+        Assert.Contains("end of epoch 2", h.StopReason);
+        Assert.Contains("Infinity at epoch 3", output.ToString());
+        Assert.All(h["loss"], l => Assert.True(double.IsFinite(l)));
+        Assert.All(model.parameters().Zip(snapshots.Last!), pair => Assert.True(pair.First.eq(pair.Second).all().ToBoolean()));
+        Assert.All(model.parameters(), p => Assert.True(torch.isfinite(p).all().ToBoolean()));
+    }
+
+    /// <summary>
+    /// Inputs are the sample's index (one feature); in training mode the model records the indices it is fed, per
+    /// epoch, and in eval mode (validation) separately. Only calls inside an epoch are recorded (not the shape check).
+    /// </summary>
+    sealed class IndexRecorder : torch.nn.Module<Tensor, Tensor>
+    {
+        readonly TorchSharp.Modules.Linear linear = torch.nn.Linear(1, 1);
+        public readonly List<List<long>> Train = [], Validation = [];
+
+        public IndexRecorder() : base(nameof(IndexRecorder)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            if (Train.Count > 0)
+                (training ? Train : Validation)[^1].AddRange(x[.., 0].data<float>().ToArray().Select(v => (long)v));
+            return linear.call(x);
+        }
+
+        public Callback EpochMarker() => new StartEpoch(this);
+
+        sealed class StartEpoch(IndexRecorder recorder) : Callback
+        {
+            public override void OnEpochBegin(Trainer trainer, int epoch)
+            {
+                recorder.Train.Add([]);
+                recorder.Validation.Add([]);
+            }
+        }
+    }
+
+    static Tensor Indices(int from, int count) => torch.arange(from, from + count, dtype: ScalarType.Float32).unsqueeze(1);
+
+    static IndexRecorder RecordFit(int n, bool shuffle, int? seed, int epochs = 4, (Tensor, Tensor)? validationData = null, double validationSplit = 0)
+    {
+        var model = new IndexRecorder();
+        var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.SGD(1e-4));
+        trainer.Fit(Indices(0, n), torch.zeros(n, 1), epochs: epochs, batchSize: 3, shuffle: shuffle, seed: seed, verbose: 0,
+            validationData: validationData, validationSplit: validationSplit, callbacks: [model.EpochMarker()]);
+        Assert.Equal(epochs, model.Train.Count);
+        return model;
+    }
+
+    [Fact]
+    public void WithoutShuffleEveryEpochSeesTheSamplesInOrder()
+    {
+        var rec = RecordFit(10, shuffle: false, seed: 3);
+        Assert.All(rec.Train, order => Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), order));
+    }
+
+    [Fact]
+    public void ShuffleWithASeedPermutesEachEpochDifferentlyAndReproducibly()
+    {
+        const int n = 20;
+        var a = RecordFit(n, shuffle: true, seed: 5);
+        var b = RecordFit(n, shuffle: true, seed: 5);
+        var c = RecordFit(n, shuffle: true, seed: 6);
+        var identity = Enumerable.Range(0, n).Select(i => (long)i).ToList();
+        // Each epoch is a permutation of all samples (every index exactly once), and not the identity.
+        Assert.All(a.Train, order => Assert.Equal(identity, order.Order()));
+        Assert.All(a.Train, order => Assert.NotEqual(identity, order));
+        // Different orders across epochs.
+        for (int i = 0; i < a.Train.Count; i++)
+            for (int j = i + 1; j < a.Train.Count; j++)
+                Assert.NotEqual(a.Train[i], a.Train[j]);
+        // The same seed gives the same orders, another seed other orders.
+        Assert.Equal(a.Train, b.Train);
+        Assert.All(a.Train.Zip(c.Train), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
+    [Fact]
+    public void ValidationSamplesAreNeverShuffled()
+    {
+        // Explicit validation data (indices 100..106) is evaluated in its own order every epoch, while training is shuffled.
+        var rec = RecordFit(12, shuffle: true, seed: 1, validationData: (Indices(100, 7), torch.zeros(7, 1)));
+        Assert.All(rec.Validation, order => Assert.Equal(Enumerable.Range(100, 7).Select(i => (long)i), order));
+        Assert.All(rec.Train, order => Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), order.Order()));
+        Assert.Contains(rec.Train, order => !order.SequenceEqual(Enumerable.Range(0, 12).Select(i => (long)i)));
+
+        // A validation split holds out the tail before shuffling: training permutes 0..14 only, validation is 15..19 in order.
+        var split = RecordFit(20, shuffle: true, seed: 2, validationSplit: 0.25);
+        Assert.All(split.Train, order => Assert.Equal(Enumerable.Range(0, 15).Select(i => (long)i), order.Order()));
+        Assert.All(split.Validation, order => Assert.Equal(Enumerable.Range(15, 5).Select(i => (long)i), order));
+    }
+
     sealed class SnapshotEachEpoch : Callback
     {
         public List<Tensor>? Last;
