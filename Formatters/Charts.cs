@@ -17,6 +17,7 @@ namespace RnnToolkit.Formatting;
 /// </param>
 /// <param name="QueryTokens">Labels of the Tq rows, or null for 0, 1, ....</param>
 /// <param name="KeyTokens">Labels of the Tk columns, or null for 0, 1, ....</param>
+[TypeFormatterSource(typeof(AttentionMap))]
 public sealed record AttentionMap(Tensor Weights, IReadOnlyList<string>? QueryTokens = null, IReadOnlyList<string>? KeyTokens = null)
 {
     /// <summary>Which sample of a batched (3-D or 4-D) tensor to draw (default 0).</summary>
