@@ -65,6 +65,62 @@ public class ChartTests
     }
 
     [Fact]
+    public void Seq2seq_alignment_has_target_tokens_on_rows_and_source_tokens_on_columns()
+    {
+        // A tiny untrained Bahdanau Seq2Seq (as notebook 004 builds it), its weights as notebook 004 takes them.
+        random.manual_seed(7);
+        using var model = new RnnToolkit.Models.Seq2Seq(12, 9, 4, 6, RnnToolkit.Models.Seq2SeqCell.GRU, RnnToolkit.Models.Seq2SeqAttention.Bahdanau);
+        model.eval();
+        using var source = tensor(new long[] { 3, 4, 5, 6, 7, 8, 9, 10, 11, 3 }, [2, 5]);
+        using var decoderInput = tensor(new long[] { 1, 2, 3, 1, 4, 5 }, [2, 3]);
+        Tensor weights;
+        using (no_grad()) weights = model.Run(source, decoderInput).Weights!;
+        Assert.Equal([2L, 3, 5], weights.shape);
+        string[] src = ["2", "0", "-", "0", "7"];
+        string[] tgt = ["J", "u", "<eos>"];
+
+        foreach (var b in new[] { 0, 1 })
+        {
+            var map = AttentionMap.Alignment(weights, src, tgt) with { BatchIndex = b };
+            var (data, layout) = Support.Html.SingleFigure(map.ToDisplayString("text/html"));
+            var trace = data.EnumerateArray().Single();
+            var z = trace.GetProperty("z").EnumerateArray().Select(Support.Html.Doubles).ToArray();
+            // Rows: one per output step; columns: one per source token; every cell is that weight.
+            Assert.Equal(tgt.Length, z.Length);
+            Assert.All(z, row => Assert.Equal(src.Length, row.Length));
+            using var expected = weights[b].to_type(ScalarType.Float64);
+            for (int t = 0; t < tgt.Length; t++)
+            {
+                for (int s = 0; s < src.Length; s++) Assert.Equal(expected[t, s].ToDouble(), z[t][s], 12);
+                // Each row is one step's distribution over the source.
+                Assert.Equal(1.0, z[t].Sum(), 5);
+            }
+            Assert.Equal(Enumerable.Range(0, src.Length).Select(i => (double)i).ToArray(), Support.Html.Doubles(trace.GetProperty("x")));
+            Assert.Equal(Enumerable.Range(0, tgt.Length).Select(i => (double)i).ToArray(), Support.Html.Doubles(trace.GetProperty("y")));
+            Assert.Equal(src, Support.Html.Strings(layout.GetProperty("xaxis").GetProperty("ticktext")));
+            Assert.Equal(tgt, Support.Html.Strings(layout.GetProperty("yaxis").GetProperty("ticktext")));
+            Assert.Equal("source", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+            Assert.Equal("target", layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+            // The first output step is the top row, as in the attention heatmaps.
+            Assert.Equal("reversed", layout.GetProperty("yaxis").GetProperty("autorange").GetString());
+            Assert.False(layout.GetProperty("xaxis").TryGetProperty("autorange", out _));
+            // Hover names the target token first, then the source token, of the same cell.
+            var custom = trace.GetProperty("customdata");
+            Assert.Equal([tgt[2], src[4]], Support.Html.Strings(custom[2][4]));
+            Assert.StartsWith("target ", trace.GetProperty("hovertemplate").GetString());
+        }
+        // The heatmap convention is the same one: queries on rows, keys on columns.
+        var attention = new AttentionMap(weights, tgt, src);
+        Assert.Equal(AttentionMap.Alignment(weights, src, tgt).Matrices(), attention.Matrices());
+        // Its static SVG labels the rows with the target tokens and the columns with the source tokens.
+        var svg = Support.Html.Svg(AttentionMap.Alignment(weights, src, tgt).ToDisplayString("image/svg+xml"));
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("<eos>", texts);
+        Assert.Contains("source", texts);
+        Assert.Contains("target", texts);
+    }
+
+    [Fact]
     public void Static_svg_has_the_right_size_and_the_curve_points()
     {
         var h = SampleHistory();
