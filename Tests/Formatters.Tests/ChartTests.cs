@@ -43,7 +43,12 @@ public class ChartTests
     [Fact]
     public void Chart_html_loads_plotly_through_require_by_default()
     {
-        var html = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.RequireCdn);
+        // The setting's real default, through the registered formatter and through ToHtml with no mode.
+        Assert.Equal(PlotlyJsMode.RequireCdn, RnnToolkit.Formatters.PlotlyJs);
+        var html = SampleHistory().ToDisplayString("text/html");
+        var noMode = Support.Html.Parse(ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory())));
+        Assert.Contains(noMode.QuerySelectorAll("script"), s => s.TextContent.Contains("requirejs.config", StringComparison.Ordinal) && s.TextContent.Contains("Plotly.newPlot", StringComparison.Ordinal));
+        Assert.Empty(noMode.QuerySelectorAll("script[src]"));
         var doc = Support.Html.Parse(html);
         var script = doc.QuerySelectorAll("script").Select(s => s.TextContent).Single(s => s.Contains("Plotly.newPlot", StringComparison.Ordinal));
         Assert.Contains($"paths:{{plotly:'https://cdn.plot.ly/plotly-{ChartHtml.PlotlyJsVersion}.min'}}", script);
@@ -62,6 +67,42 @@ public class ChartTests
         Assert.Null(doc.QuerySelector("img.rnntk-static"));
         var cdn = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.Cdn);
         Assert.Contains(Support.Html.Parse(cdn).QuerySelectorAll("script[src]"), s => s.GetAttribute("src") == ChartHtml.CdnPath + ".js");
+    }
+
+    [Fact]
+    public void Xplot_inline_mode_embeds_plotly_js_and_the_traces()
+    {
+        var xplot = XPlot.Plotly.Chart.Plot(new[]
+        {
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 4.0, 5.0, 6.5 }, name = "up" },
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 3.0, 2.0, 0.5 }, name = "down" },
+        });
+        var html = ChartHtml.ToHtml(xplot, PlotlyJsMode.Inline, staticImage: true);
+        var doc = Support.Html.Parse(html);
+        var scripts = doc.QuerySelectorAll("script").ToList();
+        // plotly.js itself, inline (no src, no require.js, no CDN), before the plot script.
+        Assert.Empty(doc.QuerySelectorAll("script[src]"));
+        int lib = scripts.FindIndex(s => s.TextContent.Length > 1_000_000 && s.TextContent.Contains("plotly.js v" + ChartHtml.PlotlyJsVersion, StringComparison.Ordinal));
+        Assert.True(lib >= 0, "no inline plotly.js");
+        Assert.Equal(ChartHtml.InlinePlotlyJs(), scripts[lib].TextContent);
+        var own = scripts.Where((s, i) => i != lib).Select(s => s.TextContent).ToList();
+        Assert.All(own, s => Assert.DoesNotContain("require", s, StringComparison.Ordinal));
+        Assert.All(own, s => Assert.DoesNotContain("cdn", s, StringComparison.OrdinalIgnoreCase));
+        int plot = scripts.FindIndex(s => s.TextContent.Contains("Plotly.newPlot", StringComparison.Ordinal) && s.TextContent.Length < 100_000);
+        Assert.True(plot > lib, "the plot script runs after plotly.js is defined");
+        // The plot script draws into the chart's div, with both traces.
+        Assert.NotNull(doc.GetElementById(xplot.Id));
+        Assert.Contains($"'{xplot.Id}'", scripts[plot].TextContent);
+        var plotDoc = Support.Html.Parse("<script>" + scripts[plot].TextContent + "</script>");
+        var (data, _) = Support.Html.Figures(plotDoc).Single();
+        Assert.Equal(["up", "down"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([1.0, 2, 3], Support.Html.Doubles(data[0].GetProperty("x")));
+        Assert.Equal([4.0, 5.0, 6.5], Support.Html.Doubles(data[0].GetProperty("y")));
+        Assert.Equal([3.0, 2.0, 0.5], Support.Html.Doubles(data[1].GetProperty("y")));
+        // The static fallback is still there, with both lines.
+        var svg = Support.Html.EmbeddedSvg(doc.QuerySelector("img.rnntk-static")!);
+        Assert.Equal(2, svg.Descendants().Count(e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
+            && !((string?)e.Attribute("style") ?? "").Contains("stroke:black", StringComparison.Ordinal)));
     }
 
     [Fact]
