@@ -118,8 +118,10 @@ public class BrowserTests
             File.WriteAllText(page, ChartHtml.Page("xplot", html));
             var doc = Support.Html.Parse(DumpDom(page));
             var chart = Assert.Single(doc.QuerySelectorAll("div.rnntk-chart"));
-            var plot = chart.QuerySelector("#" + xplot.Id);
+            // (by id lookup, not a CSS selector: XPlot's ids are GUIDs, which may start with a digit)
+            var plot = doc.GetElementById(xplot.Id);
             Assert.NotNull(plot);
+            Assert.True(chart.Contains(plot));
             Assert.NotNull(plot!.QuerySelector("svg.main-svg"));
             var traces = plot.QuerySelectorAll(".scatterlayer .trace");
             Assert.Equal(2, traces.Length);
