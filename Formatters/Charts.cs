@@ -17,6 +17,7 @@ namespace RnnToolkit.Formatting;
 /// </param>
 /// <param name="QueryTokens">Labels of the Tq rows, or null for 0, 1, ....</param>
 /// <param name="KeyTokens">Labels of the Tk columns, or null for 0, 1, ....</param>
+[TypeFormatterSource(typeof(AttentionMap))]
 public sealed record AttentionMap(Tensor Weights, IReadOnlyList<string>? QueryTokens = null, IReadOnlyList<string>? KeyTokens = null)
 {
     /// <summary>Which sample of a batched (3-D or 4-D) tensor to draw (default 0).</summary>
@@ -25,12 +26,22 @@ public sealed record AttentionMap(Tensor Weights, IReadOnlyList<string>? QueryTo
     /// <summary>The chart's title (default "Attention", or "Alignment" for <see cref="Alignment"/>).</summary>
     public string? Title { get; init; }
 
-    /// <summary>A Seq2Seq alignment plot: target (output) tokens down, source (input) tokens across.</summary>
+    /// <summary>The name of the rows (y axis title and hover label; default "query", "target" for <see cref="Alignment"/>).</summary>
+    public string QueryName { get; init; } = "query";
+
+    /// <summary>The name of the columns (x axis title and hover label; default "key", "source" for <see cref="Alignment"/>).</summary>
+    public string KeyName { get; init; } = "key";
+
+    /// <summary>
+    /// A Seq2Seq alignment plot: target (output) tokens down (rows, y, first at the top), source (input) tokens across
+    /// (columns, x); row t is the attention α_{t,·} of output step t over the source, as <c>Seq2Seq.Run</c> returns it
+    /// ((B, Ttarget, Tsource)).
+    /// </summary>
     /// <param name="weights">(Ttarget, Tsource), or batched as for <see cref="Weights"/>.</param>
     /// <param name="sourceTokens">The input tokens (columns).</param>
     /// <param name="targetTokens">The output tokens (rows).</param>
     public static AttentionMap Alignment(Tensor weights, IReadOnlyList<string>? sourceTokens, IReadOnlyList<string>? targetTokens) =>
-        new(weights, targetTokens, sourceTokens) { Title = "Alignment" };
+        new(weights, targetTokens, sourceTokens) { Title = "Alignment", QueryName = "target", KeyName = "source" };
 
     /// <summary>The weights of the drawn sample as [head][query][key] (heads = 1 for 2-D and 3-D tensors).</summary>
     public double[][][] Matrices()
@@ -119,8 +130,8 @@ public static class Charts
         ArgumentNullException.ThrowIfNull(map);
         var m = map.Matrices();
         int heads = m.Length, q = m[0].Length, k = q == 0 ? 0 : m[0][0].Length;
-        var qTokens = Labels(map.QueryTokens, q, "query");
-        var kTokens = Labels(map.KeyTokens, k, "key");
+        var qTokens = Labels(map.QueryTokens, q, map.QueryName);
+        var kTokens = Labels(map.KeyTokens, k, map.KeyName);
         double zmax = m.SelectMany(h => h.SelectMany(r => r)).DefaultIfEmpty(1).Max();
         var traces = new List<Trace>();
         var layout = new Layout();
@@ -139,10 +150,10 @@ public static class Charts
             t.SetProperty("xaxis", xa);
             t.SetProperty("yaxis", ya);
             t.SetProperty("customdata", Enumerable.Range(0, q).Select(i => Enumerable.Range(0, k).Select(j => new[] { qTokens[i], kTokens[j] }).ToArray()).ToArray());
-            t.SetProperty("hovertemplate", "query %{customdata[0]}<br>key %{customdata[1]}<br>weight %{z:.3f}<extra></extra>");
+            t.SetProperty("hovertemplate", map.QueryName + " %{customdata[0]}<br>" + map.KeyName + " %{customdata[1]}<br>weight %{z:.3f}<extra></extra>");
             traces.Add(t);
-            layout.SetProperty(AxisKey("xaxis", h), TokenAxis(kTokens, heads > 1 ? $"key (head {h})" : "key", reversed: false));
-            layout.SetProperty(AxisKey("yaxis", h), TokenAxis(qTokens, h == 0 ? "query" : "", reversed: true));
+            layout.SetProperty(AxisKey("xaxis", h), TokenAxis(kTokens, heads > 1 ? $"{map.KeyName} (head {h})" : map.KeyName, reversed: false));
+            layout.SetProperty(AxisKey("yaxis", h), TokenAxis(qTokens, h == 0 ? map.QueryName : "", reversed: true));
         }
         if (heads > 1) layout.SetProperty("grid", Grid(1, heads));
         Size(layout, Math.Min(1400, 160 + Math.Max(260, 28 * k + 80) * heads), Math.Clamp(28 * q + 160, 300, 800));

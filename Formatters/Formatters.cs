@@ -49,7 +49,8 @@ public static class Formatters
 
     /// <summary>
     /// Whether charts are also offered as <c>image/svg+xml</c> beside <c>text/html</c> in the display bundle
-    /// (default true). Takes effect at <see cref="Register"/>.
+    /// (default true). Takes effect at <see cref="Register"/> and, without it, when a toolkit type (formatted by
+    /// convention through <see cref="RnnToolkit.Formatting.ToolkitFormatterSource"/>) is first formatted.
     /// </summary>
     public static bool OfferSvgMimeType { get; set; } = true;
 

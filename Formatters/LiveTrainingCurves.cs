@@ -134,4 +134,5 @@ public sealed class LiveTrainingCurves : Callback, IProgress<TrainingProgress>
 
 /// <summary>A chart to show as a notebook output (formatted like a <c>GenericChart</c>).</summary>
 /// <param name="Chart">The chart.</param>
+[TypeFormatterSource(typeof(LiveChart))]
 public sealed record LiveChart(Plotly.NET.GenericChart Chart);

@@ -100,4 +100,43 @@ public class BrowserTests
             dir.Delete(true);
         }
     }
+
+    [Fact]
+    public void Chromium_draws_an_inline_xplot_chart_offline()
+    {
+        // The page holds only the XPlot chart in inline mode: plotly.js comes from the chart's own HTML, no network.
+        var xplot = XPlot.Plotly.Chart.Plot(new[]
+        {
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3, 4 }, y = new[] { 4.0, 5.0, 6.5, 6.0 }, name = "up", mode = "lines+markers" },
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3, 4 }, y = new[] { 3.0, 2.0, 0.5, 0.25 }, name = "down", mode = "lines+markers" },
+        });
+        var html = ChartHtml.ToHtml(xplot, PlotlyJsMode.Inline, staticImage: true);
+        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "xplot.html");
+            File.WriteAllText(page, ChartHtml.Page("xplot", html));
+            var doc = Support.Html.Parse(DumpDom(page));
+            var chart = Assert.Single(doc.QuerySelectorAll("div.rnntk-chart"));
+            // (by id lookup, not a CSS selector: XPlot's ids are GUIDs, which may start with a digit)
+            var plot = doc.GetElementById(xplot.Id);
+            Assert.NotNull(plot);
+            Assert.True(chart.Contains(plot));
+            Assert.NotNull(plot!.QuerySelector("svg.main-svg"));
+            var traces = plot.QuerySelectorAll(".scatterlayer .trace");
+            Assert.Equal(2, traces.Length);
+            foreach (var trace in traces)
+            {
+                Assert.Equal(4, trace.QuerySelector("path.js-line")!.GetAttribute("d")!.Count(ch => ch is 'M' or 'L'));
+                Assert.Equal(4, trace.QuerySelectorAll("path.point").Length);
+            }
+            Assert.Equal(["up", "down"], plot.QuerySelectorAll(".legend .legendtext").Select(t => t.TextContent).ToArray());
+            // Plotly drew, so the static fallback was removed.
+            Assert.Null(chart.QuerySelector("img.rnntk-static"));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }

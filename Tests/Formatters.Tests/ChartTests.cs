@@ -43,7 +43,12 @@ public class ChartTests
     [Fact]
     public void Chart_html_loads_plotly_through_require_by_default()
     {
-        var html = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.RequireCdn);
+        // The setting's real default, through the registered formatter and through ToHtml with no mode.
+        Assert.Equal(PlotlyJsMode.RequireCdn, RnnToolkit.Formatters.PlotlyJs);
+        var html = SampleHistory().ToDisplayString("text/html");
+        var noMode = Support.Html.Parse(ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory())));
+        Assert.Contains(noMode.QuerySelectorAll("script"), s => s.TextContent.Contains("requirejs.config", StringComparison.Ordinal) && s.TextContent.Contains("Plotly.newPlot", StringComparison.Ordinal));
+        Assert.Empty(noMode.QuerySelectorAll("script[src]"));
         var doc = Support.Html.Parse(html);
         var script = doc.QuerySelectorAll("script").Select(s => s.TextContent).Single(s => s.Contains("Plotly.newPlot", StringComparison.Ordinal));
         Assert.Contains($"paths:{{plotly:'https://cdn.plot.ly/plotly-{ChartHtml.PlotlyJsVersion}.min'}}", script);
@@ -62,6 +67,98 @@ public class ChartTests
         Assert.Null(doc.QuerySelector("img.rnntk-static"));
         var cdn = ChartHtml.ToHtml(Charts.TrainingCurves(SampleHistory()), PlotlyJsMode.Cdn);
         Assert.Contains(Support.Html.Parse(cdn).QuerySelectorAll("script[src]"), s => s.GetAttribute("src") == ChartHtml.CdnPath + ".js");
+    }
+
+    [Fact]
+    public void Xplot_inline_mode_embeds_plotly_js_and_the_traces()
+    {
+        var xplot = XPlot.Plotly.Chart.Plot(new[]
+        {
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 4.0, 5.0, 6.5 }, name = "up" },
+            new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 3.0, 2.0, 0.5 }, name = "down" },
+        });
+        var html = ChartHtml.ToHtml(xplot, PlotlyJsMode.Inline, staticImage: true);
+        var doc = Support.Html.Parse(html);
+        var scripts = doc.QuerySelectorAll("script").ToList();
+        // plotly.js itself, inline (no src, no require.js, no CDN), before the plot script.
+        Assert.Empty(doc.QuerySelectorAll("script[src]"));
+        int lib = scripts.FindIndex(s => s.TextContent.Length > 1_000_000 && s.TextContent.Contains("plotly.js v" + ChartHtml.PlotlyJsVersion, StringComparison.Ordinal));
+        Assert.True(lib >= 0, "no inline plotly.js");
+        Assert.Equal(ChartHtml.InlinePlotlyJs(), scripts[lib].TextContent);
+        var own = scripts.Where((s, i) => i != lib).Select(s => s.TextContent).ToList();
+        Assert.All(own, s => Assert.DoesNotContain("require", s, StringComparison.Ordinal));
+        Assert.All(own, s => Assert.DoesNotContain("cdn", s, StringComparison.OrdinalIgnoreCase));
+        int plot = scripts.FindIndex(s => s.TextContent.Contains("Plotly.newPlot", StringComparison.Ordinal) && s.TextContent.Length < 100_000);
+        Assert.True(plot > lib, "the plot script runs after plotly.js is defined");
+        // The plot script draws into the chart's div, with both traces.
+        Assert.NotNull(doc.GetElementById(xplot.Id));
+        Assert.Contains($"'{xplot.Id}'", scripts[plot].TextContent);
+        var plotDoc = Support.Html.Parse("<script>" + scripts[plot].TextContent + "</script>");
+        var (data, _) = Support.Html.Figures(plotDoc).Single();
+        Assert.Equal(["up", "down"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([1.0, 2, 3], Support.Html.Doubles(data[0].GetProperty("x")));
+        Assert.Equal([4.0, 5.0, 6.5], Support.Html.Doubles(data[0].GetProperty("y")));
+        Assert.Equal([3.0, 2.0, 0.5], Support.Html.Doubles(data[1].GetProperty("y")));
+        // The static fallback is still there, with both lines.
+        var svg = Support.Html.EmbeddedSvg(doc.QuerySelector("img.rnntk-static")!);
+        Assert.Equal(2, svg.Descendants().Count(e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
+            && !((string?)e.Attribute("style") ?? "").Contains("stroke:black", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Seq2seq_alignment_has_target_tokens_on_rows_and_source_tokens_on_columns()
+    {
+        // A tiny untrained Bahdanau Seq2Seq (as notebook 004 builds it), its weights as notebook 004 takes them.
+        random.manual_seed(7);
+        using var model = new RnnToolkit.Models.Seq2Seq(12, 9, 4, 6, RnnToolkit.Models.Seq2SeqCell.GRU, RnnToolkit.Models.Seq2SeqAttention.Bahdanau);
+        model.eval();
+        using var source = tensor(new long[] { 3, 4, 5, 6, 7, 8, 9, 10, 11, 3 }, [2, 5]);
+        using var decoderInput = tensor(new long[] { 1, 2, 3, 1, 4, 5 }, [2, 3]);
+        Tensor weights;
+        using (no_grad()) weights = model.Run(source, decoderInput).Weights!;
+        Assert.Equal([2L, 3, 5], weights.shape);
+        string[] src = ["2", "0", "-", "0", "7"];
+        string[] tgt = ["J", "u", "<eos>"];
+
+        foreach (var b in new[] { 0, 1 })
+        {
+            var map = AttentionMap.Alignment(weights, src, tgt) with { BatchIndex = b };
+            var (data, layout) = Support.Html.SingleFigure(map.ToDisplayString("text/html"));
+            var trace = data.EnumerateArray().Single();
+            var z = trace.GetProperty("z").EnumerateArray().Select(Support.Html.Doubles).ToArray();
+            // Rows: one per output step; columns: one per source token; every cell is that weight.
+            Assert.Equal(tgt.Length, z.Length);
+            Assert.All(z, row => Assert.Equal(src.Length, row.Length));
+            using var expected = weights[b].to_type(ScalarType.Float64);
+            for (int t = 0; t < tgt.Length; t++)
+            {
+                for (int s = 0; s < src.Length; s++) Assert.Equal(expected[t, s].ToDouble(), z[t][s], 12);
+                // Each row is one step's distribution over the source.
+                Assert.Equal(1.0, z[t].Sum(), 5);
+            }
+            Assert.Equal(Enumerable.Range(0, src.Length).Select(i => (double)i).ToArray(), Support.Html.Doubles(trace.GetProperty("x")));
+            Assert.Equal(Enumerable.Range(0, tgt.Length).Select(i => (double)i).ToArray(), Support.Html.Doubles(trace.GetProperty("y")));
+            Assert.Equal(src, Support.Html.Strings(layout.GetProperty("xaxis").GetProperty("ticktext")));
+            Assert.Equal(tgt, Support.Html.Strings(layout.GetProperty("yaxis").GetProperty("ticktext")));
+            Assert.Equal("source", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+            Assert.Equal("target", layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+            // The first output step is the top row, as in the attention heatmaps.
+            Assert.Equal("reversed", layout.GetProperty("yaxis").GetProperty("autorange").GetString());
+            Assert.False(layout.GetProperty("xaxis").TryGetProperty("autorange", out _));
+            // Hover names the target token first, then the source token, of the same cell.
+            var custom = trace.GetProperty("customdata");
+            Assert.Equal([tgt[2], src[4]], Support.Html.Strings(custom[2][4]));
+            Assert.StartsWith("target ", trace.GetProperty("hovertemplate").GetString());
+        }
+        // The heatmap convention is the same one: queries on rows, keys on columns.
+        var attention = new AttentionMap(weights, tgt, src);
+        Assert.Equal(AttentionMap.Alignment(weights, src, tgt).Matrices(), attention.Matrices());
+        // Its static SVG labels the rows with the target tokens and the columns with the source tokens.
+        var svg = Support.Html.Svg(AttentionMap.Alignment(weights, src, tgt).ToDisplayString("image/svg+xml"));
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("<eos>", texts);
+        Assert.Contains("source", texts);
+        Assert.Contains("target", texts);
     }
 
     [Fact]

@@ -27,25 +27,152 @@ public class RegistrationTests
     }
 }
 
+/// <summary>
+/// The toolkit's and this package's own types format through their <c>[TypeFormatterSource]</c> attribute with no
+/// <c>Register()</c>. Each test starts from <see cref="Formatter.ResetToDefault"/> (the formatter is process-wide state;
+/// the test collections run one at a time) and leaves the formatters registered again for the other tests.
+/// </summary>
 public class ConventionTests
 {
-    [Fact]
-    public void Toolkit_types_format_by_convention_without_register()
+    static void WithoutRegister(Action test)
     {
         Formatter.ResetToDefault();
         try
         {
             Assert.False(RnnToolkit.Formatters.IsRegistered);
-            var (data, _) = Support.Html.SingleFigure(ChartTests.SampleHistory().ToDisplayString("text/html"));
-            Assert.Equal(4, data.GetArrayLength());
-            var results = new RnnToolkit.Experiments.GradientFlowResult("RNN", [1e-3, 1], 0.1);
-            Assert.Single(Support.Html.SingleFigure(results.ToDisplayString("text/html")).Data.EnumerateArray());
-            Assert.Equal(ChartTests.SampleHistory().ToString(), ChartTests.SampleHistory().ToDisplayString("text/plain"));
+            test();
+            // Formatting by convention does not register the Register() formatters.
+            Assert.False(RnnToolkit.Formatters.IsRegistered);
         }
         finally
         {
             Formatter.ResetToDefault();
             RnnToolkit.Formatters.Register();
         }
+    }
+
+    [Fact]
+    public void Toolkit_types_format_by_convention_without_register()
+    {
+        WithoutRegister(() =>
+        {
+            var (data, _) = Support.Html.SingleFigure(ChartTests.SampleHistory().ToDisplayString("text/html"));
+            Assert.Equal(4, data.GetArrayLength());
+            var results = new RnnToolkit.Experiments.GradientFlowResult("RNN", [1e-3, 1], 0.1);
+            Assert.Single(Support.Html.SingleFigure(results.ToDisplayString("text/html")).Data.EnumerateArray());
+            Assert.Equal(ChartTests.SampleHistory().ToString(), ChartTests.SampleHistory().ToDisplayString("text/plain"));
+        });
+    }
+
+    [Fact]
+    public void Charts_formatted_by_convention_also_offer_image_svg()
+    {
+        WithoutRegister(() =>
+        {
+            var history = ChartTests.SampleHistory();
+            var gradient = new RnnToolkit.Experiments.GradientFlowResult("RNN", [1e-4, 1e-2, 1], 0.1);
+            var map = ChartTests.SampleAttention();
+            var live = new LiveChart(Charts.Lines([("signal", [0.0, 1.0, 0.5])]));
+            foreach (var type in new[] { typeof(History), typeof(RnnToolkit.Experiments.GradientFlowResult), typeof(AttentionMap), typeof(LiveChart) })
+                Assert.Equal(["text/html", "image/svg+xml"], Formatter.GetPreferredMimeTypesFor(type).ToArray());
+
+            // History: the training curves (train in blue, 6 epochs, in the loss and mae panels).
+            var historySvg = Support.Html.Svg(history.ToDisplayString("image/svg+xml"));
+            Assert.Equal(RnnToolkit.Formatters.StaticImageWidth.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)historySvg.Attribute("width")!);
+            Assert.Equal(2, Support.Html.Polylines(historySvg, "rgb(31,119,180)").Count(p => p.Length == history.Count));
+            // Gradient flow: one 3-point line.
+            Assert.Single(Support.Html.Polylines(Support.Html.Svg(gradient.ToDisplayString("image/svg+xml")), "rgb(31,119,180)"), p => p.Length == 3);
+            // Attention: one panel per head, with the tokens.
+            var mapSvg = Support.Html.Svg(map.ToDisplayString("image/svg+xml"));
+            Assert.Equal(2, mapSvg.Elements().Count(e => e.Name.LocalName == "g" && (string?)e.Attribute("class") == "panel"));
+            Assert.Contains(mapSvg.Descendants(), e => e.Name.LocalName == "text" && e.Value == "suis");
+            // Live chart: its line.
+            Assert.Single(Support.Html.Polylines(Support.Html.Svg(live.ToDisplayString("image/svg+xml")), "rgb(31,119,180)"), p => p.Length == 3);
+        });
+    }
+
+    [Fact]
+    public void Convention_svg_follows_offer_svg_mime_type()
+    {
+        var before = RnnToolkit.Formatters.OfferSvgMimeType;
+        try
+        {
+            RnnToolkit.Formatters.OfferSvgMimeType = false;
+            WithoutRegister(() =>
+            {
+                Assert.Equal(["text/html"], Formatter.GetPreferredMimeTypesFor(typeof(History)).ToArray());
+                Assert.Equal(["text/html"], Formatter.GetPreferredMimeTypesFor(typeof(AttentionMap)).ToArray());
+            });
+        }
+        finally
+        {
+            RnnToolkit.Formatters.OfferSvgMimeType = before;
+            Formatter.ResetToDefault();
+            RnnToolkit.Formatters.Register();
+        }
+    }
+
+    [Fact]
+    public void Attention_map_and_live_chart_format_by_convention_without_register()
+    {
+        WithoutRegister(() =>
+        {
+            var map = ChartTests.SampleAttention();
+            var doc = Support.Html.Parse(map.ToDisplayString("text/html"));
+            Assert.NotNull(doc.QuerySelector("div.rnntk-chart img.rnntk-static"));
+            var (data, layout) = Support.Html.Figures(doc).Single();
+            var traces = data.EnumerateArray().ToList();
+            Assert.Equal(2, traces.Count);
+            var expected = map.Matrices();
+            for (int h = 0; h < traces.Count; h++)
+            {
+                Assert.Equal("heatmap", traces[h].GetProperty("type").GetString());
+                var z = traces[h].GetProperty("z").EnumerateArray().Select(Support.Html.Doubles).ToArray();
+                Assert.Equal(expected[h], z);
+            }
+            Assert.Equal(map.KeyTokens!.ToArray(), Support.Html.Strings(layout.GetProperty("xaxis").GetProperty("ticktext")));
+            Assert.Equal(map.QueryTokens!.ToArray(), Support.Html.Strings(layout.GetProperty("yaxis").GetProperty("ticktext")));
+            Assert.Equal(map.ToString(), map.ToDisplayString("text/plain"));
+
+            double[] values = [0.25, 0.75, 0.5];
+            var live = new LiveChart(Charts.Lines([("signal", values)], "Live"));
+            var (liveData, liveLayout) = Support.Html.SingleFigure(live.ToDisplayString("text/html"));
+            Assert.Equal("signal", liveData.EnumerateArray().Single().GetProperty("name").GetString());
+            Assert.Equal(values, Support.Html.Doubles(liveData[0].GetProperty("y")));
+            Assert.Equal("Live", liveLayout.GetProperty("title").GetProperty("text").GetString());
+        });
+    }
+
+    [Fact]
+    public void Model_summary_and_comparison_format_by_convention_without_register()
+    {
+        WithoutRegister(() =>
+        {
+            using var model = nn.Sequential(("dense", nn.Linear(3, 5)), ("out", nn.Linear(5, 2)));
+            var summary = ModelSummary.Create(model, 3);
+            Assert.Equal(["text/html", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(ModelSummary)).ToArray());
+            var doc = Support.Html.Parse(summary.ToDisplayString("text/html"));
+            var rows = doc.QuerySelectorAll("table.rnntk-summary-layers tbody tr");
+            Assert.Equal(summary.Layers.Count, rows.Length);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var l = summary.Layers[i];
+                Assert.Equal([$"{l.Name} ({l.Type})", l.OutputShape, l.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)], Support.Html.Cells(rows[i]));
+            }
+            var total = model.parameters().Sum(p => p.numel());
+            Assert.Equal(["Total params", total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)], Support.Html.Cells(doc.QuerySelectorAll("table.rnntk-summary-totals tr")[0]));
+            Assert.Equal(summary.ToString(), summary.ToDisplayString("text/plain"));
+
+            var comparison = StaticImageTests.SampleComparison();
+            Assert.Equal(["text/html", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(RnnToolkit.Experiments.ComparisonResult)).ToArray());
+            var cdoc = Support.Html.Parse(comparison.ToDisplayString("text/html"));
+            var crows = cdoc.QuerySelectorAll("table.rnntk-comparison-table tbody tr");
+            Assert.Equal(comparison.Rows.Select(r => r.Name).ToArray(), crows.Select(r => Support.Html.Cells(r)[0]).ToArray());
+            Assert.Equal(comparison.Rows.Select(r => r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray(), crows.Select(r => Support.Html.Cells(r)[1]).ToArray());
+            var (data, _) = Support.Html.Figures(cdoc).Single();
+            Assert.Equal(comparison.Histories["GRU"]["val_loss"].ToArray(), Support.Html.Doubles(data[3].GetProperty("y")));
+            Assert.NotNull(cdoc.QuerySelector("img.rnntk-static"));
+            Assert.Equal(comparison.ToString(), comparison.ToDisplayString("text/plain"));
+        });
     }
 }

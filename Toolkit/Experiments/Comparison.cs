@@ -23,7 +23,7 @@ public sealed record ComparisonRow(string Name, long Parameters, double SecondsP
 /// <summary>The table and the histories of a comparison.</summary>
 /// <param name="Rows">One row per variant, in the given order.</param>
 /// <param name="Histories">Each variant's history, by name.</param>
-[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource))]
+[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource), FormattedType = typeof(ComparisonResult))]
 public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, IReadOnlyDictionary<string, History> Histories)
 {
     /// <summary>The table in Markdown.</summary>

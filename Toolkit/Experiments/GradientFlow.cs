@@ -23,7 +23,7 @@ public enum CellKind
 /// <param name="Name">The model's name.</param>
 /// <param name="Norms">Norm of the loss's gradient with respect to the hidden state of every step (over the whole batch).</param>
 /// <param name="Loss">The loss the gradients are of.</param>
-[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource))]
+[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource), FormattedType = typeof(GradientFlowResult))]
 public sealed record GradientFlowResult(string Name, double[] Norms, double Loss)
 {
     /// <summary>Each norm divided by the last step's: how much of the gradient reaching the last state survives back to step t.</summary>

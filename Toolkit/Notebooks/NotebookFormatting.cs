@@ -15,6 +15,16 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
 {
     /// <summary>The formatter source.</summary>
     public Type FormatterSourceType { get; } = formatterSourceType;
+
+    /// <summary>The type the attribute is on (so <see cref="PreferredMimeTypes"/> can ask for its MIME types).</summary>
+    public Type? FormattedType { get; set; }
+
+    /// <summary>
+    /// The MIME types a display of <see cref="FormattedType"/> carries, read by the formatter when it discovers the
+    /// source: what the RnnToolkit.Formatters package offers for the type (e.g. text/html and image/svg+xml for charts),
+    /// or null (the formatter's default, text/html) without that package, whose formatter here writes text/html only.
+    /// </summary>
+    public string[]? PreferredMimeTypes => FormattedType is null ? null : ToolkitFormatterSource.PreferredMimeTypesFor(FormattedType);
 }
 
 /// <summary>
@@ -34,6 +44,14 @@ internal sealed class ToolkitFormatterSource
         if (source is not null && source.GetMethod("CreateTypeFormatters")?.Invoke(Activator.CreateInstance(source), null) is IEnumerable<object> formatters)
             return formatters;
         return [new PreformattedTextFormatter()];
+    }
+
+    /// <summary>The MIME types the RnnToolkit.Formatters package offers for <paramref name="type"/>, or null without it.</summary>
+    internal static string[]? PreferredMimeTypesFor(Type type)
+    {
+        var source = FindFormattersSource();
+        if (source?.GetMethod("PreferredMimeTypesFor", [typeof(Type)]) is not { } method) return null;
+        return method.Invoke(Activator.CreateInstance(source), [type]) as string[];
     }
 
     static Type? FindFormattersSource()

@@ -4,7 +4,7 @@ namespace RnnToolkit.Training;
 /// What <c>Trainer.Fit</c> recorded (Keras' <c>History</c>): per epoch, the loss and every metric under its
 /// name, validation ones under <c>val_</c> + name, and the learning rate under <c>lr</c>.
 /// </summary>
-[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource))]
+[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource), FormattedType = typeof(History))]
 public sealed class History
 {
     /// <summary>Per-epoch values by key (<c>loss</c>, <c>val_loss</c>, <c>mae</c>, <c>val_mae</c>, <c>lr</c>, ...).</summary>

@@ -21,7 +21,7 @@ public sealed record LayerSummary(string Name, string Type, string OutputShape, 
 /// parameter count, then the totals. Output shapes are recorded with forward hooks while the model runs on zeros of the
 /// given input shape, twice with different batch sizes, so the dimensions that follow the batch show as <c>None</c>.
 /// </summary>
-[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource))]
+[Notebooks.TypeFormatterSource(typeof(Notebooks.ToolkitFormatterSource), FormattedType = typeof(ModelSummary))]
 public sealed class ModelSummary
 {
     ModelSummary(string modelName, IReadOnlyList<LayerSummary> layers, string outputShape, long total, long trainable)

@@ -49,6 +49,18 @@ static partial class Html
         return root;
     }
 
+    /// <summary>The SVG inside an <c>img.rnntk-static</c> (a base64 data URI), parsed.</summary>
+    public static XElement EmbeddedSvg(IElement img)
+    {
+        const string prefix = "data:image/svg+xml;base64,";
+        var src = img.GetAttribute("src")!;
+        Assert.StartsWith(prefix, src);
+        return Svg(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(src[prefix.Length..])));
+    }
+
+    /// <summary>Whether a polyline is dashed (OxyPlot writes a stroke-dasharray for dashed lines).</summary>
+    public static bool IsDashed(XElement polyline) => ((string?)polyline.Attribute("style") ?? "").Contains("stroke-dasharray", StringComparison.Ordinal);
+
     /// <summary>The points of the SVG polylines stroked with <paramref name="rgb"/> (e.g. "rgb(31,119,180)") and at least 2 points.</summary>
     public static List<(double X, double Y)[]> Polylines(XElement svg, string rgb) =>
         svg.Descendants().Where(e => e.Name.LocalName == "polyline" && ((string?)e.Attribute("style") ?? "").Contains("stroke:" + rgb, StringComparison.Ordinal))

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using AngleSharp.Html.Parser;
+using RnnToolkit.Runner;
+
+namespace RnnToolkit.Notebooks.Tests;
+
+/// <summary>
+/// Packs the toolkit and the formatters (already built) under a version of their own, so the runner restores exactly
+/// these packages and the shared NuGet cache keeps the 0.1.0 the notebooks use untouched; removes them afterwards.
+/// </summary>
+public sealed class UniquelyVersionedFeed : IDisposable
+{
+    public string Version { get; } = "0.1.0-live." + Guid.NewGuid().ToString("N")[..10];
+
+    public string Feed { get; } = Directory.CreateTempSubdirectory("rnntoolkit-live-feed-").FullName;
+
+    public UniquelyVersionedFeed()
+    {
+        // bin/<Configuration>/<tfm>/: pack what that configuration built (no rebuild).
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        foreach (var project in new[] { "Toolkit/Toolkit.csproj", "Formatters/Formatters.csproj" })
+        {
+            var (code, output) = Repository.Run("dotnet", "pack", project, "-c", configuration, "--no-build", "-o", Feed, "--nologo", "-v", "quiet", $"-p:Version={Version}");
+            if (code != 0)
+            {
+                Directory.Delete(Feed, recursive: true);
+                throw new InvalidOperationException($"dotnet pack {project} failed ({code}); build the solution in {configuration} first:\n{output}");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Feed, recursive: true); } catch (IOException) { }
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "rnntoolkit", "rnntoolkit.formatters" })
+        {
+            var dir = Path.Combine(cache, id, Version.ToLowerInvariant());
+            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
+
+/// <summary>
+/// The live training chart end to end: a notebook run by the runner trains a tiny model with <c>Fit</c> and
+/// <c>LiveTrainingCurves(v =&gt; display(v).Update)</c>; the executed notebook holds one display output for the chart,
+/// replaced in place (update_display_data), whose final state is the last epoch's.
+/// </summary>
+public sealed partial class LiveTrainingNotebookTests(UniquelyVersionedFeed feed) : IClassFixture<UniquelyVersionedFeed>, IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("rnntoolkit-live-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    static JsonObject Code(string source) => new()
+    {
+        ["cell_type"] = "code",
+        ["execution_count"] = null,
+        ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
+        ["outputs"] = new JsonArray(),
+        ["source"] = source,
+    };
+
+    static string Text(JsonNode? node) => node switch
+    {
+        JsonArray a => string.Concat(a.Select(x => (string)x!)),
+        null => "",
+        _ => (string)node!,
+    };
+
+    [Fact]
+    public async Task Fit_with_live_curves_leaves_one_display_output_holding_the_last_epoch()
+    {
+        const int epochs = 5;
+        var cells = new JsonArray(
+            Code($"#i \"nuget:{feed.Feed}\"\n#r \"nuget: RnnToolkit, {feed.Version}\"\n#r \"nuget: RnnToolkit.Formatters, {feed.Version}\""),
+            Code("using RnnToolkit.Training;\nusing RnnToolkit.Formatting;\nusing TorchSharp;\nusing static TorchSharp.torch;\n"
+                + "RnnToolkit.Native.TorchSharpNative.EnsureLoaded();\nRnnToolkit.Formatters.Register();"),
+            Code("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
+                + "var trainer = new Trainer(model, Losses.MeanSquaredError(), metrics: [Metrics.MeanAbsoluteError()]);\n"
+                + "var live = new LiveTrainingCurves(v => display(v).Update);\n"
+                + $"var history = trainer.Fit(x, y, epochs: {epochs}, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);\n"
+                + "Console.WriteLine($\"updates {live.Updates}\");"),
+            Code("// LOSSES\nConsole.WriteLine(string.Join(\";\", new[] { \"loss\", \"val_loss\", \"mae\" }.Select(k => k + \"=\" + string.Join(\",\", history[k].Select(v => v.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture))))));"));
+        var notebook = new JsonObject
+        {
+            ["cells"] = cells,
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
+                ["language_info"] = new JsonObject { ["name"] = "C#" },
+            },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        for (int i = 0; i < cells.Count; i++) cells[i]!["id"] = $"cell-{i}";
+        var input = Path.Combine(folder, "live.ipynb");
+        var executed = Path.Combine(folder, "live-out.ipynb");
+        File.WriteAllText(input, notebook.ToJsonString());
+
+        var watch = Stopwatch.StartNew();
+        var result = await RunnerLauncher.RunAsync([input, executed], TimeSpan.FromMinutes(3), workingDirectory: folder);
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode} after {watch.Elapsed}:\n{result.StandardOutput}\n{result.StandardError}");
+
+        var output = JsonNode.Parse(File.ReadAllText(executed))!.AsObject();
+        JsonArray OutputsOf(string marker) => output["cells"]!.AsArray().Select(c => c!.AsObject())
+            .Single(c => Text(c["source"]).Contains(marker, StringComparison.Ordinal))["outputs"]!.AsArray();
+
+        // The losses Fit returned, as the next cell printed them.
+        var printed = OutputsOf("// LOSSES").Where(o => (string)o!["output_type"]! == "stream").Select(o => Text(o!["text"])).Single().Trim();
+        var history = printed.Split(';').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        Assert.Equal(epochs, history["loss"].Length);
+
+        // One display output for the chart, not one per epoch, though it was shown once and updated every epoch.
+        var outputs = OutputsOf("// LIVE-FIT");
+        var display = Assert.Single(outputs, o => (string)o!["output_type"]! == "display_data")!;
+        Assert.DoesNotContain(outputs, o => (string)o!["output_type"]! == "execute_result");
+        Assert.Contains($"updates {epochs + 1}", outputs.Where(o => (string)o!["output_type"]! == "stream").Select(o => Text(o!["text"])).Single());
+
+        // Its final state: the chart of all epochs, the loss trace holding Fit's losses.
+        var html = Text(display["data"]!["text/html"]);
+        var doc = new HtmlParser().ParseDocument("<html><body>" + html + "</body></html>");
+        var script = doc.QuerySelectorAll("script").Select(s => s.TextContent).Single(s => s.Contains("Plotly.newPlot", StringComparison.Ordinal));
+        using var data = JsonDocument.Parse(DataLine().Match(script).Groups[1].Value);
+        var traces = data.RootElement.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(["loss", "val_loss", "mae", "val_mae"], traces.Keys.ToArray());
+        Assert.Equal(Enumerable.Range(1, epochs).Select(e => (double)e).ToArray(), traces["loss"].GetProperty("x").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        foreach (var key in new[] { "loss", "val_loss", "mae" })
+            Assert.Equal(history[key], traces[key].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        using var layout = JsonDocument.Parse(LayoutLine().Match(script).Groups[1].Value);
+        Assert.Equal("Training", layout.RootElement.GetProperty("title").GetProperty("text").GetString());
+
+        // The image/svg+xml beside it is the final state too: the training loss and mae curves with every epoch.
+        var svg = XDocument.Parse(Text(display["data"]!["image/svg+xml"])).Root!;
+        Assert.Equal("svg", svg.Name.LocalName);
+        var blue = svg.Descendants().Where(e => e.Name.LocalName == "polyline" && ((string?)e.Attribute("style") ?? "").Contains("stroke:rgb(31,119,180)", StringComparison.Ordinal))
+            .Select(e => ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length).ToList();
+        Assert.Equal(2, blue.Count(n => n == epochs));
+
+        var (code, text) = Repository.Run("/usr/bin/python3", "-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", executed);
+        Assert.True(code == 0, $"executed notebook is not valid nbformat 4.5:\n{text}");
+    }
+
+    [GeneratedRegex(@"var data = (.*);\s*$", RegexOptions.Multiline)]
+    private static partial Regex DataLine();
+
+    [GeneratedRegex(@"var layout = (.*);\s*$", RegexOptions.Multiline)]
+    private static partial Regex LayoutLine();
+}
