@@ -85,29 +85,36 @@ public class BackendAgreementTests
             TensorAssert.Close(results[0][k], results[1][k], $"H = {hidden}: result {k} (output, h_n, c_n, ∂x, ∂h0, ∂c0, ∂parameters…)");
     }
 
-    /// <summary>The GRU kernel's element-wise steps likewise, at hidden sizes that leave a partial chunk, with an initial state.</summary>
+    /// <summary>The GRU and Elman kernels' element-wise steps likewise, at hidden sizes that leave a partial chunk, with an initial state.</summary>
     [Theory]
-    [InlineData(13, 2)]
-    [InlineData(3, 1)]
-    public void Gru_kernel_agrees_with_libtorch_at_any_hidden_size(int hidden, int layers)
+    [InlineData("gru", 13, 2)]
+    [InlineData("gru", 3, 1)]
+    [InlineData("rnn-tanh", 13, 2)]
+    [InlineData("rnn-relu", 5, 1)]
+    public void Gru_and_rnn_kernels_agree_with_libtorch_at_any_hidden_size(string kind, int hidden, int layers)
     {
         random.manual_seed(6);
-        var gru = new GRU(7, hidden, layers);
+        StandardRecurrent layer = kind switch
+        {
+            "gru" => new GRU(7, hidden, layers),
+            "rnn-tanh" => new RNN(7, hidden, layers),
+            _ => new RNN(7, hidden, layers, activation: RnnActivation.Relu),
+        };
         var x = randn(6, 11, 7);
         var h0 = randn(layers, 6, hidden);
         var (upOut, upH) = (randn(6, 11, hidden), randn(layers, 6, hidden));
         var results = new List<Tensor[]>();
         foreach (var backend in new[] { RecurrentBackend.Fused, RecurrentBackend.Kernels })
         {
-            gru.Backend = backend;
-            gru.zero_grad();
+            layer.Backend = backend;
+            layer.zero_grad();
             var (xi, hi) = (x.clone().requires_grad_(), h0.clone().requires_grad_());
-            var r = gru.Run(xi, Enumerable.Range(0, layers).Select(l => new RecurrentState(hi[l])).ToList());
+            var r = layer.Run(xi, Enumerable.Range(0, layers).Select(l => new RecurrentState(hi[l])).ToList());
             ((r.Output * upOut).sum() + (r.HN * upH).sum()).backward();
-            results.Add([r.Output.detach(), r.HN.detach(), xi.grad!.clone(), hi.grad!.clone(), .. gru.parameters().Select(p => p.grad!.clone())]);
+            results.Add([r.Output.detach(), r.HN.detach(), xi.grad!.clone(), hi.grad!.clone(), .. layer.parameters().Select(p => p.grad!.clone())]);
         }
         for (int k = 0; k < results[0].Length; k++)
-            TensorAssert.Close(results[0][k], results[1][k], $"H = {hidden}: result {k} (output, h_n, ∂x, ∂h0, ∂parameters…)");
+            TensorAssert.Close(results[0][k], results[1][k], $"{kind}, H = {hidden}: result {k} (output, h_n, ∂x, ∂h0, ∂parameters…)");
     }
 
     [Fact]
