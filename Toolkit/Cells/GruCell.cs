@@ -50,10 +50,10 @@ public sealed class GruCell : RecurrentCell
     /// <summary>W_i· x_t + b_i· for all steps and all three gates at once.</summary>
     public override Tensor ProjectInputs(Tensor xs) => nn.functional.linear(xs, weight_ih, bias_ih);
 
-    /// <summary>The sequence kernel (<see cref="Kernels.GruSequenceKernel"/>: same equations, hand-written BPTT) when the cell has biases.</summary>
+    /// <summary>The sequence kernel (<see cref="Kernels.GruSequenceKernel"/>: same equations, hand-written BPTT) when the cell has biases, on float32 input.</summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (bias_ih is null || bias_hh is null) return null;
+        if (bias_ih is null || bias_hh is null || xs.dtype != ScalarType.Float32) return null;
         var (outputs, h) = Kernels.GruSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H);
         return (outputs, new RecurrentState(h));
     }

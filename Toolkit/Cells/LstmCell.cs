@@ -91,10 +91,10 @@ public class LstmCell : RecurrentCell
     public override Tensor ProjectInputs(Tensor xs) =>
         bias_ih is null ? matmul(xs, weight_ih.t()) : nn.functional.linear(xs, weight_ih, bias_ih + bias_hh!);
 
-    /// <summary>The sequence kernel (<see cref="Kernels.LstmSequenceKernel"/>: same equations, hand-written BPTT) when the cell is a plain LSTM with biases and no projection.</summary>
+    /// <summary>The sequence kernel (<see cref="Kernels.LstmSequenceKernel"/>: same equations, hand-written BPTT) when the cell is a plain LSTM with biases and no projection, on float32 input.</summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (bias_ih is null || bias_hh is null || weight_hr is not null)
+        if (bias_ih is null || bias_hh is null || weight_hr is not null || xs.dtype != ScalarType.Float32)
             return null;
         var (outputs, h, c) = Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!);
         return (outputs, new RecurrentState(h, c));

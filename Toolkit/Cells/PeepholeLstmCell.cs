@@ -51,12 +51,12 @@ public sealed class PeepholeLstmCell : LstmCell
     Tensor Peep(Parameter w, Tensor c) => Form == PeepholeForm.Diagonal ? w * c : matmul(c, w.t());
 
     /// <summary>
-    /// With biases, a sequence kernel: the LSTM's with its peephole paths (<see cref="Kernels.LstmSequenceKernel"/>) for
+    /// With biases and float32 input, a sequence kernel: the LSTM's with its peephole paths (<see cref="Kernels.LstmSequenceKernel"/>) for
     /// diagonal peepholes, <see cref="Kernels.MatrixPeepholeLstmSequenceKernel"/> for full matrices.
     /// </summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (bias_ih is null || bias_hh is null) return null;
+        if (bias_ih is null || bias_hh is null || xs.dtype != ScalarType.Float32) return null;
         var (outputs, h, c) = Form == PeepholeForm.Diagonal
             ? Kernels.LstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co)
             : Kernels.MatrixPeepholeLstmSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, state.C!, w_ci, w_cf, w_co);

@@ -58,10 +58,10 @@ public sealed class RnnCell : RecurrentCell
     public override Tensor ProjectInputs(Tensor xs) =>
         bias_ih is null ? matmul(xs, weight_ih.t()) : nn.functional.linear(xs, weight_ih, bias_ih + bias_hh!);
 
-    /// <summary>The sequence kernel (<see cref="Kernels.RnnSequenceKernel"/>) for tanh and ReLU cells with biases.</summary>
+    /// <summary>The sequence kernel (<see cref="Kernels.RnnSequenceKernel"/>) for tanh and ReLU cells with biases, on float32 input.</summary>
     public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
     {
-        if (bias_ih is null || bias_hh is null || Activation == RnnActivation.Sigmoid) return null;
+        if (bias_ih is null || bias_hh is null || Activation == RnnActivation.Sigmoid || xs.dtype != ScalarType.Float32) return null;
         var (outputs, h) = Kernels.RnnSequenceKernel.Run(xs.contiguous(), weight_ih, weight_hh, bias_ih, bias_hh, state.H, Activation == RnnActivation.Relu);
         return (outputs, new RecurrentState(h));
     }

@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
+using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
 namespace RnnToolkit.Kernels;
@@ -17,9 +19,9 @@ namespace RnnToolkit.Kernels;
 /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z)    = δx̂_z = δĥ_z
 /// δr̂ = δn̂ ⊙ ĥ_n r(1 − r)               = δx̂_r = δĥ_r
 /// </code>
-/// Factors that do not depend on δ are computed once for all steps, outside the loops.
+/// Each step's element-wise work is one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
 /// </summary>
-internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequenceKernel>
+internal sealed unsafe class GruSequenceKernel : autograd.MultiTensorFunction<GruSequenceKernel>
 {
     public override string Name => nameof(GruSequenceKernel);
 
@@ -32,35 +34,53 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (x, W_ih, W_hh, b_ih, b_hh, h0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5]);
+        var (x, W_ih, W_hh, b_ih, b_hh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
+        var h0 = ((Tensor)vars[5]).contiguous();
 
         var xh = b_ih.addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, 3 * H);   // x̂ for all steps; becomes [r, z, n]
-        var rz_t = xh.narrow(2, 0, 2 * H).unbind(0);
-        var r_t = xh.narrow(2, 0, H).unbind(0);
-        var z_t = xh.narrow(2, H, H).unbind(0);
-        var n_t = xh.narrow(2, 2 * H, H).unbind(0);
         var W_hhT = W_hh.t();
-        var hs = new Tensor[T];
-        var hn = new Tensor[T];
+        var output = empty(T, B, H, dtype: x.dtype);
+        var output_t = output.unbind(0);
+        var hhN = empty(T, B, H, dtype: x.dtype);                                 // ĥ_n of every step, for the backward pass
+        float* pxh = Floats(xh), pout = Floats(output), phhN = Floats(hhN), ph0 = Floats(h0);
         Tensor h = h0;
-        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
-        for (int t = 0; t < T; t++)
-        {
-            var hh = b_hh.addmm(h, W_hhT);                                         // ĥ
-            rz_t[t].add_(hh.narrow(1, 0, 2 * H)).sigmoid_();                       // r, z
-            hn[t] = hh.narrow(1, 2 * H, H);
-            FastTanh.Tanh_(n_t[t].addcmul_(r_t[t], hn[t], 1));                      // n
-            h = n_t[t].addcmul(z_t[t], h - n_t[t], 1);                             // (1 − z) n + z h
-            hs[t] = h;
-        }
-        var output = stack(hs);
-        var hhN = stack(hn);
+        using (SingleThread.ForSteps(B * 3 * H * H))
+            for (int t = 0; t < T; t++)
+            {
+                using var hh = b_hh.addmm(h, W_hhT);                                // ĥ
+                Forward(pxh + t * B * 3 * H, Floats(hh), t == 0 ? ph0 : pout + (t - 1) * B * H, pout + t * B * H, phhN + t * B * H, (int)B, (int)H);
+                h = output_t[t];
+            }
         ctx.save_for_backward([x, W_ih, W_hh, h0, xh, hhN, output]);
         ctx.set_materialize_grads(false);
-        foreach (var keep in new[] { output, xh, hhN }) keep.MoveToOuterDisposeScope();
+        foreach (var keep in new[] { output, xh, hhN, h0 }) keep.MoveToOuterDisposeScope();
         return [output];
+    }
+
+    /// <summary>
+    /// One step, row by row in eight-lane chunks: r, z = σ(x̂_r + ĥ_r), σ(x̂_z + ĥ_z);  n = tanh(x̂_n + r ⊙ ĥ_n);
+    /// h_t = n + z ⊙ (h_{t-1} − n).  r, z, n overwrite x̂; ĥ_n is kept.
+    /// </summary>
+    static void Forward(float* xh, float* hh, float* hPrev, float* h, float* hhN, int B, int H)
+    {
+        for (int b = 0; b < B; b++)
+        {
+            long row = (long)b * H;
+            float* xr = xh + 3 * row, xz = xr + H, xn = xz + H;
+            float* hr = hh + 3 * row, hz = hr + H, hn = hz + H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int m = Math.Min(8, H - j);
+                var r = Sigmoid(Load(xr + j, m) + Load(hr + j, m));
+                var z = Sigmoid(Load(xz + j, m) + Load(hz + j, m));
+                var h_n = Load(hn + j, m);
+                var n = Tanh(Vector256.FusedMultiplyAdd(r, h_n, Load(xn + j, m)));
+                Store(r, xr + j, m); Store(z, xz + j, m); Store(n, xn + j, m); Store(h_n, hhN + row + j, m);
+                Store(Vector256.FusedMultiplyAdd(z, Load(hPrev + row + j, m) - n, n), h + row + j, m);
+            }
+        }
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
@@ -69,36 +89,23 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         var saved = ctx.get_saved_variables();
         var (x, W_ih, W_hh, h0, gates, hhN, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var dY = Defined(0, [T, B, H]);
-
-        var r = gates.narrow(2, 0, H);
-        var z = gates.narrow(2, H, H);
-        var n = gates.narrow(2, 2 * H, H);
+        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
+        var dY = defined ? grads[0].contiguous() : zeros(T, B, H, dtype: x.dtype);
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-        var A = ((1.0 - z) * (1.0 - n.square())).unbind(0);            // δn̂ = δh ⊙ A
-        var Bz = ((hPrev - n) * z * (1.0 - z)).unbind(0);             // δẑ = δh ⊙ Bz
-        var Cr = (hhN * r * (1.0 - r)).unbind(0);                     // δr̂ = δn̂ ⊙ Cr
-        var z_t = z.unbind(0);
-        var r_t = r.unbind(0);
-        var dY_t = dY.unbind(0);
 
         var dx = empty(T, B, 3 * H, dtype: x.dtype);                // δx̂ = [δr̂, δẑ, δn̂]
         var dhh = empty(T, B, 3 * H, dtype: x.dtype);               // δĥ = [δr̂, δẑ, δn̂ ⊙ r]
-        var (dx_t, dxR, dxZ, dxN) = (dx.unbind(0), dx.narrow(2, 0, H).unbind(0), dx.narrow(2, H, H).unbind(0), dx.narrow(2, 2 * H, H).unbind(0));
-        var (dhh_t, dhhN) = (dhh.unbind(0), dhh.narrow(2, 2 * H, H).unbind(0));
-        var dh = zeros(B, H, dtype: x.dtype);
-        using var oneThread = SingleThread.ForSteps(B * 3 * H * H);
-        for (long t = T - 1; t >= 0; t--)
-        {
-            dh.add_(dY_t[t]);                                        // δh_t
-            dxN[t].copy_(dh).mul_(A[t]);
-            dxZ[t].copy_(dh).mul_(Bz[t]);
-            dxR[t].copy_(dxN[t]).mul_(Cr[t]);
-            dhh_t[t].copy_(dx_t[t]);
-            dhhN[t].mul_(r_t[t]);
-            dh = (dh * z_t[t]).addmm_(dhh_t[t], W_hh);               // δh_{t-1} before its own ∂L/∂y
-        }
+        var dhh_t = dhh.unbind(0);
+        var dh = zeros(B, H, dtype: x.dtype);                       // δh carried back: z ⊙ δh_t + δĥ W_hh
+        float* pdY = Floats(dY), pgates = Floats(gates), phhN = Floats(hhN), pout = Floats(output), ph0 = Floats(h0);
+        float* pdx = Floats(dx), pdhh = Floats(dhh), pdh = Floats(dh);
+        using (SingleThread.ForSteps(B * 3 * H * H))
+            for (long t = T - 1; t >= 0; t--)
+            {
+                Backward(pdh, pdY + t * B * H, pgates + t * B * 3 * H, phhN + t * B * H, t == 0 ? ph0 : pout + (t - 1) * B * H,
+                    pdx + t * B * 3 * H, pdhh + t * B * 3 * H, (int)B, (int)H);
+                dh.addmm_(dhh_t[t], W_hh);                          // δh_{t-1}, before its own ∂L/∂y
+            }
         var dx2 = dx.view(T * B, 3 * H);
         var dhh2 = dhh.view(T * B, 3 * H);
         var result = new List<Tensor>
@@ -112,5 +119,33 @@ internal sealed class GruSequenceKernel : autograd.MultiTensorFunction<GruSequen
         };
         foreach (var t in result) t.MoveToOuterDisposeScope();
         return result;
+    }
+
+    /// <summary>
+    /// One step back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t;  δn̂ = δh_t ⊙ (1 − z)(1 − n²);
+    /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z);  δr̂ = δn̂ ⊙ ĥ_n r(1 − r);  δĥ_n = δn̂ ⊙ r;  δh ← z ⊙ δh_t (the product adds δĥ W_hh).
+    /// </summary>
+    static void Backward(float* dh, float* dY, float* gates, float* hhN, float* hPrev, float* dx, float* dhh, int B, int H)
+    {
+        var one = Vector256<float>.One;
+        for (int b = 0; b < B; b++)
+        {
+            long row = (long)b * H;
+            float* r_ = gates + 3 * row, z_ = r_ + H, n_ = z_ + H;
+            float* dxr = dx + 3 * row, dxz = dxr + H, dxn = dxz + H;
+            float* dhr = dhh + 3 * row, dhz = dhr + H, dhn = dhz + H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int m = Math.Min(8, H - j);
+                var (r, z, n) = (Load(r_ + j, m), Load(z_ + j, m), Load(n_ + j, m));
+                var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
+                var dn = dh_t * (one - z) * (one - n * n);
+                var dz = dh_t * (Load(hPrev + row + j, m) - n) * z * (one - z);
+                var dr = dn * Load(hhN + row + j, m) * r * (one - r);
+                Store(dr, dxr + j, m); Store(dz, dxz + j, m); Store(dn, dxn + j, m);
+                Store(dr, dhr + j, m); Store(dz, dhz + j, m); Store(dn * r, dhn + j, m);
+                Store(z * dh_t, dh + row + j, m);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
+using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
 namespace RnnToolkit.Kernels;
@@ -28,7 +30,7 @@ namespace RnnToolkit.Kernels;
 /// sequential — about 8 tensor operations forward and 9 backward per step, against some 30 for
 /// autograd over the cell. Verified against PyTorch by the same reference data as the cells.
 /// </summary>
-internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequenceKernel>
+internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequenceKernel>
 {
     public override string Name => nameof(LstmSequenceKernel);
 
@@ -49,48 +51,62 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (x, W_ih, W_hh, b_ih, b_hh, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (Tensor)vars[6]);
+        var (x, W_ih, W_hh, b_ih, b_hh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var (w_ci, w_cf, w_co) = (vars[7] as Tensor, vars[8] as Tensor, vars[9] as Tensor);
-        bool peep = w_ci is not null;
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
+        var (h0, c0) = (((Tensor)vars[5]).contiguous(), ((Tensor)vars[6]).contiguous());
+        var peep = Peepholes.Of(w_ci, w_cf, w_co);
 
-        // a_t's input half for every step at once; the loop adds W_hh h_{t-1} and activates in place.
+        // a_t's input half for every step at once; the loop adds W_hh h_{t-1}, then activates in place.
         var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, 4 * H);
         var a_t = a.unbind(0);
-        var if_t = a.narrow(2, 0, 2 * H).unbind(0);
-        var i_t = a.narrow(2, 0, H).unbind(0);
-        var f_t = a.narrow(2, H, H).unbind(0);
-        var g_t = a.narrow(2, 2 * H, H).unbind(0);
-        var o_t = a.narrow(2, 3 * H, H).unbind(0);
         var W_hhT = W_hh.t();
         var hc = empty(T, B, 2 * H, dtype: x.dtype);          // the output: [h_t; c_t]
-        var (h_t, c_t) = (hc.narrow(2, 0, H).unbind(0), hc.narrow(2, H, H).unbind(0));
-        var tanhC_all = empty(T, B, H, dtype: x.dtype);
-        var tanhC_t = tanhC_all.unbind(0);
-        Tensor h = h0, c = c0;
-        using var oneThread = SingleThread.ForSteps(B * 4 * H * H);
-        for (int t = 0; t < T; t++)
-        {
-            a_t[t].addmm_(h, W_hhT);
-            if (peep)
+        var h_t = hc.narrow(2, 0, H).unbind(0);
+        var tanhC = empty(T, B, H, dtype: x.dtype);
+        float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0);
+        Tensor h = h0;
+        using (SingleThread.ForSteps(B * 4 * H * H))
+            for (int t = 0; t < T; t++)
             {
-                i_t[t].addcmul_(c, w_ci!, 1);
-                f_t[t].addcmul_(c, w_cf!, 1);
+                a_t[t].addmm_(h, W_hhT);
+                float* cPrev = t == 0 ? pc0 : phc + (t - 1) * B * 2 * H + H;
+                Forward(pa + t * B * 4 * H, cPrev, t == 0 ? H : 2 * H, phc + t * B * 2 * H, ptanhC + t * B * H, (int)B, (int)H, peep);
+                h = h_t[t];
             }
-            if_t[t].sigmoid_();
-            FastTanh.Tanh_(g_t[t]);
-            c = c_t[t].copy_(c).mul_(f_t[t]).addcmul_(i_t[t], g_t[t], 1);
-            if (peep) o_t[t].addcmul_(c, w_co!, 1);
-            o_t[t].sigmoid_();
-            FastTanh.Tanh_(tanhC_t[t].copy_(c));
-            h = h_t[t].copy_(o_t[t]).mul_(tanhC_t[t]);
-        }
         var gates = a;                                         // activated: i, f, g, o
-        ctx.save_for_backward(peep ? [x, W_ih, W_hh, h0, c0, gates, tanhC_all, hc, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, tanhC_all, hc]);
+        ctx.save_for_backward(peep.On ? [x, W_ih, W_hh, h0, c0, gates, tanhC, hc, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, tanhC, hc]);
         ctx.set_materialize_grads(false);
-        foreach (var keep in new[] { hc, gates, tanhC_all }) keep.MoveToOuterDisposeScope();
+        foreach (var keep in new[] { hc, gates, tanhC, h0, c0 }) keep.MoveToOuterDisposeScope();
         return [hc];
+    }
+
+    /// <summary>
+    /// One step's gates, memory and output, row by row in eight-lane chunks:
+    /// i, f = σ(a_i + w_ci ⊙ c_{t-1}), σ(a_f + w_cf ⊙ c_{t-1});  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g;
+    /// o = σ(a_o + w_co ⊙ c_t);  h_t = o ⊙ tanh c_t.  The activated gates overwrite a.
+    /// </summary>
+    static void Forward(float* a, float* cPrev, long cPrevStride, float* hc, float* tanhC, int B, int H, Peepholes peep)
+    {
+        for (int b = 0; b < B; b++)
+        {
+            float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H, ao = ag + H;
+            float* cp = cPrev + b * cPrevStride, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var c_1 = Load(cp + j, n);
+                var i = Sigmoid(Vector256.FusedMultiplyAdd(peep.Ci(j, n), c_1, Load(ai + j, n)));
+                var f = Sigmoid(Vector256.FusedMultiplyAdd(peep.Cf(j, n), c_1, Load(af + j, n)));
+                var g = Tanh(Load(ag + j, n));
+                var c = Vector256.FusedMultiplyAdd(f, c_1, i * g);
+                var o = Sigmoid(Vector256.FusedMultiplyAdd(peep.Co(j, n), c, Load(ao + j, n)));
+                var tanh_c = Tanh(c);
+                Store(i, ai + j, n); Store(f, af + j, n); Store(g, ag + j, n); Store(o, ao + j, n);
+                Store(c, cr + j, n); Store(tanh_c, tr + j, n); Store(o * tanh_c, hr + j, n);
+            }
+        }
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
@@ -98,67 +114,88 @@ internal sealed class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequ
         using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
-        bool peep = saved.Count > 8;
-        var (w_ci, w_cf, w_co) = peep ? (saved[8], saved[9], saved[10]) : (null, null, null);
+        var peep = saved.Count > 8 ? Peepholes.Of(saved[8], saved[9], saved[10]) : Peepholes.Of(null, null, null);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var dHC = Defined(0, [T, B, 2 * H]);
-        var (dY, dCout) = (dHC.narrow(2, 0, H), dHC.narrow(2, H, H));             // ∂L/∂h_t and ∂L/∂c_t from outside (c_T, usually)
+        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
+        var dHC = defined ? grads[0] : zeros(T, B, 2 * H, dtype: x.dtype);
+        var dY_t = dHC.narrow(2, 0, H).unbind(0);                                 // ∂L/∂h_t from outside
+        var dCout = dHC.narrow(2, H, H).contiguous();                             // ∂L/∂c_t from outside (c_T, usually)
         var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));
-
-        var i = gates.narrow(2, 0, H);
-        var f = gates.narrow(2, H, H);
-        var g = gates.narrow(2, 2 * H, H);
-        var o = gates.narrow(2, 3 * H, H);
-        var cPrev = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-
-        // Everything the loop multiplies by, for all steps at once.
-        var dcFromH = (o * (1.0 - tanhC.square())).unbind(0);                       // ∂c-path of δh
-        var daO = (tanhC * o * (1.0 - o)).unbind(0);                                   // δa_o = δh ⊙ this
-        var daIFG = stack([g * i * (1.0 - i), cPrev * f * (1.0 - f), i * (1.0 - g.square())], 2).unbind(0);  // (B, 3, H): δa_{i,f,g} = δc ⊙ this
-        var f_t = f.unbind(0);
-        var dY_t = dY.unbind(0);
-        var dCout_t = dCout.unbind(0);
 
         var da = empty(T, B, 4 * H, dtype: x.dtype);
         var da_t = da.unbind(0);
-        var daIFG_t = da.narrow(2, 0, 3 * H).view(T, B, 3, H).unbind(0);
-        var daO_t = da.narrow(2, 3 * H, H).unbind(0);
-        var (daI_t, daF_t) = (da.narrow(2, 0, H).unbind(0), da.narrow(2, H, H).unbind(0));
-        var dh = dY_t[T - 1];                                                  // δh_{T-1}: from outside only
-        var dc = zeros(B, H, dtype: x.dtype);
-        using var oneThread = SingleThread.ForSteps(B * 4 * H * H);
-        for (long t = T - 1; t >= 0; t--)
-        {
-            dc.add_(dCout_t[t]);
-            dc.addcmul_(dh, dcFromH[t], 1);                                     // δc_t
-            daO_t[t].copy_(dh).mul_(daO[t]);
-            if (peep) dc.addcmul_(daO_t[t], w_co!, 1);                         // c_t also feeds o_t
-            daIFG_t[t].copy_(dc.unsqueeze(1)).mul_(daIFG[t]);
-            dc.mul_(f_t[t]);                                                   // → δc_{t-1} (before its own term)
-            if (peep)
+        var dc = zeros(B, H, dtype: x.dtype);                                     // δc, carried from step to step
+        float* pda = Floats(da), pdc = Floats(dc), pdCout = Floats(dCout), pgates = Floats(gates), ptanhC = Floats(tanhC), phc = Floats(hc), pc0 = Floats(c0);
+        var dh = dY_t[T - 1].contiguous();                                        // δh_{T-1}: from outside only
+        using (SingleThread.ForSteps(B * 4 * H * H))
+            for (long t = T - 1; t >= 0; t--)
             {
-                dc.addcmul_(daI_t[t], w_ci!, 1);                               // c_{t-1} also feeds i_t, f_t
-                dc.addcmul_(daF_t[t], w_cf!, 1);
+                float* cPrev = t == 0 ? pc0 : phc + (t - 1) * B * 2 * H + H;
+                Backward(Floats(dh), pdCout + t * B * H, pdc, pgates + t * B * 4 * H, ptanhC + t * B * H, cPrev, t == 0 ? H : 2 * H,
+                    pda + t * B * 4 * H, (int)B, (int)H, peep);
+                // δh_{t-1} = δa_t W_hh + ∂L/∂h_{t-1} from outside (added by the product itself: beta = 1)
+                dh = t > 0 ? dY_t[t - 1].addmm(da_t[t], W_hh) : da_t[t].mm(W_hh);
             }
-            // δh_{t-1} = δa_t W_hh + ∂L/∂h_{t-1} from outside (added by the product itself: beta = 1)
-            dh = t > 0 ? dY_t[t - 1].addmm(da_t[t], W_hh) : da_t[t].mm(W_hh);
-        }
         var da2 = da.view(T * B, 4 * H);
         var dx = da2.mm(W_ih).view(T, B, I);
         var dW_ih = da2.t().mm(x.reshape(T * B, I));
         var dW_hh = da2.t().mm(hPrev.reshape(T * B, H));
         var db = da2.sum(dim: 0);
         var result = new List<Tensor> { dx, dW_ih, dW_hh, db, db.clone(), dh, dc };
-        if (peep)
+        if (peep.On)
         {
-            result.Add((da.narrow(2, 0, H) * cPrev).sum([0, 1]));
-            result.Add((da.narrow(2, H, H) * cPrev).sum([0, 1]));
+            var cPrevAll = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);
+            result.Add((da.narrow(2, 0, H) * cPrevAll).sum([0, 1]));
+            result.Add((da.narrow(2, H, H) * cPrevAll).sum([0, 1]));
             result.Add((da.narrow(2, 3 * H, H) * C).sum([0, 1]));
         }
         foreach (var r in result) r.MoveToOuterDisposeScope();
-        if (!peep) result.AddRange([null!, null!, null!]);                    // no peepholes: nothing to differentiate
+        if (!peep.On) result.AddRange([null!, null!, null!]);                 // no peepholes: nothing to differentiate
         return result;
+    }
+
+    /// <summary>
+    /// One step back, row by row in eight-lane chunks (i, f, g, o the activated gates of step t):
+    /// δc_t = δc + ∂L/∂c_t + δh ⊙ o ⊙ (1 − tanh²c_t) + δa_o ⊙ w_co,  δa_o = δh ⊙ tanh c_t ⊙ o(1 − o);
+    /// δa_i = δc_t ⊙ g ⊙ i(1 − i),  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f),  δa_g = δc_t ⊙ i ⊙ (1 − g²);
+    /// δc ← δc_t ⊙ f + δa_i ⊙ w_ci + δa_f ⊙ w_cf (for step t − 1).
+    /// </summary>
+    static void Backward(float* dh, float* dcOut, float* dc, float* gates, float* tanhC, float* cPrev, long cPrevStride, float* da, int B, int H, Peepholes peep)
+    {
+        var one = Vector256<float>.One;
+        for (int b = 0; b < B; b++)
+        {
+            long row = (long)b * H;
+            float* gi = gates + 4 * row, gf = gi + H, gg = gf + H, go = gg + H;
+            float* dai = da + 4 * row, daf = dai + H, dag = daf + H, dao = dag + H;
+            float* cp = cPrev + b * cPrevStride;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var (i, f, g, o) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n), Load(go + j, n));
+                var (tanh_c, dh_) = (Load(tanhC + row + j, n), Load(dh + row + j, n));
+                var da_o = dh_ * tanh_c * o * (one - o);
+                var dc_t = Load(dc + row + j, n) + Load(dcOut + row + j, n) + dh_ * o * (one - tanh_c * tanh_c) + da_o * peep.Co(j, n);
+                var da_i = dc_t * g * i * (one - i);
+                var da_f = dc_t * Load(cp + j, n) * f * (one - f);
+                var da_g = dc_t * i * (one - g * g);
+                Store(da_i, dai + j, n); Store(da_f, daf + j, n); Store(da_g, dag + j, n); Store(da_o, dao + j, n);
+                Store(dc_t * f + da_i * peep.Ci(j, n) + da_f * peep.Cf(j, n), dc + row + j, n);
+            }
+        }
+    }
+
+    /// <summary>The diagonal peepholes' memory (w_ci, w_cf, w_co, each H long), or none: then every term they add is 0.</summary>
+    readonly struct Peepholes
+    {
+        readonly float* ci, cf, co;
+        public bool On => ci != null;
+        Peepholes(float* ci, float* cf, float* co) { this.ci = ci; this.cf = cf; this.co = co; }
+        public static Peepholes Of(Tensor? w_ci, Tensor? w_cf, Tensor? w_co) =>
+            w_ci is null ? default : new Peepholes(Floats(w_ci), Floats(w_cf!), Floats(w_co!));
+        public Vector256<float> Ci(int j, int n) => On ? Load(ci + j, n) : Vector256<float>.Zero;
+        public Vector256<float> Cf(int j, int n) => On ? Load(cf + j, n) : Vector256<float>.Zero;
+        public Vector256<float> Co(int j, int n) => On ? Load(co + j, n) : Vector256<float>.Zero;
     }
 }

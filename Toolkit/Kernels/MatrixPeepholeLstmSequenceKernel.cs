@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
+using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
 namespace RnnToolkit.Kernels;
@@ -28,9 +30,10 @@ namespace RnnToolkit.Kernels;
 /// </code>
 /// In batch-row form (rows are batch entries) the products are c [W_ci; W_cf]ᵀ and c W_coᵀ forward,
 /// δa_{i,f} [W_ci; W_cf] and δa_o W_co backward. The weight gradients are single products over all
-/// steps after the loop. Verified against PyTorch by the cells' reference data.
+/// steps after the loop; between the per-step products, the element-wise work is one C# pass each
+/// (<see cref="VectorMath"/>; float32 only). Verified against PyTorch by the cells' reference data.
 /// </summary>
-internal sealed class MatrixPeepholeLstmSequenceKernel : autograd.MultiTensorFunction<MatrixPeepholeLstmSequenceKernel>
+internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTensorFunction<MatrixPeepholeLstmSequenceKernel>
 {
     public override string Name => nameof(MatrixPeepholeLstmSequenceKernel);
 
@@ -47,44 +50,74 @@ internal sealed class MatrixPeepholeLstmSequenceKernel : autograd.MultiTensorFun
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (x, W_ih, W_hh, b_ih, b_hh, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (Tensor)vars[6]);
+        var (x, W_ih, W_hh, b_ih, b_hh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var (W_ci, W_cf, W_co) = ((Tensor)vars[7], (Tensor)vars[8], (Tensor)vars[9]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
+        var (h0, c0) = (((Tensor)vars[5]).contiguous(), ((Tensor)vars[6]).contiguous());
 
         // a_t's input half for every step at once; the loop adds the recurrent products and activates in place.
         var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, 4 * H);
         var a_t = a.unbind(0);
         var if_t = a.narrow(2, 0, 2 * H).unbind(0);
-        var i_t = a.narrow(2, 0, H).unbind(0);
-        var f_t = a.narrow(2, H, H).unbind(0);
-        var g_t = a.narrow(2, 2 * H, H).unbind(0);
         var o_t = a.narrow(2, 3 * H, H).unbind(0);
         var W_hhT = W_hh.t();
         var W_cifT = cat([W_ci, W_cf]).t();                    // (H, 2H): c [W_ci; W_cf]ᵀ = [W_ci c; W_cf c] per row
         var W_coT = W_co.t();
         var hc = empty(T, B, 2 * H, dtype: x.dtype);          // the output: [h_t; c_t]
         var (h_t, c_t) = (hc.narrow(2, 0, H).unbind(0), hc.narrow(2, H, H).unbind(0));
-        var tanhC_all = empty(T, B, H, dtype: x.dtype);
-        var tanhC_t = tanhC_all.unbind(0);
+        var tanhC = empty(T, B, H, dtype: x.dtype);
+        float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0);
         Tensor h = h0, c = c0;
-        using var oneThread = SingleThread.ForSteps(B * 6 * H * H);
-        for (int t = 0; t < T; t++)
-        {
-            a_t[t].addmm_(h, W_hhT);                                          // + W_hh h_{t-1}
-            if_t[t].addmm_(c, W_cifT);                                        // + [W_ci; W_cf] c_{t-1}
-            if_t[t].sigmoid_();                                               // i, f
-            FastTanh.Tanh_(g_t[t]);                                           // g
-            c = c_t[t].copy_(c).mul_(f_t[t]).addcmul_(i_t[t], g_t[t], 1);    // c_t = f ⊙ c_{t-1} + i ⊙ g
-            o_t[t].addmm_(c, W_coT).sigmoid_();                               // o = σ(a_o + W_co c_t)
-            FastTanh.Tanh_(tanhC_t[t].copy_(c));
-            h = h_t[t].copy_(o_t[t]).mul_(tanhC_t[t]);                        // h_t = o ⊙ tanh c_t
-        }
-        var gates = a;                                                        // activated: i, f, g, o
-        ctx.save_for_backward([x, W_ih, W_hh, h0, c0, gates, tanhC_all, hc, W_ci, W_cf, W_co]);
+        using (SingleThread.ForSteps(B * 6 * H * H))
+            for (int t = 0; t < T; t++)
+            {
+                a_t[t].addmm_(h, W_hhT);                                          // + W_hh h_{t-1}
+                if_t[t].addmm_(c, W_cifT);                                        // + [W_ci; W_cf] c_{t-1}
+                float* cPrev = t == 0 ? pc0 : phc + (t - 1) * B * 2 * H + H;
+                Memory(pa + t * B * 4 * H, cPrev, t == 0 ? H : 2 * H, phc + t * B * 2 * H + H, (int)B, (int)H);
+                c = c_t[t];
+                o_t[t].addmm_(c, W_coT);                                          // + W_co c_t
+                Output(pa + t * B * 4 * H, phc + t * B * 2 * H, ptanhC + t * B * H, (int)B, (int)H);
+                h = h_t[t];
+            }
+        var gates = a;                                                            // activated: i, f, g, o
+        ctx.save_for_backward([x, W_ih, W_hh, h0, c0, gates, tanhC, hc, W_ci, W_cf, W_co]);
         ctx.set_materialize_grads(false);
-        foreach (var keep in new[] { hc, gates, tanhC_all }) keep.MoveToOuterDisposeScope();
+        foreach (var keep in new[] { hc, gates, tanhC, h0, c0 }) keep.MoveToOuterDisposeScope();
         return [hc];
+    }
+
+    /// <summary>i, f = σ(a_i), σ(a_f);  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g (row by row, eight lanes at a time; i, f, g overwrite a).</summary>
+    static void Memory(float* a, float* cPrev, long cPrevStride, float* c, int B, int H)
+    {
+        for (int b = 0; b < B; b++)
+        {
+            float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H;
+            float* cp = cPrev + b * cPrevStride, cr = c + (long)b * 2 * H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var (i, f, g) = (Sigmoid(Load(ai + j, n)), Sigmoid(Load(af + j, n)), Tanh(Load(ag + j, n)));
+                Store(i, ai + j, n); Store(f, af + j, n); Store(g, ag + j, n);
+                Store(Vector256.FusedMultiplyAdd(f, Load(cp + j, n), i * g), cr + j, n);
+            }
+        }
+    }
+
+    /// <summary>o = σ(a_o);  h_t = o ⊙ tanh c_t (o overwrites a_o; tanh c_t kept for the backward pass).</summary>
+    static void Output(float* a, float* hc, float* tanhC, int B, int H)
+    {
+        for (int b = 0; b < B; b++)
+        {
+            float* ao = a + (long)b * 4 * H + 3 * H, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var (o, tanh_c) = (Sigmoid(Load(ao + j, n)), Tanh(Load(cr + j, n)));
+                Store(o, ao + j, n); Store(tanh_c, tr + j, n); Store(o * tanh_c, hr + j, n);
+            }
+        }
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
@@ -94,56 +127,81 @@ internal sealed class MatrixPeepholeLstmSequenceKernel : autograd.MultiTensorFun
         var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
         var (W_ci, W_cf, W_co) = (saved[8], saved[9], saved[10]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var dHC = Defined(0, [T, B, 2 * H]);
-        var (dY, dCout) = (dHC.narrow(2, 0, H), dHC.narrow(2, H, H));             // ∂L/∂h_t and ∂L/∂c_t from outside (c_T, usually)
+        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
+        var dHC = defined ? grads[0] : zeros(T, B, 2 * H, dtype: x.dtype);
+        var (dY, dCout) = (dHC.narrow(2, 0, H).contiguous(), dHC.narrow(2, H, H).contiguous());   // ∂L/∂h_t, ∂L/∂c_t from outside
         var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));
-
-        var i = gates.narrow(2, 0, H);
-        var f = gates.narrow(2, H, H);
-        var g = gates.narrow(2, 2 * H, H);
-        var o = gates.narrow(2, 3 * H, H);
-        var cPrev = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);
+        var cPrevAll = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-
-        // Everything the loop multiplies by, for all steps at once.
-        var dcFromH = (o * (1.0 - tanhC.square())).unbind(0);                       // ∂h_t/∂c_t = o ⊙ (1 − tanh²c_t)
-        var daO = (tanhC * o * (1.0 - o)).unbind(0);                                   // δa_o = δh ⊙ tanh c_t ⊙ o(1 − o)
-        var daIFG = stack([g * i * (1.0 - i), cPrev * f * (1.0 - f), i * (1.0 - g.square())], 2).unbind(0);  // (B, 3, H): δa_{i,f,g} = δc ⊙ this
         var W_cif = cat([W_ci, W_cf]);                                                 // (2H, H)
-        var f_t = f.unbind(0);
-        var dY_t = dY.unbind(0);
-        var dCout_t = dCout.unbind(0);
 
         var da = empty(T, B, 4 * H, dtype: x.dtype);
         var da_t = da.unbind(0);
-        var daIFG_t = da.narrow(2, 0, 3 * H).view(T, B, 3, H).unbind(0);
         var daIF_t = da.narrow(2, 0, 2 * H).unbind(0);
         var daO_t = da.narrow(2, 3 * H, H).unbind(0);
         var dh = zeros(B, H, dtype: x.dtype);
         var dc = zeros(B, H, dtype: x.dtype);
-        using var oneThread = SingleThread.ForSteps(B * 6 * H * H);
-        for (long t = T - 1; t >= 0; t--)
-        {
-            dh.add_(dY_t[t]);                                                  // δh_t
-            dc.add_(dCout_t[t]);
-            dc.addcmul_(dh, dcFromH[t], 1);                                     // δc_t through h_t
-            daO_t[t].copy_(dh).mul_(daO[t]);                                   // δa_o
-            dc.addmm_(daO_t[t], W_co);                                         // δc_t += W_coᵀ δa_o (c_t feeds o_t)
-            daIFG_t[t].copy_(dc.unsqueeze(1)).mul_(daIFG[t]);                  // δa_i, δa_f, δa_g
-            dc.mul_(f_t[t]);                                                   // → δc_{t-1} = δc_t ⊙ f
-            dc.addmm_(daIF_t[t], W_cif);                                       //   + [W_ci; W_cf]ᵀ [δa_i; δa_f]
-            dh = da_t[t].mm(W_hh);                                             // → δh_{t-1} = W_hhᵀ δa_t
-        }
+        float* pdY = Floats(dY), pdCout = Floats(dCout), pgates = Floats(gates), ptanhC = Floats(tanhC), pcPrev = Floats(cPrevAll);
+        float* pda = Floats(da), pdc = Floats(dc);
+        using (SingleThread.ForSteps(B * 6 * H * H))
+            for (long t = T - 1; t >= 0; t--)
+            {
+                ThroughOutput(Floats(dh), pdY + t * B * H, pdCout + t * B * H, pdc, pgates + t * B * 4 * H, ptanhC + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                dc.addmm_(daO_t[t], W_co);                                     // δc_t += W_coᵀ δa_o (c_t feeds o_t)
+                ThroughMemory(pdc, pgates + t * B * 4 * H, pcPrev + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                dc.addmm_(daIF_t[t], W_cif);                                   // δc_{t-1} += [W_ci; W_cf]ᵀ [δa_i; δa_f]
+                dh = da_t[t].mm(W_hh);                                         // δh_{t-1} = W_hhᵀ δa_t (its ∂L/∂y added next step)
+            }
         var da2 = da.view(T * B, 4 * H);
         var dx = da2.mm(W_ih).view(T, B, I);
         var dW_ih = da2.t().mm(x.reshape(T * B, I));                           // Σ_t δa_t x_tᵀ
         var dW_hh = da2.t().mm(hPrev.reshape(T * B, H));                       // Σ_t δa_t h_{t-1}ᵀ
         var db = da2.sum(dim: 0);                                              // Σ_t δa_t
-        var dW_cif = da2.narrow(1, 0, 2 * H).t().mm(cPrev.reshape(T * B, H)); // Σ_t [δa_i; δa_f] c_{t-1}ᵀ
+        var dW_cif = da2.narrow(1, 0, 2 * H).t().mm(cPrevAll.reshape(T * B, H)); // Σ_t [δa_i; δa_f] c_{t-1}ᵀ
         var dW_co = da2.narrow(1, 3 * H, H).t().mm(C.reshape(T * B, H));      // Σ_t δa_o c_tᵀ
         var result = new List<Tensor> { dx, dW_ih, dW_hh, db, db.clone(), dh, dc, dW_cif.narrow(0, 0, H), dW_cif.narrow(0, H, H), dW_co };
         foreach (var r in result) r.MoveToOuterDisposeScope();
         return result;
+    }
+
+    /// <summary>δh_t = δh + ∂L/∂y_t;  δa_o = δh_t ⊙ tanh c_t ⊙ o(1 − o);  δc_t = δc + ∂L/∂c_t + δh_t ⊙ o ⊙ (1 − tanh²c_t) (the product then adds W_coᵀ δa_o).</summary>
+    static void ThroughOutput(float* dh, float* dY, float* dcOut, float* dc, float* gates, float* tanhC, float* da, int B, int H)
+    {
+        var one = Vector256<float>.One;
+        for (int b = 0; b < B; b++)
+        {
+            long row = (long)b * H;
+            float* go = gates + 4 * row + 3 * H, dao = da + 4 * row + 3 * H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var (o, tanh_c) = (Load(go + j, n), Load(tanhC + row + j, n));
+                var dh_t = Load(dh + row + j, n) + Load(dY + row + j, n);
+                Store(dh_t * tanh_c * o * (one - o), dao + j, n);
+                Store(Load(dc + row + j, n) + Load(dcOut + row + j, n) + dh_t * o * (one - tanh_c * tanh_c), dc + row + j, n);
+            }
+        }
+    }
+
+    /// <summary>δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
+    static void ThroughMemory(float* dc, float* gates, float* cPrev, float* da, int B, int H)
+    {
+        var one = Vector256<float>.One;
+        for (int b = 0; b < B; b++)
+        {
+            long row = (long)b * H;
+            float* gi = gates + 4 * row, gf = gi + H, gg = gf + H;
+            float* dai = da + 4 * row, daf = dai + H, dag = daf + H;
+            for (int j = 0; j < H; j += 8)
+            {
+                int n = Math.Min(8, H - j);
+                var (i, f, g) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n));
+                var dc_t = Load(dc + row + j, n);
+                Store(dc_t * g * i * (one - i), dai + j, n);
+                Store(dc_t * Load(cPrev + row + j, n) * f * (one - f), daf + j, n);
+                Store(dc_t * i * (one - g * g), dag + j, n);
+                Store(dc_t * f, dc + row + j, n);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
+using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
 namespace RnnToolkit.Kernels;
@@ -10,8 +12,9 @@ namespace RnnToolkit.Kernels;
 /// a_t = W_ih x_t + b_ih + b_hh + W_hh h_{t-1},   h_t = φ(a_t)
 /// δa_t = (∂L/∂y_t + W_hhᵀ δa_{t+1}) ⊙ φ'(a_t)       φ' = 1 − h² (tanh) or [h &gt; 0] (ReLU)
 /// </code>
+/// Each step: one product in libtorch, then one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
 /// </summary>
-internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequenceKernel>
+internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequenceKernel>
 {
     public override string Name => nameof(RnnSequenceKernel);
 
@@ -30,18 +33,31 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, H);   // becomes h_1…h_T in place
         var a_t = a.unbind(0);
         var W_hhT = W_hh.t();
+        float* pa = Floats(a);
         Tensor h = h0;
-        using var oneThread = SingleThread.ForSteps(B * 1 * H * H);
-        for (int t = 0; t < T; t++)
-        {
-            a_t[t].addmm_(h, W_hhT);
-            h = relu ? a_t[t].relu_() : FastTanh.Tanh_(a_t[t]);
-        }
+        using (SingleThread.ForSteps(B * 1 * H * H))
+            for (int t = 0; t < T; t++)
+            {
+                a_t[t].addmm_(h, W_hhT);
+                Activate(pa + t * B * H, B * H, relu);
+                h = a_t[t];
+            }
         ctx.save_for_backward([x, W_ih, W_hh, h0, a]);
         ctx.save_data("relu", relu);
         ctx.set_materialize_grads(false);
         a.MoveToOuterDisposeScope();
         return [a];
+    }
+
+    /// <summary>h_t = φ(a_t) in place over one step's (B, H) block (contiguous, so one run of B·H floats).</summary>
+    static void Activate(float* a, long count, bool relu)
+    {
+        for (long k = 0; k < count; k += 8)
+        {
+            int n = (int)Math.Min(8, count - k);
+            var v = Load(a + k, n);
+            Store(relu ? Vector256.Max(v, Vector256<float>.Zero) : Tanh(v), a + k, n);
+        }
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
@@ -51,20 +67,18 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         var (x, W_ih, W_hh, h0, output) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         bool relu = (bool)ctx.get_data("relu");
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        Tensor Defined(int k, long[] shape) => grads.Count > k && grads[k] is { IsInvalid: false } g ? g : zeros(shape, dtype: x.dtype);
-        var dY = Defined(0, [T, B, H]);
-
-        var dphi = (relu ? output.gt(0).to(x.dtype) : 1.0 - output.square()).unbind(0);
-        var dY_t = dY.unbind(0);
+        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
+        var dY = defined ? grads[0].contiguous() : zeros(T, B, H, dtype: x.dtype);
         var da = empty(T, B, H, dtype: x.dtype);
         var da_t = da.unbind(0);
         var dh = zeros(B, H, dtype: x.dtype);
-        using var oneThread = SingleThread.ForSteps(B * 1 * H * H);
-        for (long t = T - 1; t >= 0; t--)
-        {
-            da_t[t].copy_(dh).add_(dY_t[t]).mul_(dphi[t]);
-            dh = da_t[t].mm(W_hh);
-        }
+        float* pdY = Floats(dY), pout = Floats(output), pda = Floats(da);
+        using (SingleThread.ForSteps(B * 1 * H * H))
+            for (long t = T - 1; t >= 0; t--)
+            {
+                Derive(Floats(dh), pdY + t * B * H, pout + t * B * H, pda + t * B * H, B * H, relu);
+                dh = da_t[t].mm(W_hh);
+            }
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
         var da2 = da.view(T * B, H);
         var db = da2.sum(dim: 0);
@@ -80,5 +94,18 @@ internal sealed class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequen
         foreach (var t in result) t.MoveToOuterDisposeScope();
         result.Add(null!);                                        // the φ flag is not differentiable
         return result;
+    }
+
+    /// <summary>δa_t = (δh + ∂L/∂y_t) ⊙ φ'(a_t), φ' = 1 − h² or [h &gt; 0], over one step's (B, H) block.</summary>
+    static void Derive(float* dh, float* dY, float* h, float* da, long count, bool relu)
+    {
+        var one = Vector256<float>.One;
+        for (long k = 0; k < count; k += 8)
+        {
+            int n = (int)Math.Min(8, count - k);
+            var h_t = Load(h + k, n);
+            var dphi = relu ? Vector256.ConditionalSelect(Vector256.GreaterThan(h_t, Vector256<float>.Zero), one, Vector256<float>.Zero) : one - h_t * h_t;
+            Store((Load(dh + k, n) + Load(dY + k, n)) * dphi, da + k, n);
+        }
     }
 }

@@ -6,13 +6,15 @@ namespace RnnToolkit.Tests.Cells;
 
 /// <summary>
 /// The printed GRUs' sequence kernels (hand-written BPTT) against autograd over their cells' steps,
-/// at a working size (the goldens are tiny): outputs, final state and every gradient within 1e-5.
+/// at a working size (the goldens are tiny) and at hidden sizes that leave a partial eight-lane chunk
+/// (13) or fill none (5): outputs, final state and every gradient within 1e-5.
 /// </summary>
 public class PrintedGruKernelTests
 {
     public static IEnumerable<object[]> Cases() =>
     [
-        ["000", true], ["000", false], ["002", true], ["002", false], ["003", true], ["003", false],
+        ["000", true, 16], ["000", false, 16], ["002", true, 16], ["002", false, 16], ["003", true, 16], ["003", false, 16],
+        ["000", true, 13], ["002", true, 13], ["003", true, 13], ["000", true, 5], ["002", true, 5], ["003", true, 5],
     ];
 
     static RecurrentCell Make(string which, long I, long H) => which switch
@@ -24,9 +26,9 @@ public class PrintedGruKernelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Kernel_and_steps_agree(string which, bool initialState)
+    public void Kernel_and_steps_agree(string which, bool initialState, int H)
     {
-        const long B = 8, T = 20, H = 16;
+        const long B = 8, T = 20;
         using var scope = NewDisposeScope();
         random.manual_seed(7);
         var cell = Make(which, 5, H);
@@ -52,12 +54,12 @@ public class PrintedGruKernelTests
                 cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
         }
         var (k, s) = (results[true], results[false]);
-        TensorAssert.Close(s.Output, k.Output, $"{which} outputs");
-        TensorAssert.Close(s.HT, k.HT, $"{which} h_T");
-        TensorAssert.Close(s.GradX, k.GradX, $"{which} ∂L/∂x");
-        if (initialState) TensorAssert.Close(s.GradH0!, k.GradH0, $"{which} ∂L/∂h0");
+        TensorAssert.Close(s.Output, k.Output, $"{which} H = {H}: outputs");
+        TensorAssert.Close(s.HT, k.HT, $"{which} H = {H}: h_T");
+        TensorAssert.Close(s.GradX, k.GradX, $"{which} H = {H}: ∂L/∂x");
+        if (initialState) TensorAssert.Close(s.GradH0!, k.GradH0, $"{which} H = {H}: ∂L/∂h0");
         foreach (var (name, grad) in s.Grads)
-            TensorAssert.Close(grad, k.Grads[name], $"{which} ∂L/∂{name}");
+            TensorAssert.Close(grad, k.Grads[name], $"{which} H = {H}: ∂L/∂{name}");
     }
 
     [Theory]
@@ -80,5 +82,18 @@ public class PrintedGruKernelTests
             grads.Add(xi.grad!.clone());
         }
         TensorAssert.Close(grads[1], grads[0], $"{which} ∂L/∂x");
+    }
+
+    /// <summary>The kernels are float32 only: other dtypes get null, so the layer runs the cells' steps.</summary>
+    [Theory]
+    [InlineData("000")]
+    [InlineData("002")]
+    [InlineData("003")]
+    public void Kernel_declines_float64(string which)
+    {
+        using var scope = NewDisposeScope();
+        var cell = Make(which, 5, 6);
+        using (no_grad())
+            Assert.Null(cell.RunSequence(randn(3, 2, cell.InputSize, dtype: float64), new RecurrentState(zeros(2, 6, dtype: float64))));
     }
 }
