@@ -18,33 +18,59 @@ static class Report
         ["mha_train"] = ("pytorch:mha_train", 0.6),
     };
 
-    public static void Print(List<Figure> toolkit, Dictionary<string, double>? pytorch, BenchOptions o)
+    public static void Print(IReadOnlyList<Round> rounds, BenchOptions o)
     {
-        Console.WriteLine($"RnnToolkit benchmark — B=64, T=100, I=32, H=128, float32, {o.Threads} threads, median of {o.Iterations} (after {o.Warmup} warm-up)");
+        string times = rounds.Count == 1 ? "" : $", {rounds.Count} rounds (medians across rounds; range = lowest–highest ratio of a round)";
+        Console.WriteLine($"RnnToolkit benchmark — B=64, T=100, I=32, H=128, float32, {o.Threads} threads, median of {o.Iterations} (after {o.Warmup} warm-up){times}");
         Console.WriteLine();
-        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"target",16} {"met",4}");
-        foreach (var f in toolkit)
+        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"range",11} {"target",16} {"met",4}");
+        var first = rounds[0].Toolkit;
+        foreach (var f in first)
         {
-            double? py = f.PyTorchPeer is not null && pytorch is not null && pytorch.TryGetValue(f.PyTorchPeer, out var v) ? v : null;
-            string target = "", met = "";
-            double? ratio = py is null ? null : f.MedianMs / py;
-            if (targets.TryGetValue(f.Name, out var t) && (f.Path == "auto" || !toolkit.Any(g => g.Name == f.Name && g.Path == "auto")))
-            {
-                var parts = t.Reference.Split(':');
-                double? reference = parts[0] == "pytorch"
-                    ? (pytorch is not null && pytorch.TryGetValue(parts[1], out var p) ? p : null)
-                    : toolkit.FirstOrDefault(g => g.Name == parts[1] && g.Path == "auto")?.MedianMs;
-                target = $"≤ {t.Factor:0.##}x {parts[0]} {parts[1]}".Replace("pytorch ", "py ").Replace("toolkit ", "tk ");
-                if (reference is double r)
-                {
-                    ratio ??= f.MedianMs / r;
-                    met = f.MedianMs <= t.Factor * r ? "yes" : "NO";
-                }
-            }
-            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {f.MedianMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {target,16} {met,4}");
+            double toolkitMs = Median(rounds.Select(r => Find(r, f.Name, f.Path)!.MedianMs));
+            double? py = f.PyTorchPeer is null ? null : MedianOrNull(rounds.Select(r => Peer(r, f.PyTorchPeer)));
+            string target = "";
+            // The figure's ratio in each round: to PyTorch's peer, else to the target's reference (the toolkit's own LSTM).
+            var reference = targets.TryGetValue(f.Name, out var t) && (f.Path == "auto" || !first.Any(g => g.Name == f.Name && g.Path == "auto")) ? t.Reference : null;
+            if (reference is not null) target = $"≤ {t.Factor:0.##}x {reference.Replace(":", " ")}".Replace("pytorch ", "py ").Replace("toolkit ", "tk ");
+            var perRound = rounds.Select(r => Find(r, f.Name, f.Path)!.MedianMs / (f.PyTorchPeer is not null ? Peer(r, f.PyTorchPeer) : ReferenceMs(r, reference)) ?? double.NaN)
+                .Where(v => !double.IsNaN(v)).ToList();
+            double? ratio = perRound.Count > 0 ? Median(perRound) : null;
+            double? targetRatio = reference is null ? null : MedianOrNull(rounds.Select(r => Find(r, f.Name, f.Path)!.MedianMs / ReferenceMs(r, reference)));
+            string met = targetRatio is double tr ? (tr <= t.Factor ? "yes" : "NO") : "";
+            string range = perRound.Count > 1 ? $"{perRound.Min():F2}–{perRound.Max():F2}" : "";
+            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {toolkitMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {range,11} {target,16} {met,4}");
         }
-        if (pytorch is not null)
-            foreach (var (name, ms) in pytorch.Where(p => !toolkit.Any(f => f.PyTorchPeer == p.Key)))
-                Console.WriteLine($"{name,-24} {"",-7} {"",10} {ms,10:F1}");
+        var pytorchNames = rounds.Where(r => r.PyTorch is not null).SelectMany(r => r.PyTorch!.Keys).Distinct();
+        foreach (var name in pytorchNames.Where(n => !first.Any(f => f.PyTorchPeer == n)))
+            Console.WriteLine($"{name,-24} {"",-7} {"",10} {Median(rounds.Select(r => Peer(r, name)).OfType<double>()),10:F1}");
+    }
+
+    static Figure? Find(Round r, string name, string path) => r.Toolkit.FirstOrDefault(g => g.Name == name && g.Path == path);
+
+    static double? Peer(Round r, string name) => r.PyTorch is not null && r.PyTorch.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>The reference of a target ("pytorch:X" or "toolkit:X", the toolkit's auto path) in one round.</summary>
+    static double? ReferenceMs(Round r, string? reference)
+    {
+        if (reference is null) return null;
+        var parts = reference.Split(':');
+        return parts[0] == "pytorch" ? Peer(r, parts[1]) : Find(r, parts[1], "auto")?.MedianMs;
+    }
+
+    static double? MedianOrNull(IEnumerable<double?> values)
+    {
+        var known = values.OfType<double>().ToList();
+        return known.Count == 0 ? null : Median(known);
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
+
+/// <summary>One round: the toolkit's figures and PyTorch's (null without PyTorch), measured back to back.</summary>
+sealed record Round(List<Figure> Toolkit, Dictionary<string, double>? PyTorch);
