@@ -142,11 +142,17 @@ public abstract class StandardRecurrent : RecurrentLayer
         var lengths = mask is null ? null : Masks.ToLengths(mask);
         // oneDNN runs LSTM inference 3x faster (where it is right: OneDnnAgrees); with autograd it trains on a slow
         // reference kernel (see OneDnn). Small steps run faster on one thread (see SingleThread).
+        // With two threads available, a batch run on one thread goes as two halves at once (SecondThread).
+        bool halves = inference && lengths is null && B >= MinBatchToSplit && get_num_threads() > 1 && StepMacs(B) <= SingleThread.RecurrentStepMacs;
         using var oneThread = inference && StepMacs(B) <= SingleThread.RecurrentStepMacs ? SingleThread.Begin() : null;
         using var oneDnn = inference && OneDnnAgrees() ? OneDnn.ForInference() : null;
         Tensor output, hn;
         Tensor? cn;
-        if (lengths is null)
+        if (halves)
+        {
+            (output, hn, cn) = RunHalves(x, h0, c0);
+        }
+        else if (lengths is null)
         {
             (output, hn, cn) = RunFused(fused, x, h0, c0);
         }
@@ -161,6 +167,27 @@ public abstract class StandardRecurrent : RecurrentLayer
         var finals = Enumerable.Range(0, StateCount).Select(i => new RecurrentState(hn[i], cn?[i])).ToList();
         var last = IsBidirectional ? cat([hn[^2], hn[^1]], 1) : hn[^1];
         return new RecurrentResult(output, last, finals).MoveToOuter();
+    }
+
+    /// <summary>Smallest batch whose inference is split in two halves running at once.</summary>
+    public const long MinBatchToSplit = 16;
+
+    // Inference as two batch halves: the second on SecondThread, the first here; results joined along the batch.
+    (Tensor Output, Tensor HN, Tensor? CN) RunHalves(Tensor x, Tensor? h0, Tensor? c0)
+    {
+        int batchDim = BatchFirst ? 0 : 1;
+        long B = x.shape[batchDim], half = B / 2;
+        Tensor? Part(Tensor? t, int dim, long start, long length) => t?.narrow(dim, start, length);
+        var second = SecondThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var r = RunFused(fused, x.narrow(batchDim, half, B - half), Part(h0, 1, half, B - half), Part(c0, 1, half, B - half));
+            return (r.Output.MoveToOuterDisposeScope(), r.HN.MoveToOuterDisposeScope(), r.CN?.MoveToOuterDisposeScope());
+        });
+        var first = RunFused(fused, x.narrow(batchDim, 0, half), Part(h0, 1, 0, half), Part(c0, 1, 0, half));
+        var (output2, hn2, cn2) = second.GetAwaiter().GetResult();
+        using (output2) using (hn2) using (cn2)
+            return (cat([first.Output, output2], batchDim), cat([first.HN, hn2], 1), cn2 is null ? null : cat([first.CN!, cn2], 1));
     }
 
     // Multiply-adds of the widest layer's step: B × gate rows × (layer input + hidden).
