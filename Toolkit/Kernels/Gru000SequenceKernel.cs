@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -72,6 +73,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
     }
 
     /// <summary>The step's first pass, row by row in eight-lane chunks: z, r = σ(ẑ), σ(r̂) in place;  r ⊙ h_{t-1}.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Gates(float* g, float* hPrev, float* rh, int B, int H)
     {
         for (int b = 0; b < B; b++)
@@ -90,6 +92,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
     }
 
     /// <summary>The step's second pass, row by row in eight-lane chunks: n = tanh(a) in place;  h_t = (1 − z) ⊙ r ⊙ n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Output(float* g, float* h, int B, int H)
     {
         var one = Vector256<float>.One;
@@ -153,6 +156,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
     /// The step's first pass back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t (kept in δh for the second pass);
     /// δa = δh_t ⊙ (1 − z) r (1 − n²);  δẑ = δh_t ⊙ (−r n) z(1 − z).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void BackwardCandidate(float* dh, float* dY, float* gates, float* d, int B, int H)
     {
         var one = Vector256<float>.One;
@@ -178,6 +182,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
     /// The step's second pass back, given δ(r ⊙ h_{t-1}) = W_hhᵀ δa: δr̂ = (δh_t ⊙ (1 − z) n + δ(r ⊙ h_{t-1}) ⊙ h_{t-1}) r(1 − r);
     /// δh ← δ(r ⊙ h_{t-1}) ⊙ r (the product adds W_h_zrᵀ [δẑ; δr̂]).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void BackwardReset(float* dh, float* drh, float* gates, float* hPrev, float* d, int B, int H)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -71,6 +72,7 @@ internal sealed unsafe class Gru002SequenceKernel : autograd.MultiTensorFunction
     /// One step, row by row in eight-lane chunks: z, r = σ(x̂_z + W_hz h), σ(x̂_r + W_hr h);  n = tanh(u + (1 − z) ⊙ p);
     /// h_t = (1 − z) ⊙ r ⊙ n + z ⊙ h_{t-1}.  z, r, n overwrite [x̂_z; x̂_r; u]; p is kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Forward(float* g, float* hh, float* hPrev, float* h, float* P, int B, int H)
     {
         var one = Vector256<float>.One;
@@ -141,6 +143,7 @@ internal sealed unsafe class Gru002SequenceKernel : autograd.MultiTensorFunction
     /// δp = δa ⊙ (1 − z);  δr̂ = δh_t ⊙ (1 − z) n r(1 − r);  δẑ = (δh_t ⊙ (h_{t-1} − r n) − δa ⊙ p) z(1 − z);
     /// δh ← z ⊙ δh_t (the product adds [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Backward(float* dh, float* dY, float* gates, float* P, float* hPrev, float* dx, float* d, int B, int H)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -73,6 +74,7 @@ internal sealed unsafe class Gru003SequenceKernel : autograd.MultiTensorFunction
     /// One step, row by row in eight-lane chunks: z, r = σ(x̂_z + W_hz h), σ(x̂_r + W_hr h);  n = tanh(u ⊙ r + p ⊙ (1 − z) + b_h);
     /// h_t = (1 − z) ⊙ h_{t-1} + z ⊙ n.  z, r overwrite x̂_z, x̂_r; p and n are kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Forward(float* g, float* hh, float* b_h, float* hPrev, float* h, float* P, float* N, int B, int H)
     {
         var one = Vector256<float>.One;
@@ -144,6 +146,7 @@ internal sealed unsafe class Gru003SequenceKernel : autograd.MultiTensorFunction
     /// δp = δa ⊙ (1 − z);  δr̂ = δa ⊙ u r(1 − r);  δẑ = (δh_t ⊙ (n − h_{t-1}) − δa ⊙ p) z(1 − z);
     /// δh ← (1 − z) ⊙ δh_t (the product adds [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Backward(float* dh, float* dY, float* gates, float* P, float* N, float* hPrev, float* dx, float* d, float* da_, int B, int H)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -63,6 +64,7 @@ internal sealed unsafe class GruSequenceKernel : autograd.MultiTensorFunction<Gr
     /// One step, row by row in eight-lane chunks: r, z = σ(x̂_r + ĥ_r), σ(x̂_z + ĥ_z);  n = tanh(x̂_n + r ⊙ ĥ_n);
     /// h_t = n + z ⊙ (h_{t-1} − n).  r, z, n overwrite x̂; ĥ_n is kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Forward(float* xh, float* hh, float* hPrev, float* h, float* hhN, int B, int H)
     {
         for (int b = 0; b < B; b++)
@@ -125,6 +127,7 @@ internal sealed unsafe class GruSequenceKernel : autograd.MultiTensorFunction<Gr
     /// One step back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t;  δn̂ = δh_t ⊙ (1 − z)(1 − n²);
     /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z);  δr̂ = δn̂ ⊙ ĥ_n r(1 − r);  δĥ_n = δn̂ ⊙ r;  δh ← z ⊙ δh_t (the product adds δĥ W_hh).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Backward(float* dh, float* dY, float* gates, float* hhN, float* hPrev, float* dx, float* dhh, int B, int H)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -87,6 +88,7 @@ internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<L
     /// i, f = σ(a_i + w_ci ⊙ c_{t-1}), σ(a_f + w_cf ⊙ c_{t-1});  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g;
     /// o = σ(a_o + w_co ⊙ c_t);  h_t = o ⊙ tanh c_t.  The activated gates overwrite a.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Forward(float* a, float* cPrev, long cPrevStride, float* hc, float* tanhC, int B, int H, Peepholes peep)
     {
         for (int b = 0; b < B; b++)
@@ -161,6 +163,7 @@ internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<L
     /// δa_i = δc_t ⊙ g ⊙ i(1 − i),  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f),  δa_g = δc_t ⊙ i ⊙ (1 − g²);
     /// δc ← δc_t ⊙ f + δa_i ⊙ w_ci + δa_f ⊙ w_cf (for step t − 1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Backward(float* dh, float* dcOut, float* dc, float* gates, float* tanhC, float* cPrev, long cPrevStride, float* da, int B, int H, Peepholes peep)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -89,6 +90,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
     }
 
     /// <summary>i, f = σ(a_i), σ(a_f);  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g (row by row, eight lanes at a time; i, f, g overwrite a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Memory(float* a, float* cPrev, long cPrevStride, float* c, int B, int H)
     {
         for (int b = 0; b < B; b++)
@@ -106,6 +108,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
     }
 
     /// <summary>o = σ(a_o);  h_t = o ⊙ tanh c_t (o overwrites a_o; tanh c_t kept for the backward pass).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Output(float* a, float* hc, float* tanhC, int B, int H)
     {
         for (int b = 0; b < B; b++)
@@ -165,6 +168,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
     }
 
     /// <summary>δh_t = δh + ∂L/∂y_t;  δa_o = δh_t ⊙ tanh c_t ⊙ o(1 − o);  δc_t = δc + ∂L/∂c_t + δh_t ⊙ o ⊙ (1 − tanh²c_t) (the product then adds W_coᵀ δa_o).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ThroughOutput(float* dh, float* dY, float* dcOut, float* dc, float* gates, float* tanhC, float* da, int B, int H)
     {
         var one = Vector256<float>.One;
@@ -184,6 +188,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
     }
 
     /// <summary>δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ThroughMemory(float* dc, float* gates, float* cPrev, float* da, int B, int H)
     {
         var one = Vector256<float>.One;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -50,6 +51,7 @@ internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<Rn
     }
 
     /// <summary>h_t = φ(a_t) in place over one step's (B, H) block (contiguous, so one run of B·H floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Activate(float* a, long count, bool relu)
     {
         for (long k = 0; k < count; k += 8)
@@ -97,6 +99,7 @@ internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<Rn
     }
 
     /// <summary>δa_t = (δh + ∂L/∂y_t) ⊙ φ'(a_t), φ' = 1 − h² or [h &gt; 0], over one step's (B, H) block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Derive(float* dh, float* dY, float* h, float* da, long count, bool relu)
     {
         var one = Vector256<float>.One;
