@@ -10,49 +10,18 @@ using RnnToolkit.Runner;
 namespace RnnToolkit.Notebooks.Tests;
 
 /// <summary>
-/// Packs the toolkit and the formatters (already built) under a version of their own, so the runner restores exactly
-/// these packages and the shared NuGet cache keeps the 0.1.0 the notebooks use untouched; removes them afterwards.
-/// </summary>
-public sealed class UniquelyVersionedFeed : IDisposable
-{
-    public string Version { get; } = "0.1.0-live." + Guid.NewGuid().ToString("N")[..10];
-
-    public string Feed { get; } = Directory.CreateTempSubdirectory("rnntoolkit-live-feed-").FullName;
-
-    public UniquelyVersionedFeed()
-    {
-        // bin/<Configuration>/<tfm>/: pack what that configuration built (no rebuild).
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        foreach (var project in new[] { "Toolkit/Toolkit.csproj", "Formatters/Formatters.csproj" })
-        {
-            var (code, output) = Repository.Run("dotnet", "pack", project, "-c", configuration, "--no-build", "-o", Feed, "--nologo", "-v", "quiet", $"-p:Version={Version}");
-            if (code != 0)
-            {
-                Directory.Delete(Feed, recursive: true);
-                throw new InvalidOperationException($"dotnet pack {project} failed ({code}); build the solution in {configuration} first:\n{output}");
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Feed, recursive: true); } catch (IOException) { }
-        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "rnntoolkit", "rnntoolkit.formatters" })
-        {
-            var dir = Path.Combine(cache, id, Version.ToLowerInvariant());
-            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
-}
-
-/// <summary>
 /// The live training chart end to end: a notebook run by the runner trains a tiny model with <c>Fit</c> and
 /// <c>LiveTrainingCurves(v =&gt; display(v).Update)</c>; the executed notebook holds one display output for the chart,
 /// replaced in place (update_display_data), whose final state is the last epoch's.
+/// It runs in the "notebooks" collection, on the feed scripts/pack.sh builds for the series (artifacts/feed).
 /// </summary>
-public sealed partial class LiveTrainingNotebookTests(UniquelyVersionedFeed feed) : IClassFixture<UniquelyVersionedFeed>, IDisposable
+[Collection("notebooks")]
+public sealed partial class LiveTrainingNotebookTests(PackedFeed feed) : IDisposable
 {
+    readonly PackedFeed feed = feed;
+    readonly string packages = Path.Combine(Repository.Root, "artifacts", "feed");
+    readonly string version = Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "Directory.Build.props")), "<Version>([^<]+)</Version>").Groups[1].Value;
+
     readonly string folder = Directory.CreateTempSubdirectory("rnntoolkit-live-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -76,9 +45,10 @@ public sealed partial class LiveTrainingNotebookTests(UniquelyVersionedFeed feed
     [Fact]
     public async Task Fit_with_live_curves_leaves_one_display_output_holding_the_last_epoch()
     {
+        Assert.NotNull(feed);                                   // packed by the collection's fixture
         const int epochs = 5;
         var cells = new JsonArray(
-            Code($"#i \"nuget:{feed.Feed}\"\n#r \"nuget: RnnToolkit, {feed.Version}\"\n#r \"nuget: RnnToolkit.Formatters, {feed.Version}\""),
+            Code($"#i \"nuget:{packages}\"\n#r \"nuget: RnnToolkit, {version}\"\n#r \"nuget: RnnToolkit.Formatters, {version}\""),
             Code("using RnnToolkit.Training;\nusing RnnToolkit.Formatting;\nusing TorchSharp;\nusing static TorchSharp.torch;\n"
                 + "RnnToolkit.Native.TorchSharpNative.EnsureLoaded();\nRnnToolkit.Formatters.Register();"),
             Code("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
