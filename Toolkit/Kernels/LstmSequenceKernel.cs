@@ -26,10 +26,10 @@ namespace RnnToolkit.Kernels;
 /// With diagonal peepholes (<see cref="Cells.PeepholeLstmCell"/>) a_i += w_ci ⊙ c_{t-1},
 /// a_f += w_cf ⊙ c_{t-1}, a_o += w_co ⊙ c_t, and the memory gradient gains their paths:
 /// δc_t += δa_o ⊙ w_co, δc_{t-1} += δa_i ⊙ w_ci + δa_f ⊙ w_cf, ∂L/∂w_c· = Σ_t δa_· ⊙ c.
-/// Everything that does not depend on the recurrence (input projection, gate derivatives, weight
-/// gradients) runs once over the whole sequence; the per-step loops hold only what must be
-/// sequential — about 8 tensor operations forward and 9 backward per step, against some 30 for
-/// autograd over the cell. Verified against PyTorch by the same reference data as the cells.
+/// Everything that does not depend on the recurrence (input projection, weight gradients) runs once
+/// over the whole sequence; each step of the loops is the recurrent product (libtorch) and one C# pass
+/// over the step's rows in eight-lane chunks (<see cref="VectorMath"/>; float32 only), against some 30
+/// libtorch calls for autograd over the cell. Verified against PyTorch by the same reference data as the cells.
 /// </summary>
 internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<LstmSequenceKernel>
 {

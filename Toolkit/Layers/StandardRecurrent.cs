@@ -184,7 +184,17 @@ public abstract class StandardRecurrent : RecurrentLayer
             var r = RunFused(fused, x.narrow(batchDim, half, B - half), Part(h0, 1, half, B - half), Part(c0, 1, half, B - half));
             return (r.Output.MoveToOuterDisposeScope(), r.HN.MoveToOuterDisposeScope(), r.CN?.MoveToOuterDisposeScope());
         });
-        var first = RunFused(fused, x.narrow(batchDim, 0, half), Part(h0, 1, 0, half), Part(c0, 1, 0, half));
+        (Tensor Output, Tensor HN, Tensor? CN) first;
+        try
+        {
+            first = RunFused(fused, x.narrow(batchDim, 0, half), Part(h0, 1, 0, half), Part(c0, 1, 0, half));
+        }
+        catch
+        {
+            // The second half reads views of this call's tensors: let it finish before they are released.
+            try { second.Wait(); } catch (AggregateException) { }
+            throw;
+        }
         var (output2, hn2, cn2) = second.GetAwaiter().GetResult();
         using (output2) using (hn2) using (cn2)
             return (cat([first.Output, output2], batchDim), cat([first.HN, hn2], 1), cn2 is null ? null : cat([first.CN!, cn2], 1));
