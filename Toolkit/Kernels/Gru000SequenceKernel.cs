@@ -116,8 +116,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
         var saved = ctx.get_saved_variables();
         var (x, W_x_zr, W_h_zr, W_xh, W_hh, h0, gates, RH, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7], saved[8]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
-        var dY = defined ? grads[0].contiguous() : zeros(T, B, H, dtype: x.dtype);
+        var dY = IncomingGradient.Of(grads, output).contiguous();
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
 
         var d = empty(T, B, 3 * H, dtype: x.dtype);                               // [δẑ; δr̂; δa]

@@ -101,8 +101,7 @@ internal sealed unsafe class Gru002SequenceKernel : autograd.MultiTensorFunction
         var s = ctx.get_saved_variables();
         var (x, W_x_zr, W_h_zr, W_hh, h0, gates, P, output) = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
-        var dY = defined ? grads[0].contiguous() : zeros(T, B, H, dtype: x.dtype);
+        var dY = IncomingGradient.Of(grads, output).contiguous();
         var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
 
         var dx = empty(T, B, 3 * H, dtype: x.dtype);                              // [δẑ; δr̂; δu]

@@ -118,8 +118,7 @@ internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<L
         var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
         var peep = saved.Count > 8 ? Peepholes.Of(saved[8], saved[9], saved[10]) : Peepholes.Of(null, null, null);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
-        var dHC = defined ? grads[0] : zeros(T, B, 2 * H, dtype: x.dtype);
+        var dHC = IncomingGradient.Of(grads, hc);
         var dY_t = dHC.narrow(2, 0, H).unbind(0);                                 // ∂L/∂h_t from outside
         var dCout = dHC.narrow(2, H, H).contiguous();                             // ∂L/∂c_t from outside (c_T, usually)
         var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));

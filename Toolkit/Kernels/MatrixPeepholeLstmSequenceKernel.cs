@@ -130,8 +130,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
         var (W_ci, W_cf, W_co) = (saved[8], saved[9], saved[10]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
-        var dHC = defined ? grads[0] : zeros(T, B, 2 * H, dtype: x.dtype);
+        var dHC = IncomingGradient.Of(grads, hc);
         var (dY, dCout) = (dHC.narrow(2, 0, H).contiguous(), dHC.narrow(2, H, H).contiguous());   // ∂L/∂h_t, ∂L/∂c_t from outside
         var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));
         var cPrevAll = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);

@@ -69,8 +69,7 @@ internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<Rn
         var (x, W_ih, W_hh, h0, output) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         bool relu = (bool)ctx.get_data("relu");
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        bool defined = grads.Count > 0 && grads[0] is { IsInvalid: false };
-        var dY = defined ? grads[0].contiguous() : zeros(T, B, H, dtype: x.dtype);
+        var dY = IncomingGradient.Of(grads, output).contiguous();
         var da = empty(T, B, H, dtype: x.dtype);
         var da_t = da.unbind(0);
         var dh = zeros(B, H, dtype: x.dtype);
