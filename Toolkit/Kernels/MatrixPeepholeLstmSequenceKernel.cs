@@ -59,29 +59,38 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
 
         // a_t's input half for every step at once; the loop adds the recurrent products and activates in place.
         var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, 4 * H);
-        var a_t = a.unbind(0);
-        var if_t = a.narrow(2, 0, 2 * H).unbind(0);
-        var o_t = a.narrow(2, 3 * H, H).unbind(0);
+        var (if_t, g_t, o_t) = (a.narrow(2, 0, 2 * H).unbind(0), a.narrow(2, 2 * H, H).unbind(0), a.narrow(2, 3 * H, H).unbind(0));
         var W_hhT = W_hh.t();
+        var (W_hifT, W_hgT, W_hoT) = (W_hhT.narrow(1, 0, 2 * H), W_hhT.narrow(1, 2 * H, H), W_hhT.narrow(1, 3 * H, H));
         var W_cifT = cat([W_ci, W_cf]).t();                    // (H, 2H): c [W_ci; W_cf]ᵀ = [W_ci c; W_cf c] per row
         var W_coT = W_co.t();
         var hc = empty(T, B, 2 * H, dtype: x.dtype);          // the output: [h_t; c_t]
         var (h_t, c_t) = (hc.narrow(2, 0, H).unbind(0), hc.narrow(2, H, H).unbind(0));
         var tanhC = empty(T, B, H, dtype: x.dtype);
-        float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0);
-        Tensor h = h0, c = c0;
-        using (SingleThread.ForSteps(B * 6 * H * H))
+        var peep = empty(B, 2 * H, dtype: x.dtype);           // [W_ci; W_cf] c_{t-1} for the step at hand
+        var co = empty(B, H, dtype: x.dtype);                 // W_co c_t
+        float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0), ppeep = Floats(peep), pco = Floats(co);
+        using (var pair = StepPair.For(B * 7 * H * H))
+        {
+            // Paired, the partner does W_hg h_{t-1}, W_ho h_{t-1} and [W_ci; W_cf] c_t (4H²) while this thread does
+            // W_h{i,f} h_{t-1}, then W_co c_t, which waits for c_t (3H²), and the element-wise passes.
+            pair.Beside(() => peep.addmm_(c0, W_cifT, beta: 0));
             for (int t = 0; t < T; t++)
             {
-                a_t[t].addmm_(h, W_hhT);                                          // + W_hh h_{t-1}
-                if_t[t].addmm_(c, W_cifT);                                        // + [W_ci; W_cf] c_{t-1}
+                var (hPrev, s) = (t == 0 ? h0 : h_t[t - 1], t);
+                long gDone = pair.Beside(() => g_t[s].addmm_(hPrev, W_hgT));       // a_g += W_hg h_{t-1}
+                long oDone = pair.Beside(() => o_t[s].addmm_(hPrev, W_hoT));       // a_o += W_ho h_{t-1}
+                if_t[t].addmm_(hPrev, W_hifT);                                    // a_{i,f} += W_h{i,f} h_{t-1}
+                pair.Await(gDone);                                                // and [W_ci; W_cf] c_{t-1}, posted before
                 float* cPrev = t == 0 ? pc0 : phc + (t - 1) * B * 2 * H + H;
-                Memory(pa + t * B * 4 * H, cPrev, t == 0 ? H : 2 * H, phc + t * B * 2 * H + H, (int)B, (int)H);
-                c = c_t[t];
-                o_t[t].addmm_(c, W_coT);                                          // + W_co c_t
-                Output(pa + t * B * 4 * H, phc + t * B * 2 * H, ptanhC + t * B * H, (int)B, (int)H);
-                h = h_t[t];
+                Memory(pa + t * B * 4 * H, ppeep, cPrev, t == 0 ? H : 2 * H, phc + t * B * 2 * H + H, (int)B, (int)H);
+                var c = c_t[t];
+                if (t + 1 < T) pair.Beside(() => peep.addmm_(c, W_cifT, beta: 0)); // [W_ci; W_cf] c_t for the next step
+                co.addmm_(c, W_coT, beta: 0);                                     // W_co c_t
+                pair.Await(oDone);
+                Output(pa + t * B * 4 * H, pco, phc + t * B * 2 * H, ptanhC + t * B * H, (int)B, (int)H);
             }
+        }
         var gates = a;                                                            // activated: i, f, g, o
         ctx.save_for_backward([x, W_ih, W_hh, h0, c0, gates, tanhC, hc, W_ci, W_cf, W_co]);
         ctx.set_materialize_grads(false);
@@ -89,35 +98,35 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         return [hc];
     }
 
-    /// <summary>i, f = σ(a_i), σ(a_f);  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g (row by row, eight lanes at a time; i, f, g overwrite a).</summary>
+    /// <summary>i, f = σ(a_i + W_ci c_{t-1}), σ(a_f + W_cf c_{t-1});  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g (row by row, eight lanes at a time; i, f, g overwrite a).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Memory(float* a, float* cPrev, long cPrevStride, float* c, int B, int H)
+    static void Memory(float* a, float* peep, float* cPrev, long cPrevStride, float* c, int B, int H)
     {
         for (int b = 0; b < B; b++)
         {
-            float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H;
+            float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H, pi = peep + (long)b * 2 * H, pf = pi + H;
             float* cp = cPrev + b * cPrevStride, cr = c + (long)b * 2 * H;
             for (int j = 0; j < H; j += 8)
             {
                 int n = Math.Min(8, H - j);
-                var (i, f, g) = (Sigmoid(Load(ai + j, n)), Sigmoid(Load(af + j, n)), Tanh(Load(ag + j, n)));
+                var (i, f, g) = (Sigmoid(Load(ai + j, n) + Load(pi + j, n)), Sigmoid(Load(af + j, n) + Load(pf + j, n)), Tanh(Load(ag + j, n)));
                 Store(i, ai + j, n); Store(f, af + j, n); Store(g, ag + j, n);
                 Store(Vector256.FusedMultiplyAdd(f, Load(cp + j, n), i * g), cr + j, n);
             }
         }
     }
 
-    /// <summary>o = σ(a_o);  h_t = o ⊙ tanh c_t (o overwrites a_o; tanh c_t kept for the backward pass).</summary>
+    /// <summary>o = σ(a_o + W_co c_t);  h_t = o ⊙ tanh c_t (o overwrites a_o; tanh c_t kept for the backward pass).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Output(float* a, float* hc, float* tanhC, int B, int H)
+    static void Output(float* a, float* co, float* hc, float* tanhC, int B, int H)
     {
         for (int b = 0; b < B; b++)
         {
-            float* ao = a + (long)b * 4 * H + 3 * H, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
+            float* ao = a + (long)b * 4 * H + 3 * H, cor = co + (long)b * H, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
             for (int j = 0; j < H; j += 8)
             {
                 int n = Math.Min(8, H - j);
-                var (o, tanh_c) = (Sigmoid(Load(ao + j, n)), Tanh(Load(cr + j, n)));
+                var (o, tanh_c) = (Sigmoid(Load(ao + j, n) + Load(cor + j, n)), Tanh(Load(cr + j, n)));
                 Store(o, ao + j, n); Store(tanh_c, tr + j, n); Store(o * tanh_c, hr + j, n);
             }
         }
@@ -138,22 +147,35 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var W_cif = cat([W_ci, W_cf]);                                                 // (2H, H)
 
         var da = empty(T, B, 4 * H, dtype: x.dtype);
-        var da_t = da.unbind(0);
-        var daIF_t = da.narrow(2, 0, 2 * H).unbind(0);
-        var daO_t = da.narrow(2, 3 * H, H).unbind(0);
-        var dh = zeros(B, H, dtype: x.dtype);
-        var dc = zeros(B, H, dtype: x.dtype);
+        var (daIF_t, daG_t, daO_t) = (da.narrow(2, 0, 2 * H).unbind(0), da.narrow(2, 2 * H, H).unbind(0), da.narrow(2, 3 * H, H).unbind(0));
+        var (W_hif, W_hg, W_ho) = (W_hh.narrow(0, 0, 2 * H), W_hh.narrow(0, 2 * H, H), W_hh.narrow(0, 3 * H, H));
+        // δh_t's parts from the step after, W_hhᵀ δa_{t+1} by gate rows: W_h{i,f}ᵀ δa_{i,f}, W_hgᵀ δa_g, W_hoᵀ δa_o.
+        var (dhIF, dhG, dhO) = (zeros(B, H, dtype: x.dtype), zeros(B, H, dtype: x.dtype), zeros(B, H, dtype: x.dtype));
+        var dcH = empty(B, H, dtype: x.dtype);                 // δc_t through h_t and o_t: δh_t ⊙ o ⊙ (1 − tanh²c_t) + W_coᵀ δa_o
+        var dc = zeros(B, H, dtype: x.dtype);                  // δc_t through c_{t+1}: δc_{t+1} ⊙ f_{t+1} + [W_ci; W_cf]ᵀ [δa_i; δa_f]_{t+1}
         float* pdY = Floats(dY), pdCout = Floats(dCout), pgates = Floats(gates), ptanhC = Floats(tanhC), pcPrev = Floats(cPrevAll);
-        float* pda = Floats(da), pdc = Floats(dc);
-        using (SingleThread.ForSteps(B * 6 * H * H))
+        float* pda = Floats(da), pdc = Floats(dc), pdcH = Floats(dcH), pdhIF = Floats(dhIF), pdhG = Floats(dhG), pdhO = Floats(dhO);
+        using (var pair = StepPair.For(B * 7 * H * H))
+        {
+            // Paired, the partner does W_hoᵀ δa_o, W_hgᵀ δa_g and [W_ci; W_cf]ᵀ [δa_i; δa_f] (4H²) while this thread does
+            // W_coᵀ δa_o, which δa_{i,f,g} wait for, then W_h{i,f}ᵀ δa_{i,f} (3H²), and the element-wise passes.
+            long hDone = 0, cDone = 0;
             for (long t = T - 1; t >= 0; t--)
             {
-                ThroughOutput(Floats(dh), pdY + t * B * H, pdCout + t * B * H, pdc, pgates + t * B * 4 * H, ptanhC + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
-                dc.addmm_(daO_t[t], W_co);                                     // δc_t += W_coᵀ δa_o (c_t feeds o_t)
-                ThroughMemory(pdc, pgates + t * B * 4 * H, pcPrev + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
-                dc.addmm_(daIF_t[t], W_cif);                                   // δc_{t-1} += [W_ci; W_cf]ᵀ [δa_i; δa_f]
-                dh = da_t[t].mm(W_hh);                                         // δh_{t-1} = W_hhᵀ δa_t (its ∂L/∂y added next step)
+                var s = t;
+                pair.Await(hDone);
+                ThroughOutput(pdhIF, pdhG, pdhO, pdY + t * B * H, pdcH, pgates + t * B * 4 * H, ptanhC + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                pair.Beside(() => dhO.addmm_(daO_t[s], W_ho, beta: 0));          // W_hoᵀ δa_o, for δh_{t-1}
+                dcH.addmm_(daO_t[t], W_co);                                    // δc_t += W_coᵀ δa_o (c_t feeds o_t)
+                pair.Await(cDone);
+                ThroughMemory(pdc, pdcH, pdCout + t * B * H, pgates + t * B * 4 * H, pcPrev + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                hDone = pair.Beside(() => dhG.addmm_(daG_t[s], W_hg, beta: 0)); // W_hgᵀ δa_g
+                cDone = pair.Beside(() => dc.addmm_(daIF_t[s], W_cif));         // δc_{t-1} += [W_ci; W_cf]ᵀ [δa_i; δa_f]
+                dhIF.addmm_(daIF_t[t], W_hif, beta: 0);                        // W_h{i,f}ᵀ δa_{i,f}
             }
+            pair.Join();
+        }
+        var dh = dhIF + dhG + dhO;                                             // δh_0
         var da2 = da.view(T * B, 4 * H);
         var dx = da2.mm(W_ih).view(T, B, I);
         var dW_ih = da2.t().mm(x.reshape(T * B, I));                           // Σ_t δa_t x_tᵀ
@@ -166,9 +188,9 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         return result;
     }
 
-    /// <summary>δh_t = δh + ∂L/∂y_t;  δa_o = δh_t ⊙ tanh c_t ⊙ o(1 − o);  δc_t = δc + ∂L/∂c_t + δh_t ⊙ o ⊙ (1 − tanh²c_t) (the product then adds W_coᵀ δa_o).</summary>
+    /// <summary>δh_t = W_hhᵀ δa_{t+1} (three parts) + ∂L/∂y_t;  δa_o = δh_t ⊙ tanh c_t ⊙ o(1 − o);  δc_t through h_t = δh_t ⊙ o ⊙ (1 − tanh²c_t) (the product then adds W_coᵀ δa_o).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void ThroughOutput(float* dh, float* dY, float* dcOut, float* dc, float* gates, float* tanhC, float* da, int B, int H)
+    static void ThroughOutput(float* dhIF, float* dhG, float* dhO, float* dY, float* dcH, float* gates, float* tanhC, float* da, int B, int H)
     {
         var one = Vector256<float>.One;
         for (int b = 0; b < B; b++)
@@ -179,16 +201,16 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
             {
                 int n = Math.Min(8, H - j);
                 var (o, tanh_c) = (Load(go + j, n), Load(tanhC + row + j, n));
-                var dh_t = Load(dh + row + j, n) + Load(dY + row + j, n);
+                var dh_t = Load(dhIF + row + j, n) + Load(dhG + row + j, n) + Load(dhO + row + j, n) + Load(dY + row + j, n);
                 Store(dh_t * tanh_c * o * (one - o), dao + j, n);
-                Store(Load(dc + row + j, n) + Load(dcOut + row + j, n) + dh_t * o * (one - tanh_c * tanh_c), dc + row + j, n);
+                Store(dh_t * o * (one - tanh_c * tanh_c), dcH + row + j, n);
             }
         }
     }
 
-    /// <summary>δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
+    /// <summary>δc_t = δc + δc_h + ∂L/∂c_t;  δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void ThroughMemory(float* dc, float* gates, float* cPrev, float* da, int B, int H)
+    static void ThroughMemory(float* dc, float* dcH, float* dcOut, float* gates, float* cPrev, float* da, int B, int H)
     {
         var one = Vector256<float>.One;
         for (int b = 0; b < B; b++)
@@ -200,7 +222,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
             {
                 int n = Math.Min(8, H - j);
                 var (i, f, g) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n));
-                var dc_t = Load(dc + row + j, n);
+                var dc_t = Load(dc + row + j, n) + Load(dcH + row + j, n) + Load(dcOut + row + j, n);
                 Store(dc_t * g * i * (one - i), dai + j, n);
                 Store(dc_t * Load(cPrev + row + j, n) * f * (one - f), daf + j, n);
                 Store(dc_t * i * (one - g * g), dag + j, n);

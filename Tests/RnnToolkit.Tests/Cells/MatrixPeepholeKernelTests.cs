@@ -1,4 +1,5 @@
 using RnnToolkit.Cells;
+using RnnToolkit.Kernels;
 using RnnToolkit.Layers;
 using RnnToolkit.Tests.Support;
 
@@ -6,17 +7,23 @@ namespace RnnToolkit.Tests.Cells;
 
 /// <summary>
 /// The matrix-peephole LSTM's sequence kernel (hand-written BPTT) against autograd over the cell's steps,
-/// at a working size (the goldens are tiny): outputs, final state and every gradient within 1e-5.
+/// at a working size (the goldens are tiny): outputs, final state and every gradient within 1e-5, with the loops
+/// paired (products beside the loop on the partner thread) and inline.
 /// </summary>
+[Collection(RnnToolkit.Tests.Native.PartnerCollection.Name)]
 public class MatrixPeepholeKernelTests
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Kernel_and_steps_agree(bool initialState)
+    [InlineData(true, true, 16)]
+    [InlineData(false, true, 16)]
+    [InlineData(true, false, 16)]
+    [InlineData(false, false, 16)]
+    [InlineData(true, true, 13)]
+    public void Kernel_and_steps_agree(bool initialState, bool paired, long H)
     {
-        const long B = 8, T = 20, I = 5, H = 16;
+        const long B = 8, T = 20, I = 5;
         using var scope = NewDisposeScope();
+        using var pairing = new ForcedPairing(paired);
         random.manual_seed(11);
         var cell = new PeepholeLstmCell(I, H, PeepholeForm.Matrix);
         var x = randn(B, T, I);
@@ -32,6 +39,7 @@ public class MatrixPeepholeKernelTests
         var results = new Dictionary<bool, (Tensor Output, Tensor HT, Tensor CT, Tensor GradX, Tensor? GradH0, Tensor? GradC0, Dictionary<string, Tensor> Grads)>();
         foreach (var kernels in new[] { true, false })
         {
+            long pairedLoops = StepPair.PairedLoops;
             var layer = new Recurrent(cell) { UseKernels = kernels };
             cell.zero_grad();
             var xi = x.clone().requires_grad_();
@@ -39,6 +47,7 @@ public class MatrixPeepholeKernelTests
             var ci = initialState ? c0.clone().requires_grad_() : null;
             var r = layer.Run(xi, hi is null ? null : [new RecurrentState(hi, ci)]);
             ((r.Output * upstream).sum() + (r.Final[0].H * upstreamH).sum() + (r.Final[0].C! * upstreamC).sum()).backward();
+            Assert.Equal(kernels && paired ? pairedLoops + 2 : pairedLoops, StepPair.PairedLoops);   // forward and backward loops
             results[kernels] = (r.Output.detach(), r.Final[0].H.detach(), r.Final[0].C!.detach(), xi.grad!.clone(), hi?.grad!.clone(), ci?.grad!.clone(),
                 cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
         }
@@ -76,5 +85,12 @@ public class MatrixPeepholeKernelTests
         }
         TensorAssert.Close(grads[2], grads[0], "∂L/∂x");
         TensorAssert.Close(grads[3], grads[1], "∂L/∂W_ci");
+    }
+
+    /// <summary>Pairing forced on or off on this test's thread.</summary>
+    sealed class ForcedPairing : IDisposable
+    {
+        public ForcedPairing(bool paired) => StepPair.Force = paired;
+        public void Dispose() => StepPair.Force = null;
     }
 }
