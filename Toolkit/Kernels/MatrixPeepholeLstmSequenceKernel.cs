@@ -57,10 +57,8 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         using var scope = NewDisposeScope();
         var (h0, c0) = (((Tensor)vars[5]).contiguous(), ((Tensor)vars[6]).contiguous());
 
-        // a_t's input half for every step at once; the loop adds the recurrent products and activates in place.
-        var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, 4 * H);
-        var (if_t, g_t, o_t) = (a.narrow(2, 0, 2 * H).unbind(0), a.narrow(2, 2 * H, H).unbind(0), a.narrow(2, 3 * H, H).unbind(0));
-        var W_hhT = W_hh.t();
+        var bias = b_ih + b_hh;
+        var (W_ihT, W_hhT) = (W_ih.t(), W_hh.t());
         var (W_hifT, W_hgT, W_hoT) = (W_hhT.narrow(1, 0, 2 * H), W_hhT.narrow(1, 2 * H, H), W_hhT.narrow(1, 3 * H, H));
         var W_cifT = cat([W_ci, W_cf]).t();                    // (H, 2H): c [W_ci; W_cf]ᵀ = [W_ci c; W_cf c] per row
         var W_coT = W_co.t();
@@ -69,9 +67,12 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var tanhC = empty(T, B, H, dtype: x.dtype);
         var peep = empty(B, 2 * H, dtype: x.dtype);           // [W_ci; W_cf] c_{t-1} for the step at hand
         var co = empty(B, H, dtype: x.dtype);                 // W_co c_t
-        float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0), ppeep = Floats(peep), pco = Floats(co);
+        // a_t's input half for every step at once; the loop adds the recurrent products and activates in place.
+        var a = bias.addmm(x.reshape(T * B, I), W_ihT).view(T, B, 4 * H);
         using (var pair = StepPair.For(B * 7 * H * H))
         {
+            var (if_t, g_t, o_t) = (a.narrow(2, 0, 2 * H).unbind(0), a.narrow(2, 2 * H, H).unbind(0), a.narrow(2, 3 * H, H).unbind(0));
+            float* pa = Floats(a), phc = Floats(hc), ptanhC = Floats(tanhC), pc0 = Floats(c0), ppeep = Floats(peep), pco = Floats(co);
             // Paired, the partner does W_hg h_{t-1}, W_ho h_{t-1} and [W_ci; W_cf] c_t (4H²) while this thread does
             // W_h{i,f} h_{t-1}, then W_co c_t, which waits for c_t (3H²), and the element-wise passes.
             pair.Beside(() => peep.addmm_(c0, W_cifT, beta: 0));
@@ -139,11 +140,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var (x, W_ih, W_hh, h0, c0, gates, tanhC, hc) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7]);
         var (W_ci, W_cf, W_co) = (saved[8], saved[9], saved[10]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        var dHC = IncomingGradient.Of(grads, hc);
-        var (dY, dCout) = (dHC.narrow(2, 0, H).contiguous(), dHC.narrow(2, H, H).contiguous());   // ∂L/∂h_t, ∂L/∂c_t from outside
-        var (output, C) = (hc.narrow(2, 0, H), hc.narrow(2, H, H));
-        var cPrevAll = cat([c0.unsqueeze(0), C.narrow(0, 0, T - 1)]);
-        var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
+        var dHC = IncomingGradient.Of(grads, hc).contiguous();                   // [∂L/∂h_t; ∂L/∂c_t] from outside
         var W_cif = cat([W_ci, W_cf]);                                                 // (2H, H)
 
         var da = empty(T, B, 4 * H, dtype: x.dtype);
@@ -153,7 +150,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var (dhIF, dhG, dhO) = (zeros(B, H, dtype: x.dtype), zeros(B, H, dtype: x.dtype), zeros(B, H, dtype: x.dtype));
         var dcH = empty(B, H, dtype: x.dtype);                 // δc_t through h_t and o_t: δh_t ⊙ o ⊙ (1 − tanh²c_t) + W_coᵀ δa_o
         var dc = zeros(B, H, dtype: x.dtype);                  // δc_t through c_{t+1}: δc_{t+1} ⊙ f_{t+1} + [W_ci; W_cf]ᵀ [δa_i; δa_f]_{t+1}
-        float* pdY = Floats(dY), pdCout = Floats(dCout), pgates = Floats(gates), ptanhC = Floats(tanhC), pcPrev = Floats(cPrevAll);
+        float* pdHC = Floats(dHC), pgates = Floats(gates), ptanhC = Floats(tanhC), phc = Floats(hc), pc0 = Floats(c0);
         float* pda = Floats(da), pdc = Floats(dc), pdcH = Floats(dcH), pdhIF = Floats(dhIF), pdhG = Floats(dhG), pdhO = Floats(dhO);
         using (var pair = StepPair.For(B * 7 * H * H))
         {
@@ -164,11 +161,12 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
             {
                 var s = t;
                 pair.Await(hDone);
-                ThroughOutput(pdhIF, pdhG, pdhO, pdY + t * B * H, pdcH, pgates + t * B * 4 * H, ptanhC + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                ThroughOutput(pdhIF, pdhG, pdhO, pdHC + t * B * 2 * H, pdcH, pgates + t * B * 4 * H, ptanhC + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
                 pair.Beside(() => dhO.addmm_(daO_t[s], W_ho, beta: 0));          // W_hoᵀ δa_o, for δh_{t-1}
                 dcH.addmm_(daO_t[t], W_co);                                    // δc_t += W_coᵀ δa_o (c_t feeds o_t)
                 pair.Await(cDone);
-                ThroughMemory(pdc, pdcH, pdCout + t * B * H, pgates + t * B * 4 * H, pcPrev + t * B * H, pda + t * B * 4 * H, (int)B, (int)H);
+                float* cPrev = t == 0 ? pc0 : phc + (t - 1) * B * 2 * H + H;
+                ThroughMemory(pdc, pdcH, pdHC + t * B * 2 * H + H, pgates + t * B * 4 * H, cPrev, t == 0 ? H : 2 * H, pda + t * B * 4 * H, (int)B, (int)H);
                 hDone = pair.Beside(() => dhG.addmm_(daG_t[s], W_hg, beta: 0)); // W_hgᵀ δa_g
                 cDone = pair.Beside(() => dc.addmm_(daIF_t[s], W_cif));         // δc_{t-1} += [W_ci; W_cf]ᵀ [δa_i; δa_f]
                 dhIF.addmm_(daIF_t[t], W_hif, beta: 0);                        // W_h{i,f}ᵀ δa_{i,f}
@@ -179,10 +177,19 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
         var da2 = da.view(T * B, 4 * H);
         var dx = da2.mm(W_ih).view(T, B, I);
         var dW_ih = da2.t().mm(x.reshape(T * B, I));                           // Σ_t δa_t x_tᵀ
-        var dW_hh = da2.t().mm(hPrev.reshape(T * B, H));                       // Σ_t δa_t h_{t-1}ᵀ
         var db = da2.sum(dim: 0);                                              // Σ_t δa_t
-        var dW_cif = da2.narrow(1, 0, 2 * H).t().mm(cPrevAll.reshape(T * B, H)); // Σ_t [δa_i; δa_f] c_{t-1}ᵀ
-        var dW_co = da2.narrow(1, 3 * H, H).t().mm(C.reshape(T * B, H));      // Σ_t δa_o c_tᵀ
+        // Terms with h_{t-1}, c_{t-1}: step 0 takes the initial state, steps 1…T-1 the rows of hc before theirs.
+        var hcRows = hc.view(T * B, 2 * H);
+        var (hRows, cRows, R) = (hcRows.narrow(1, 0, H), hcRows.narrow(1, H, H), (T - 1) * B);
+        var (da0, daLater) = (da[0], da2.narrow(0, B, R));
+        var dW_hh = da0.t().mm(h0);                                            // Σ_t δa_t h_{t-1}ᵀ
+        var dW_cif = da0.narrow(1, 0, 2 * H).t().mm(c0);                      // Σ_t [δa_i; δa_f] c_{t-1}ᵀ
+        if (T > 1)
+        {
+            dW_hh.addmm_(daLater.t(), hRows.narrow(0, 0, R));
+            dW_cif.addmm_(daLater.narrow(1, 0, 2 * H).t(), cRows.narrow(0, 0, R));
+        }
+        var dW_co = da2.narrow(1, 3 * H, H).t().mm(cRows);                     // Σ_t δa_o c_tᵀ
         var result = new List<Tensor> { dx, dW_ih, dW_hh, db, db.clone(), dh, dc, dW_cif.narrow(0, 0, H), dW_cif.narrow(0, H, H), dW_co };
         foreach (var r in result) r.MoveToOuterDisposeScope();
         return result;
@@ -201,7 +208,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
             {
                 int n = Math.Min(8, H - j);
                 var (o, tanh_c) = (Load(go + j, n), Load(tanhC + row + j, n));
-                var dh_t = Load(dhIF + row + j, n) + Load(dhG + row + j, n) + Load(dhO + row + j, n) + Load(dY + row + j, n);
+                var dh_t = Load(dhIF + row + j, n) + Load(dhG + row + j, n) + Load(dhO + row + j, n) + Load(dY + 2 * row + j, n);
                 Store(dh_t * tanh_c * o * (one - o), dao + j, n);
                 Store(dh_t * o * (one - tanh_c * tanh_c), dcH + row + j, n);
             }
@@ -210,7 +217,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
 
     /// <summary>δc_t = δc + δc_h + ∂L/∂c_t;  δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void ThroughMemory(float* dc, float* dcH, float* dcOut, float* gates, float* cPrev, float* da, int B, int H)
+    static void ThroughMemory(float* dc, float* dcH, float* dcOut, float* gates, float* cPrev, long cPrevStride, float* da, int B, int H)
     {
         var one = Vector256<float>.One;
         for (int b = 0; b < B; b++)
@@ -222,9 +229,9 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
             {
                 int n = Math.Min(8, H - j);
                 var (i, f, g) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n));
-                var dc_t = Load(dc + row + j, n) + Load(dcH + row + j, n) + Load(dcOut + row + j, n);
+                var dc_t = Load(dc + row + j, n) + Load(dcH + row + j, n) + Load(dcOut + 2 * row + j, n);
                 Store(dc_t * g * i * (one - i), dai + j, n);
-                Store(dc_t * Load(cPrev + row + j, n) * f * (one - f), daf + j, n);
+                Store(dc_t * Load(cPrev + b * cPrevStride + j, n) * f * (one - f), daf + j, n);
                 Store(dc_t * i * (one - g * g), dag + j, n);
                 Store(dc_t * f, dc + row + j, n);
             }

@@ -37,10 +37,11 @@ internal sealed class StepPair : IDisposable
     {
         if (!(Force ?? Wants(stepMacs, get_num_threads(), Environment.ProcessorCount)))
             return new StepPair(null, SingleThread.ForSteps(stepMacs));
+        var threads = SingleThread.Begin();                    // first: the partner sets its count to 1 when it starts
         var partner = PartnerThread.TryBegin();
         for (var spin = new SpinWait(); partner is null && Force == true; partner = PartnerThread.TryBegin()) spin.SpinOnce(sleep1Threshold: -1);
         if (partner is not null) pairedLoops++;
-        return new StepPair(partner, SingleThread.Begin());
+        return new StepPair(partner, threads);
     }
 
     /// <summary>Whether a loop pairs: steps of at least <see cref="MinStepMacs"/> with two libtorch threads and two processors or more.</summary>

@@ -5,9 +5,12 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Native;
 
 /// <summary>
-/// A second thread that runs a time loop's independent products beside the caller's (without autograd). libtorch's
-/// thread count is process-wide: the caller holds it at one (<see cref="SingleThread"/>) while it uses the partner,
-/// so each side's products run on one thread, one core each.
+/// A second thread that runs a time loop's independent products beside the caller's (without autograd), each side's
+/// products on one libtorch thread, one core each: the caller holds its own count at one (<see cref="SingleThread"/>)
+/// while it uses the partner, and the partner sets its own to one when it starts. OpenMP keeps a count per thread,
+/// but libtorch's <c>get_num_threads</c> reports the last one set anywhere, so the partner is first started inside
+/// the caller's single-thread scope (<see cref="TryBegin"/> returns once it has set its count), whose end sets the
+/// caller's count, and the reported one, back.
 /// A step of a sequence kernel lasts ~100 µs, too short for a blocking hand-off (waking a thread costs tens of µs),
 /// so work is handed over through a small ring of jobs that both sides spin on, yielding the core while they wait
 /// (another process on the core gets it). After 1 ms without work the thread blocks until the next job.
@@ -25,9 +28,14 @@ internal sealed class PartnerThread
     int held, sleeping;
     Exception? error;
 
-    PartnerThread() => new Thread(Loop) { IsBackground = true, Name = "RnnToolkit partner thread" }.Start();
+    PartnerThread()
+    {
+        using var ready = new ManualResetEventSlim();
+        new Thread(() => Loop(ready)) { IsBackground = true, Name = "RnnToolkit partner thread" }.Start();
+        ready.Wait();
+    }
 
-    /// <summary>The partner for one loop, or null when another loop holds it.</summary>
+    /// <summary>The partner for one loop, or null when another loop holds it. Call it inside a <see cref="SingleThread"/> scope (see the summary).</summary>
     public static Session? TryBegin()
     {
         var partner = shared.Value;
@@ -36,8 +44,10 @@ internal sealed class PartnerThread
         return new Session(partner);
     }
 
-    void Loop()
+    void Loop(ManualResetEventSlim ready)
     {
+        set_num_threads(1);                       // this thread's own OpenMP count (libtorch also records it process-wide: see the summary)
+        ready.Set();
         using var noGrad = no_grad();
         long seen = 0;
         while (true)
