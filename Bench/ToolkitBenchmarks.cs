@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Bench;
 
 /// <summary>One measured figure: median milliseconds per iteration.</summary>
-sealed record Figure(string Name, string Path, double MedianMs, double MinMs, string? PyTorchPeer);
+sealed record Figure(string Name, string Path, double MedianMs, double MinMs, string? PyTorchPeer, double? AlternatedLstmMs = null);
 
 /// <summary>The toolkit's side: the same shapes as tools/pytorch/bench.py (B=64, T=100, I=32, H=128).</summary>
 static class ToolkitBenchmarks
@@ -29,15 +29,16 @@ static class ToolkitBenchmarks
             warm.call(x).sum().backward();
         }
 
-        void Train(string name, string path, RecurrentLayer layer, string? peer, Tensor? input = null)
+        Action TrainStep(RecurrentLayer layer, Tensor? input) => () =>
         {
-            if (!o.Wants(name)) return;
-            figures.Add(Measure(name, path, peer, o, () =>
-            {
-                using var scope = NewDisposeScope();
-                foreach (var p in layer.parameters()) p.grad = null;
-                layer.call(input ?? x).sum().backward();
-            }));
+            using var scope = NewDisposeScope();
+            foreach (var p in layer.parameters()) p.grad = null;
+            layer.call(input ?? x).sum().backward();
+        };
+
+        void Train(string name, string path, RecurrentLayer layer, string? peer)
+        {
+            if (o.Wants(name)) figures.Add(Measure(name, path, peer, o, TrainStep(layer, null)));
         }
 
         void Infer(string name, string path, RecurrentLayer layer, string? peer)
@@ -59,11 +60,29 @@ static class ToolkitBenchmarks
             Train("rnn_train", path, new RNN(I, H) { Backend = backend }, "rnn_train");
             Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");
         }
-        Train("peephole_train", "kernels", new Recurrent(new PeepholeLstmCell(I, H)), null);
-        Train("peephole_matrix_train", "kernels", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)), null);
-        Train("gru_000_printed_train", "kernels", new Recurrent(new Gru000AsPrintedCell(I, H)), null);
-        Train("gru_003_printed_train", "kernels", new Recurrent(new Gru003AsPrintedCell(I, H)), null);
-        Train("gru_002_printed_train", "kernels", new Recurrent(new Gru002AsPrintedCell(H, H)), null, randn(B, T, H));   // 002 shares W_hh between x and h: I = H
+        // The custom cells against the toolkit's LSTM (auto): their iterations alternate with the LSTM's, so the
+        // ratio compares the two at the same moments (blocks timed seconds apart drift by ±15 % here).
+        var lstm = new LSTM(I, H);
+        void TrainBesideLstm(string name, RecurrentLayer layer, Tensor? input = null)
+        {
+            if (!o.Wants(name)) return;
+            var (cell, reference) = (TrainStep(layer, input), TrainStep(lstm, null));
+            for (int i = 0; i < o.Warmup; i++) { cell(); reference(); }
+            var (times, lstmTimes) = (new double[o.Iterations], new double[o.Iterations]);
+            for (int i = 0; i < o.Iterations; i++)
+            {
+                times[i] = Time(cell);
+                lstmTimes[i] = Time(reference);
+            }
+            var figure = Summarize(name, "kernels", null, times) with { AlternatedLstmMs = Median(lstmTimes) };
+            Console.Error.WriteLine($"bench: {name} beside lstm_train [auto] median {figure.AlternatedLstmMs:F1} ms");
+            figures.Add(figure);
+        }
+        TrainBesideLstm("peephole_train", new Recurrent(new PeepholeLstmCell(I, H)));
+        TrainBesideLstm("peephole_matrix_train", new Recurrent(new PeepholeLstmCell(I, H, PeepholeForm.Matrix)));
+        TrainBesideLstm("gru_000_printed_train", new Recurrent(new Gru000AsPrintedCell(I, H)));
+        TrainBesideLstm("gru_003_printed_train", new Recurrent(new Gru003AsPrintedCell(I, H)));
+        TrainBesideLstm("gru_002_printed_train", new Recurrent(new Gru002AsPrintedCell(H, H)), randn(B, T, H));   // 002 shares W_hh between x and h: I = H
 
         // Multi-head self-attention, model 128, 4 heads, on (64, 100, 128): "weights" returns the per-head weights
         // (explicit softmax, the default), "fused" asks for none with FusedKernel on (libtorch's scaled_dot_product_attention).
@@ -96,15 +115,28 @@ static class ToolkitBenchmarks
     {
         for (int i = 0; i < o.Warmup; i++) iteration();
         var times = new double[o.Iterations];
-        for (int i = 0; i < o.Iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            iteration();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        double median = times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
+        for (int i = 0; i < o.Iterations; i++) times[i] = Time(iteration);
+        return Summarize(name, path, peer, times);
+    }
+
+    static double Time(Action iteration)
+    {
+        long start = Stopwatch.GetTimestamp();
+        iteration();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    static Figure Summarize(string name, string path, string? peer, double[] times)
+    {
+        double median = Median(times);
         Console.Error.WriteLine($"bench: {name} [{path}] median {median:F1} ms");
-        return new Figure(name, path, median, times[0], peer);
+        return new Figure(name, path, median, times.Min(), peer);
+    }
+
+    static double Median(double[] times)
+    {
+        var sorted = times.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -33,6 +33,13 @@ namespace RnnToolkit.Kernels;
 /// δa_{i,f} [W_ci; W_cf] and δa_o W_co backward. The weight gradients are single products over all
 /// steps after the loop; between the per-step products, the element-wise work is one C# pass each
 /// (<see cref="VectorMath"/>; float32 only). Verified against PyTorch by the cells' reference data.
+/// <para>
+/// A step does 7H² multiply-adds against the LSTM's 4H², but they are not one chain: W_ho h_{t-1} is needed
+/// only at o_t and [W_ci; W_cf] c_t only at the next step. With two threads the loops are paired
+/// (<see cref="StepPair"/>): forward, the partner thread does W_hg h_{t-1}, W_ho h_{t-1} and [W_ci; W_cf] c_t
+/// (4H²) while this one does W_h{i,f} h_{t-1} and W_co c_t (3H²) and the element-wise passes, each on one
+/// libtorch thread; backward likewise. B = 64, H = 128: 1.70x the LSTM's training time unpaired, 1.16–1.19x paired.
+/// </para>
 /// </summary>
 internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTensorFunction<MatrixPeepholeLstmSequenceKernel>
 {
