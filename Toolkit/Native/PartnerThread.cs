@@ -96,7 +96,10 @@ internal sealed class PartnerThread
     {
         bool disposed;
 
-        /// <summary>Runs <paramref name="job"/> on the partner after the jobs posted before it; returns its ticket for <see cref="Wait"/>.</summary>
+        /// <summary>
+        /// Runs <paramref name="job"/> on the partner after the jobs posted before it; returns its ticket for <see cref="Wait"/>.
+        /// Jobs should write into tensors the loop owns (in-place products): a tensor a job creates belongs to no dispose scope.
+        /// </summary>
         public long Post(Action job) => partner.Post(job);
 
         /// <summary>Waits until the job with <paramref name="ticket"/> and those before it have run; rethrows the first exception a job threw.</summary>

@@ -7,7 +7,9 @@ namespace RnnToolkit.Native;
 /// A dedicated background thread for libtorch work that runs beside the caller's, each on one intra-op thread:
 /// recurrent inference in the one-thread regime (<see cref="SingleThread"/>) splits its batch in two halves and
 /// runs them at once here and on the caller's thread. The thread sets its own libtorch/OpenMP thread count to 1
-/// once; it is never used for autograd (grad mode is off in it).
+/// once; it is never used for autograd (grad mode is off in it). OpenMP keeps that count per thread, but libtorch's
+/// <c>get_num_threads</c> reports the last count set anywhere: the thread starts with its first job, which the caller
+/// runs inside its own single-thread scope (<see cref="SingleThread"/>), whose end sets the reported count back.
 /// </summary>
 public static class SecondThread
 {
