@@ -67,7 +67,8 @@ static class Report
         return known.Count == 0 ? null : Median(known);
     }
 
-    static double Median(IEnumerable<double> values)
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
         int n = sorted.Length;

@@ -74,7 +74,7 @@ static class ToolkitBenchmarks
                 times[i] = Time(cell);
                 lstmTimes[i] = Time(reference);
             }
-            var figure = Summarize(name, "kernels", null, times) with { AlternatedLstmMs = Median(lstmTimes) };
+            var figure = Summarize(name, "kernels", null, times) with { AlternatedLstmMs = Report.Median(lstmTimes) };
             Console.Error.WriteLine($"bench: {name} beside lstm_train [auto] median {figure.AlternatedLstmMs:F1} ms");
             figures.Add(figure);
         }
@@ -128,15 +128,8 @@ static class ToolkitBenchmarks
 
     static Figure Summarize(string name, string path, string? peer, double[] times)
     {
-        double median = Median(times);
+        double median = Report.Median(times);
         Console.Error.WriteLine($"bench: {name} [{path}] median {median:F1} ms");
         return new Figure(name, path, median, times.Min(), peer);
-    }
-
-    static double Median(double[] times)
-    {
-        var sorted = times.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
