@@ -73,6 +73,7 @@ public static class Formatters
     /// </summary>
     public static void Register()
     {
+        FSharpCoreBinding.Install();
         lock (Gate)
         {
             if (IsRegistered) return;
