@@ -14,9 +14,10 @@ public interface IDisplayHandle
 /// Training curves that grow in place while <c>Trainer.Fit</c> runs: one output, updated after every epoch (a notebook
 /// sees one chart grow, not fifty outputs). Pass it to <c>Fit</c> as a callback (<c>callbacks: [live]</c>) or as the
 /// progress receiver (<c>progress: live</c>); either (or both) works.
-/// <para>It shows values through a delegate, so it needs no kernel package: in Polyglot Notebooks, Jupyter and the
-/// project's runner write <c>new LiveTrainingCurves(v =&gt; display(v).Update)</c> (<c>display</c> returns a
-/// <c>DisplayedValue</c> whose <c>Update</c> replaces the output). The shown value is a copy of the
+/// <para>In a notebook write <c>new LiveTrainingCurves()</c>: it shows the chart through <see cref="NotebookDisplay.Show"/>,
+/// whose handle replaces the output in place (the kernel's own <c>display(v).Update</c> does not in .NET Interactive
+/// 1.0.712001: it updates a display id that was never shown). Any other host can pass how to show and replace a value.
+/// The shown value is a copy of the
 /// <see cref="History"/> so far, which <see cref="Formatters.Register"/> formats as the training-curve chart.</para>
 /// </summary>
 public sealed class LiveTrainingCurves : Callback, IProgress<TrainingProgress>
@@ -27,8 +28,14 @@ public sealed class LiveTrainingCurves : Callback, IProgress<TrainingProgress>
     DateTime lastUpdate = DateTime.MinValue;
     bool pending;
 
+    /// <summary>Creates the live display shown through <see cref="NotebookDisplay.Show"/> (updates in place in the
+    /// .NET Interactive kernel, where <c>display(v).Update</c> does not).</summary>
+    public LiveTrainingCurves() : this(v => NotebookDisplay.Show(v).Update)
+    {
+    }
+
     /// <summary>Creates the live display.</summary>
-    /// <param name="show">Shows a first value and returns how to replace it, e.g. <c>v =&gt; display(v).Update</c>.</param>
+    /// <param name="show">Shows a first value and returns how to replace it.</param>
     public LiveTrainingCurves(Func<object, Action<object>> show)
     {
         ArgumentNullException.ThrowIfNull(show);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RnnToolkit.Runner.Kernel;
 using RnnToolkit.Runner.Notebooks;
-using RnnToolkit.Runner.Packages;
 using RnnToolkit.Runner.Papermill;
 using RnnToolkit.Runner.Reports;
 
@@ -10,7 +9,7 @@ namespace RnnToolkit.Runner;
 
 /// <summary>
 /// Runs a C# notebook the way papermill runs it on the .NET Interactive C# kernel: parameters injected, outputs
-/// cleared, cells executed in order in one Roslyn session, the output notebook saved (write-then-rename) at the start,
+/// cleared, cells executed in order on one instance of the real kernel (hosted in this process), the output notebook saved (write-then-rename) at the start,
 /// after every cell and periodically, and execution stopped at the first failing cell with papermill's error cells.
 /// </summary>
 public static class NotebookRunner
@@ -123,13 +122,10 @@ public static class NotebookRunner
         var failed = false;
         if (!options.PrepareOnly)
         {
-            ConsoleRouter.Install();
-            // Each notebook gets a fresh kernel: formatters registered by an earlier notebook in this process go.
-            Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
             Action<string, string>? echo = options.LogOutput && log is not null ? (kind, text) => Echo(log, kind, text) : null;
             var sink = new OutputSink(gate, echo);
-            using var packages = new PackageRestorer(workingDirectory);
-            var session = await CSharpSession.StartAsync(workingDirectory, packages, cancellationToken).ConfigureAwait(false);
+            // Each notebook gets a fresh kernel: formatters registered by an earlier notebook in this process go.
+            using var kernel = NotebookKernel.Create();
             startup = clock.Elapsed;
             log?.WriteLine($"Kernel ready in {startup.TotalSeconds:0.00} s");
 
@@ -137,7 +133,7 @@ public static class NotebookRunner
             var autosave = AutosaveAsync(options.AutosaveInterval, sink, Save, autosaveStop.Token);
             try
             {
-                failed = await ExecuteCellsAsync(notebook, results, session, sink, options, Save, cancellationToken).ConfigureAwait(false);
+                failed = await ExecuteCellsAsync(notebook, results, kernel, sink, options, Save, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -190,7 +186,7 @@ public static class NotebookRunner
         return result;
     }
 
-    private static async Task<bool> ExecuteCellsAsync(NotebookDocument notebook, List<CellResult> results, CSharpSession session,
+    private static async Task<bool> ExecuteCellsAsync(NotebookDocument notebook, List<CellResult> results, NotebookKernel kernel,
         OutputSink sink, RunnerOptions options, Action save, CancellationToken cancellationToken)
     {
         var executionCount = 0;
@@ -210,10 +206,10 @@ public static class NotebookRunner
             }
             else
             {
-                var kernel = CellLanguage.KernelName(cell);
+                var cellKernel = CellLanguage.KernelName(cell);
                 var outputs = (JsonArray)cell["outputs"]!;
                 result.Outputs = outputs;
-                if (result.Source.Trim().Length == 0 || CellLanguage.IsMarkdown(kernel))
+                if (result.Source.Trim().Length == 0 || CellLanguage.IsMarkdown(cellKernel))
                 {
                     outcome = new CellOutcome(CellStatus.Skipped);
                 }
@@ -224,18 +220,15 @@ public static class NotebookRunner
                     result.ExecutionCount = executionCount;
                     sink.BeginCell(outputs, executionCount);
                     options.Log?.WriteLine($"Executing cell {i + 1}/{notebook.Cells.Count} (In [{executionCount}])");
-                    if (!CellLanguage.IsCSharp(kernel))
+                    if (!CellLanguage.IsCSharp(cellKernel))
                     {
-                        var message = $"The runner executes only C# cells; kernel '{kernel}' is not available.";
+                        var message = $"The runner executes only C# cells; kernel '{cellKernel}' is not available.";
                         sink.Error("Error", message, Array.Empty<string>());
                         outcome = new CellOutcome(CellStatus.Failed, "Error", message);
                     }
                     else
                     {
-                        var submission = SubmissionParser.Parse(result.Source);
-                        outcome = submission.Skip
-                            ? new CellOutcome(CellStatus.Skipped)
-                            : await RunWithTimeoutAsync(session, submission, sink, options.ExecutionTimeout, result.Source, save, cancellationToken).ConfigureAwait(false);
+                        outcome = await RunWithTimeoutAsync(kernel, sink, options.ExecutionTimeout, result.Source, save, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -262,27 +255,22 @@ public static class NotebookRunner
         return false;
     }
 
-    private static async Task<CellOutcome> RunWithTimeoutAsync(CSharpSession session, Submission submission, OutputSink sink,
+    private static async Task<CellOutcome> RunWithTimeoutAsync(NotebookKernel kernel, OutputSink sink,
         TimeSpan? timeout, string source, Action save, CancellationToken cancellationToken)
     {
-        // The cell runs on its own task, with the sink as its ambient output context; a cell that never returns
-        // cannot be aborted, so on timeout its later outputs are dropped and the run stops.
+        // The cell runs on its own task; a cell that never returns cannot be aborted, so on timeout its later outputs
+        // are dropped and the run stops.
         var run = Task.Run(async () =>
         {
-            KernelContext.Current = sink;
             try
             {
-                return await session.RunAsync(submission, sink, cancellationToken).ConfigureAwait(false);
+                return await kernel.SubmitAsync(source, sink, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A failure of the runner itself (e.g. the restore could not start) fails the cell, not the run.
+                // A failure of the kernel itself fails the cell, not the run.
                 sink.Error("Error", e.ToString(), new[] { e.ToString() });
                 return new CellOutcome(CellStatus.Failed, e.GetType().FullName, e.Message);
-            }
-            finally
-            {
-                KernelContext.Current = null;
             }
         }, CancellationToken.None);
         // Quick cells are saved once when they finish; a cell still running after a moment is saved as "running".

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RnnToolkit.Runner.Packages;
+using RnnToolkit.Runner.Cli;
 
 namespace RnnToolkit.Runner;
 

@@ -6,7 +6,7 @@ namespace RnnToolkit.Runner.Kernel;
 /// <summary>
 /// Collects what a notebook's cells publish (streams, displays, return values, errors) into the cells' nbformat
 /// <c>outputs</c> arrays, the way nbclient records the kernel's iopub messages. Display ids are notebook-wide, so
-/// <see cref="Microsoft.DotNet.Interactive.DisplayedValue.Update"/> rewrites an output even from a later cell.
+/// <c>DisplayedValue.Update</c> rewrites an output even from a later cell.
 /// </summary>
 internal sealed class OutputSink
 {

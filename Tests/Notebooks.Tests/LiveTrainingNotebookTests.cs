@@ -11,7 +11,7 @@ namespace RnnToolkit.Notebooks.Tests;
 
 /// <summary>
 /// The live training chart end to end: a notebook run by the runner trains a tiny model with <c>Fit</c> and
-/// <c>LiveTrainingCurves(v =&gt; display(v).Update)</c>; the executed notebook holds one display output for the chart,
+/// <c>new LiveTrainingCurves()</c>; the executed notebook holds one display output for the chart,
 /// replaced in place (update_display_data), whose final state is the last epoch's.
 /// It runs in the "notebooks" collection, on the feed scripts/pack.sh builds for the series (artifacts/feed).
 /// </summary>
@@ -53,7 +53,7 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed) : IDispos
                 + "RnnToolkit.Native.TorchSharpNative.EnsureLoaded();\nRnnToolkit.Formatters.Register();"),
             Code("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
                 + "var trainer = new Trainer(model, Losses.MeanSquaredError(), metrics: [Metrics.MeanAbsoluteError()]);\n"
-                + "var live = new LiveTrainingCurves(v => display(v).Update);\n"
+                + "var live = new LiveTrainingCurves();\n"
                 + $"var history = trainer.Fit(x, y, epochs: {epochs}, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);\n"
                 + "Console.WriteLine($\"updates {live.Updates}\");"),
             Code("// LOSSES\nConsole.WriteLine(string.Join(\";\", new[] { \"loss\", \"val_loss\", \"mae\" }.Select(k => k + \"=\" + string.Join(\",\", history[k].Select(v => v.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture))))));"));

@@ -1,6 +1,6 @@
-namespace RnnToolkit.Runner.Packages;
+namespace RnnToolkit.Runner.Cli;
 
-/// <summary>Finds the <c>dotnet</c> executable used for restores and packing.</summary>
+/// <summary>Finds the <c>dotnet</c> executable that runs the runner CLI in a child process.</summary>
 internal static class DotNetHost
 {
     /// <summary>The <c>dotnet</c> host: <c>DOTNET_HOST_PATH</c>, the running host, the host of the running runtime, or <c>dotnet</c> on the PATH.</summary>
