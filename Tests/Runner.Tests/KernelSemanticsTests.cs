@@ -1,4 +1,3 @@
-using Microsoft.CodeAnalysis;
 using System.Text.Json.Nodes;
 using RnnToolkit.Runner.Kernel;
 using RnnToolkit.Runner.Tests.Support;
@@ -9,13 +8,18 @@ namespace RnnToolkit.Runner.Tests;
 public class KernelSemanticsTests
 {
     [Fact]
-    public async Task Display_and_update_replace_the_output_in_place()
+    public async Task Display_handles_that_were_published_update_in_place_and_the_kernels_display_return_value_does_not()
     {
+        // The 1.0.712001 kernel's display(x) publishes one DisplayedValue and returns another (a different display id),
+        // so display(x).Update(y) changes nothing in the notebook; the value published through the invocation context
+        // (what RnnToolkit.Formatting.NotebookDisplay.Show returns) updates in place, also from a later cell.
         using var folder = new TempFolder();
         var (result, output) = await Run.NotebookAsync(folder, null,
-            Code("var d = display(\"step 0\");\nfor (int i = 1; i <= 3; i++) d.Update($\"step {i}\");\nd.DisplayId"),
+            Code("var k = display(\"kernel 0\");\nk.Update(\"kernel 1\");"),
+            Code("var d = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(Microsoft.DotNet.Interactive.KernelInvocationContext.Current, \"step 0\");\nfor (int i = 1; i <= 3; i++) d.Update($\"step {i}\");\nd.DisplayId"),
             Code("d.Update(\"from a later cell\"); // later"));
         Assert.True(result.Succeeded, result.FailedCell?.ErrorMessage);
+        Assert.Equal("kernel 0", Text(Run.OutputsOf(output, "kernel 0").Single()!["data"]!["text/plain"]));
         var outputs = Run.OutputsOf(output, "var d =");
         Assert.Equal(2, outputs.Count);
         Assert.Equal("display_data", (string)outputs[0]!["output_type"]!);
@@ -115,30 +119,14 @@ public class KernelSemanticsTests
         Assert.Equal("execute_result", (string)outputs[1]!["output_type"]!);
     }
 
-    [Theory]
-    [InlineData("CS1701", DiagnosticSeverity.Warning, false)]   // reference unification: the SDK's default NoWarn
-    [InlineData("CS1702", DiagnosticSeverity.Warning, false)]
-    [InlineData("CS1030", DiagnosticSeverity.Warning, true)]    // #warning
-    [InlineData("CS0168", DiagnosticSeverity.Warning, true)]    // unused variable
-    [InlineData("CS1701", DiagnosticSeverity.Error, true)]      // as an error it is never hidden
-    [InlineData("CS0103", DiagnosticSeverity.Error, true)]
-    [InlineData("CS8019", DiagnosticSeverity.Hidden, false)]
-    public void Reference_unification_warnings_are_not_shown_like_in_an_sdk_build(string id, DiagnosticSeverity severity, bool shown)
-    {
-        var descriptor = new DiagnosticDescriptor(id, "title", "message", "Compiler", severity, isEnabledByDefault: true);
-        Assert.Equal(shown, RnnToolkit.Runner.Kernel.CSharpSession.IsReported(Diagnostic.Create(descriptor, Location.None)));
-    }
-
     [Fact]
     public async Task Session_keeps_state_after_runtime_errors_but_not_after_compile_errors()
     {
-        using var folder = new TempFolder();
-        using var packages = new RnnToolkit.Runner.Packages.PackageRestorer(folder.Path);
-        var session = await CSharpSession.StartAsync(folder.Path, packages, CancellationToken.None);
+        using var kernel = NotebookKernel.Create();
         var sink = new OutputSink(new object(), null);
         var outputs = new JsonArray();
         sink.BeginCell(outputs, 1);
-        async Task<CellStatus> RunCell(string code) => (await session.RunAsync(SubmissionParser.Parse(code), sink, CancellationToken.None)).Status;
+        async Task<CellStatus> RunCell(string code) => (await kernel.SubmitAsync(code, sink, CancellationToken.None)).Status;
 
         Assert.Equal(CellStatus.Completed, await RunCell("var a = 1;"));
         Assert.Equal(CellStatus.Failed, await RunCell("var a = \"text\"; var b = 2; nonsense();"));
@@ -165,7 +153,9 @@ public class KernelSemanticsTests
         Assert.Contains("<table", table);
         Assert.Contains("row1", table);
         Assert.Contains("Size", table);
-        Assert.Equal("<style>h1 { color: red; }</style>", Text(shown[0]!["data"]!["text/html"]));
+        Assert.Contains("<script", Text(shown[0]!["data"]!["text/html"]));            // the kernel's CSS() injects a style element
+        Assert.Contains("h1 { color: red; }", Text(shown[0]!["data"]!["text/html"]));
+        Assert.Contains("Name,Size", Text(shown[4]!["data"]!["text/csv"]));
         Assert.Contains("<script type=\"text/javascript\">console.log(1)</script>", Text(shown[1]!["data"]!["text/html"]));
         Assert.Equal("<svg></svg>", Text(shown[2]!["data"]!["image/svg+xml"]));
         Assert.Equal(new[] { "text/plain" }, shown[3]!["data"]!.AsObject().Select(p => p.Key));
@@ -196,8 +186,8 @@ public class KernelSemanticsTests
             Code("#!nonsense\n1"));
         Assert.False(result.Succeeded);
         Assert.Contains("<pre>2</pre>", Text(Run.OutputsOf(output, "1 + 1")[0]!["data"]!["text/html"]));
-        Assert.Empty(Run.OutputsOf(output, "# not code"));
-        Assert.Equal(CellStatus.Skipped, result.Cells.Single(c => c.Source.Contains("# not code")).Status);
+        // #!markdown in a code cell renders the rest of the cell, as the dotnet-interactive tool does.
+        Assert.Contains("<h1 id=\"not-code\">not code</h1>", Text(Run.OutputsOf(output, "# not code").Single()!["data"]!["text/html"]));
         Assert.StartsWith("Wall time: ", Text(Run.OutputsOf(output, "#!time")[0]!["text"]));
         var failed = Run.OutputsOf(output, "#!nonsense");
         Assert.Contains("Unrecognized magic command", Text(failed[0]!["text"]));
