@@ -10,15 +10,16 @@ using RnnToolkit.Runner;
 namespace RnnToolkit.Notebooks.Tests;
 
 /// <summary>
-/// The live training chart end to end: a notebook run by the runner trains a tiny model with <c>Fit</c> and
-/// <c>new LiveTrainingCurves()</c>; the executed notebook holds one display output for the chart,
-/// replaced in place (update_display_data), whose final state is the last epoch's.
+/// The live training chart end to end: a notebook run through Jupyter on the .net-csharp kernel, and by the runner,
+/// trains a tiny model with <c>Fit</c> and <c>new LiveTrainingCurves()</c>; the executed notebook holds one display
+/// output for the chart, replaced in place (update_display_data), whose final state is the last epoch's.
 /// It runs in the "notebooks" collection, on the feed scripts/pack.sh builds for the series (artifacts/feed).
 /// </summary>
 [Collection("notebooks")]
-public sealed partial class LiveTrainingNotebookTests(PackedFeed feed) : IDisposable
+public sealed partial class LiveTrainingNotebookTests(PackedFeed feed, JupyterKernel kernel) : IClassFixture<JupyterKernel>, IDisposable
 {
     readonly PackedFeed feed = feed;
+    readonly JupyterKernel kernel = kernel;
     readonly string packages = Path.Combine(Repository.Root, "artifacts", "feed");
     readonly string version = Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "Directory.Build.props")), "<Version>([^<]+)</Version>").Groups[1].Value;
 
@@ -42,10 +43,13 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed) : IDispos
         _ => (string)node!,
     };
 
-    [Fact]
-    public async Task Fit_with_live_curves_leaves_one_display_output_holding_the_last_epoch()
+    [Theory]
+    [InlineData(NotebookHosts.Jupyter)]
+    [InlineData(NotebookHosts.Runner)]
+    public async Task Fit_with_live_curves_leaves_one_display_output_holding_the_last_epoch(string host)
     {
         Assert.NotNull(feed);                                   // packed by the collection's fixture
+        Assert.NotNull(kernel);
         const int epochs = 5;
         var cells = new JsonArray(
             Code($"#i \"nuget:{packages}\"\n#r \"nuget: RnnToolkit, {version}\"\n#r \"nuget: RnnToolkit.Formatters, {version}\""),
@@ -70,12 +74,8 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed) : IDispos
         };
         for (int i = 0; i < cells.Count; i++) cells[i]!["id"] = $"cell-{i}";
         var input = Path.Combine(folder, "live.ipynb");
-        var executed = Path.Combine(folder, "live-out.ipynb");
         File.WriteAllText(input, notebook.ToJsonString());
-
-        var watch = Stopwatch.StartNew();
-        var result = await RunnerLauncher.RunAsync([input, executed], TimeSpan.FromMinutes(3), workingDirectory: folder);
-        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode} after {watch.Elapsed}:\n{result.StandardOutput}\n{result.StandardError}");
+        var executed = await NotebookHosts.ExecuteAsync(host, input, Path.Combine(folder, host));
 
         var output = JsonNode.Parse(File.ReadAllText(executed))!.AsObject();
         JsonArray OutputsOf(string marker) => output["cells"]!.AsArray().Select(c => c!.AsObject())
