@@ -3,7 +3,8 @@
 #   python3-nbclient & co.     execute notebooks headlessly, as papermill and Binder do (apt, Debian/Ubuntu)
 #   Microsoft.dotnet-interactive 1.0.712001   the last release of the kernel (a dotnet global tool)
 #   kernelspec .net-csharp     registered for the current user (~/.local/share/jupyter/kernels)
-# Set SKIP_APT=1 to leave the apt step out (e.g. a non-root user on a machine that already has them).
+# `--system` does only the apt step (root's part of an image build, binder/setup-root.sh); a non-root user whose
+# machine already has the apt packages needs no sudo.
 # The .NET SDK must already be on PATH (global.json pins the feature band).
 set -euo pipefail
 tool=Microsoft.dotnet-interactive
@@ -11,20 +12,19 @@ version=1.0.712001
 export PATH="$PATH:$HOME/.dotnet/tools"   # the kernelspec runs `dotnet-interactive`, found through PATH
 
 # 1. Python side: nbclient + jupyter_client (kernel discovery) + ipykernel + nbformat.
-if [ "${SKIP_APT:-0}" != 1 ]; then
-  packages=(python3-nbclient python3-jupyter-client python3-ipykernel python3-nbformat)
-  missing=()
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]})); then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "installing: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+packages=(python3-nbclient python3-jupyter-client python3-ipykernel python3-nbformat)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[ "${1:-}" = --system ] && exit 0
 
 # 2. The kernel, pinned: install it, or move an installed other version to the pinned one.
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 2; }
