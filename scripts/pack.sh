@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the toolkit's NuGet packages into artifacts/feed, the local folder feed the notebooks use
-# (`#i "nuget:../artifacts/feed"`). Our own version's copy in the NuGet cache is dropped so the next
+# (their set-up cells add it by its absolute path: `#i "nuget:<repo>/artifacts/feed"`). Our own version's copy in the NuGet cache is dropped so the next
 # restore sees the freshly packed package and not a stale one of the same version.
 set -euo pipefail
 cd "$(dirname "$0")/.."

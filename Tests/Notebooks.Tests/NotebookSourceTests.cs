@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace RnnToolkit.Notebooks.Tests;
 
@@ -10,6 +11,35 @@ public sealed class NotebookSourceTests
     {
         var (code, output) = Repository.Run("python3", "tools/notebooks/build.py", "--check");
         Assert.True(code == 0, output);
+    }
+
+    static string Version => Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "Directory.Build.props")), "<Version>([^<]+)</Version>").Groups[1].Value;
+
+    /// <summary>The kernel resolves <c>#i "nuget:&lt;source&gt;"</c> only for absolute paths and URLs (a relative one fails
+    /// with "Invalid URI", dotnet/interactive#3110): no code cell may add a relative source, as a directive or as code it submits.
+    /// (The .dib sources are covered through <see cref="Notebooks_are_up_to_date_with_their_dib_sources"/>.)</summary>
+    [Fact]
+    public void No_notebook_adds_a_relative_package_source()
+    {
+        var notebooks = Directory.GetFiles(Repository.Notebooks, "*.ipynb");
+        Assert.NotEmpty(notebooks);
+        foreach (var notebook in notebooks)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(notebook));
+            var lines = doc.RootElement.GetProperty("cells").EnumerateArray()
+                .Where(c => c.GetProperty("cell_type").GetString() == "code")
+                .SelectMany(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(s => s.GetString())).Split('\n'))
+                .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal));
+            var sources = lines.SelectMany(line => Regex.Matches(line, @"#i\s+\\?""nuget:([^""\\]*)").Select(m => m.Groups[1].Value)).ToList();
+            Assert.True(sources.Count > 0, $"{Path.GetFileName(notebook)} adds no package source (#i \"nuget:…\")");
+            foreach (var source in sources)
+            {
+                bool ok = source == "{feed}"                                              // the set-up cell's absolute path
+                    || Path.IsPathRooted(source)
+                    || Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+                Assert.True(ok, $"{Path.GetFileName(notebook)} adds the package source \"{source}\", which the kernel cannot resolve (not an absolute path or URL)");
+            }
+        }
     }
 
     [Theory]
@@ -25,9 +55,19 @@ public sealed class NotebookSourceTests
         var code = root.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToList();
         Assert.All(code, c => Assert.Equal("csharp", c.GetProperty("metadata").GetProperty("polyglot_notebook").GetProperty("kernelName").GetString()));
         string Source(JsonElement c) => string.Concat(c.GetProperty("source").EnumerateArray().Select(s => s.GetString()));
-        Assert.Contains("scripts/pack.sh", Source(code[0]));                               // says how to build the packages
-        Assert.Contains("#i \"nuget:../artifacts/feed\"", Source(code[1]));
-        Assert.Contains("#r \"nuget: RnnToolkit, ", Source(code[1]));
+        var setup = Source(code[0]);
+        Assert.Contains("scripts/pack.sh", setup);                                          // says how to build the packages
+        // Set-up 1/2 adds the feed by its absolute path through the root kernel (the kernel rejects a relative #i) ...
+        Assert.Contains("System.IO.Path.GetFullPath(System.IO.Path.Combine(\"..\", \"artifacts\", \"feed\"))", setup);
+        Assert.Contains("Microsoft.DotNet.Interactive.Kernel.Root.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode($\"#i \\\"nuget:{feed}\\\"\"))", setup);
+        Assert.Contains("CommandFailed", setup);                                            // ... fails the cell if adding it failed ...
+        // ... and first checks the package is there, failing with the command that builds it.
+        Assert.Matches($@"File\.Exists\(System\.IO\.Path\.Combine\(feed, ""RnnToolkit\.{Regex.Escape(Version)}\.nupkg""\)\)", setup);
+        Assert.Matches(@"throw new System\.IO\.FileNotFoundException\(.*run `bash scripts/pack\.sh`", setup);
+        Assert.True(setup.IndexOf("File.Exists", StringComparison.Ordinal) < setup.IndexOf("SendAsync", StringComparison.Ordinal), "checks the feed before adding it");
+        Assert.Contains($"#r \"nuget: RnnToolkit, {Version}\"", Source(code[1]));
+        Assert.Contains($"#r \"nuget: RnnToolkit.Formatters, {Version}\"", Source(code[1]));
+        Assert.DoesNotContain("#i", Source(code[1]));
         Assert.Contains(code, c => c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "parameters"));
     }
 }
