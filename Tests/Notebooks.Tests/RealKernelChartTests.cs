@@ -26,8 +26,8 @@ public sealed class RealKernelChartTests(PackedFeed feed, JupyterKernel kernel) 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Theory]
-    [InlineData(Jupyter)]
-    [InlineData(Runner)]
+    [InlineData(NotebookHosts.Jupyter)]
+    [InlineData(NotebookHosts.Runner)]
     public async Task Users_plotly_chart_xplot_and_toolkit_charts_render_with_a_static_image(string host)
     {
         Assert.NotNull(feed);
@@ -35,7 +35,7 @@ public sealed class RealKernelChartTests(PackedFeed feed, JupyterKernel kernel) 
         var input = Write(Path.Combine(folder, "charts.ipynb"),
             $"#i \"nuget:{Packages}\"\n#r \"nuget: RnnToolkit.Formatters, {Version}\"\n#r \"nuget: Plotly.NET.CSharp, 0.14.0\"",
             "// USER\nPlotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 2.0, 4.0, 3.0 }, Name: \"user-series\")",
-            "// XPLOT\nXPlot.Plotly.Chart.Line(new[] { 1.0, 3.0, 2.0 }).WithTitle(\"xplot-title\")",
+            "// XPLOT\nvar xplot = XPlot.Plotly.Chart.Line(new[] { 1.0, 3.0, 2.0 });\nxplot.WithTitle(\"xplot-title\");\nxplot",
             "// TOOLKIT\nRnnToolkit.Formatting.Charts.Lines(new (string, IReadOnlyList<double>)[] { (\"toolkit-series\", new[] { 0.5, 0.25 }) })",
             "// HOST\nConsole.WriteLine($\"fsharp-core {typeof(Microsoft.FSharp.Core.Unit).Assembly.GetName().Version}\");\n"
                 + "Console.WriteLine($\"redirects {RnnToolkit.Formatting.FSharpCoreBinding.Redirects}\");\n"
