@@ -85,7 +85,7 @@ public static class Formatters
             Add<AttentionMap>((a, w) => ChartHtml.Write(Charts.Attention(a), w), (a, w) => w.Write(a.ToString()), svg ? (a, w) => w.Write(StaticPlot.ToSvg(Charts.Attention(a))) : null);
             Add<GradientFlowResult>((g, w) => ChartHtml.Write(Charts.GradientFlow([g]), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow([g]))) : null);
             Add<IEnumerable<GradientFlowResult>>((g, w) => ChartHtml.Write(Charts.GradientFlow(g.ToList()), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow(g.ToList()))) : null);
-            Add<ComparisonResult>(TableHtml.WriteComparison, (c, w) => w.Write(c.ToString()));
+            Add<ComparisonResult>(TableHtml.WriteComparison, (c, w) => w.Write(c.ToString()), svg ? (c, w) => w.Write(StaticPlot.ToSvg(Charts.ComparisonCurves(c))) : null);
             Add<Plotly.NET.GenericChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
             Add<XPlot.Plotly.PlotlyChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
             Add<LiveChart>((c, w) => ChartHtml.Write(c.Chart, w), null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c.Chart)) : null);
@@ -93,7 +93,8 @@ public static class Formatters
             Formatter.SetPreferredMimeTypesFor(typeof(Tensor), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(ModelSummary), "text/html", "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(nn.Module), "text/html", "text/plain");
-            Formatter.SetPreferredMimeTypesFor(typeof(ComparisonResult), "text/html", "text/plain");
+            // The table with its curves; renderers without HTML pick the curves' SVG or the table as text.
+            Formatter.SetPreferredMimeTypesFor(typeof(ComparisonResult), svg ? ["text/html", "image/svg+xml", "text/plain"] : ["text/html", "text/plain"]);
             string[] chartMimes = svg ? ["text/html", "image/svg+xml"] : ["text/html"];
             foreach (var t in new[] { typeof(History), typeof(AttentionMap), typeof(GradientFlowResult), typeof(IEnumerable<GradientFlowResult>), typeof(Plotly.NET.GenericChart), typeof(XPlot.Plotly.PlotlyChart), typeof(LiveChart) })
                 Formatter.SetPreferredMimeTypesFor(t, chartMimes);

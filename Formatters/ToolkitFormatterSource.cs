@@ -25,6 +25,7 @@ public sealed class ToolkitFormatterSource
         new ConventionFormatter<GradientFlowResult>("image/svg+xml", (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow([g])))),
         new ConventionFormatter<ComparisonResult>("text/html", TableHtml.WriteComparison),
         new ConventionFormatter<ComparisonResult>("text/plain", (c, w) => w.Write(c.ToString())),
+        new ConventionFormatter<ComparisonResult>("image/svg+xml", (c, w) => w.Write(StaticPlot.ToSvg(Charts.ComparisonCurves(c)))),
         new ConventionFormatter<AttentionMap>("text/html", (a, w) => ChartHtml.Write(Charts.Attention(a), w)),
         new ConventionFormatter<AttentionMap>("text/plain", (a, w) => w.Write(a.ToString())),
         new ConventionFormatter<AttentionMap>("image/svg+xml", (a, w) => w.Write(StaticPlot.ToSvg(Charts.Attention(a)))),
@@ -35,7 +36,7 @@ public sealed class ToolkitFormatterSource
     /// <summary>
     /// The MIME types a display of <paramref name="type"/> carries when it is formatted by convention (read through the
     /// types' <c>[TypeFormatterSource]</c> attribute, as <see cref="Formatters.Register"/> sets them): text/html and, with
-    /// <see cref="Formatters.OfferSvgMimeType"/>, image/svg+xml for charts; text/html and text/plain for tables; null for
+    /// <see cref="Formatters.OfferSvgMimeType"/>, image/svg+xml for charts and comparisons' curves; text/html and text/plain for tables; null for
     /// other types.
     /// </summary>
     /// <param name="type">The formatted type.</param>
@@ -44,7 +45,9 @@ public sealed class ToolkitFormatterSource
         ArgumentNullException.ThrowIfNull(type);
         if (type == typeof(History) || type == typeof(GradientFlowResult) || type == typeof(AttentionMap) || type == typeof(LiveChart))
             return Formatters.OfferSvgMimeType ? ["text/html", "image/svg+xml"] : ["text/html"];
-        if (type == typeof(ModelSummary) || type == typeof(ComparisonResult))
+        if (type == typeof(ComparisonResult))
+            return Formatters.OfferSvgMimeType ? ["text/html", "image/svg+xml", "text/plain"] : ["text/html", "text/plain"];
+        if (type == typeof(ModelSummary))
             return ["text/html", "text/plain"];
         return null;
     }

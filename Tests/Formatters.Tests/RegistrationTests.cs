@@ -164,8 +164,14 @@ public class ConventionTests
             Assert.Equal(summary.ToString(), summary.ToDisplayString("text/plain"));
 
             var comparison = StaticImageTests.SampleComparison();
-            Assert.Equal(["text/html", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(RnnToolkit.Experiments.ComparisonResult)).ToArray());
+            Assert.Equal(["text/html", "image/svg+xml", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(RnnToolkit.Experiments.ComparisonResult)).ToArray());
             var cdoc = Support.Html.Parse(comparison.ToDisplayString("text/html"));
+            // The image/svg+xml offered beside the HTML is the curves' static image the HTML embeds (StaticImageTests checks its points).
+            static List<string> Lines(System.Xml.Linq.XElement svg) =>
+                svg.Descendants().Where(e => e.Name.LocalName == "polyline").Select(e => (string)e.Attribute("points")!).ToList();
+            var offered = Lines(Support.Html.Svg(comparison.ToDisplayString("image/svg+xml")));
+            Assert.Equal(Lines(Support.Html.EmbeddedSvg(cdoc.QuerySelector("img.rnntk-static")!)), offered);
+            Assert.Contains(offered, p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == comparison.Histories["GRU"].Count);
             var crows = cdoc.QuerySelectorAll("table.rnntk-comparison-table tbody tr");
             Assert.Equal(comparison.Rows.Select(r => r.Name).ToArray(), crows.Select(r => Support.Html.Cells(r)[0]).ToArray());
             Assert.Equal(comparison.Rows.Select(r => r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray(), crows.Select(r => Support.Html.Cells(r)[1]).ToArray());
