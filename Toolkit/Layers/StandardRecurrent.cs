@@ -17,8 +17,9 @@ namespace RnnToolkit.Layers;
 public abstract class StandardRecurrent : RecurrentLayer
 {
     readonly nn.Module fused;
-    readonly RecurrentLayer cells;
-    readonly List<Recurrent> unrollers = [];
+    readonly Func<Parameter, Parameter, Parameter?, Parameter?, Parameter?, RecurrentCell> makeCell;
+    RecurrentLayer cells;
+    List<Recurrent> unrollers;
     readonly long inputSize;
     readonly long gateRows;
     readonly bool hasBias;
@@ -39,12 +40,23 @@ public abstract class StandardRecurrent : RecurrentLayer
         Dropout = options.Dropout;
         ProjSize = options.ProjSize;
         RecurrentDropout = options.RecurrentDropout;
-        var parameters = fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        this.makeCell = makeCell;
+        var parameters = FusedParameters();
         gateRows = parameters["weight_hh_l0"].shape[0];
         hasBias = options.Bias;
         foreach (var (n, p) in parameters)
             register_parameter(n, p);
+        (cells, unrollers) = BuildCells(parameters);
+    }
 
+    // The fused module owns the weights; this layer registers the very same tensors under PyTorch's names, and the cells
+    // are built over them too, so one set of tensors serves every backend.
+    Dictionary<string, Parameter> FusedParameters() => fused.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+
+    // Each layer and direction as a cell unrolled by Recurrent, directions joined by Bidirectional, layers by Stacked.
+    (RecurrentLayer Cells, List<Recurrent> Unrollers) BuildCells(Dictionary<string, Parameter> parameters)
+    {
+        var built = new List<Recurrent>();
         var layers = new List<RecurrentLayer>();
         for (int l = 0; l < NumLayers; l++)
         {
@@ -54,12 +66,39 @@ public abstract class StandardRecurrent : RecurrentLayer
                     parameters[$"weight_ih_l{l}{suffix}"], parameters[$"weight_hh_l{l}{suffix}"],
                     parameters.GetValueOrDefault($"bias_ih_l{l}{suffix}"), parameters.GetValueOrDefault($"bias_hh_l{l}{suffix}"),
                     parameters.GetValueOrDefault($"weight_hr_l{l}{suffix}")), BatchFirst, recurrentDropout: RecurrentDropout);
-                unrollers.Add(unroller);
+                built.Add(unroller);
                 return unroller;
             }
             layers.Add(IsBidirectional ? new Bidirectional(Direction(""), Direction("_reverse")) : Direction(""));
         }
-        cells = new Stacked(layers, Dropout);
+        var stacked = new Stacked(layers, Dropout);
+        stacked.train(training);
+        return (stacked, built);
+    }
+
+    /// <summary>
+    /// Moves or converts the weights (<c>.to(dtype)</c>, <c>.to(device)</c>, <c>.cpu()</c>, <c>.cuda()</c>): the fused module,
+    /// which owns them, converts them; this layer then registers the converted tensors under the same names and rebuilds
+    /// its cells over them, so no backend keeps a tensor of the old type or device.
+    /// </summary>
+    /// <param name="dtype">The target element type, or null to keep it.</param>
+    /// <param name="device">The target device, or null to keep it.</param>
+    /// <param name="non_blocking">Convert asynchronously where the device allows it.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        if (device is null) fused.to(dtype!.Value, non_blocking);
+        else if (dtype is null) fused.to(device, non_blocking);
+        else fused.to(device, dtype.Value, non_blocking);
+        var converted = FusedParameters();
+        foreach (var (name, old) in named_parameters(recurse: false).ToList())
+        {
+            var current = converted[name];
+            if (ReferenceEquals(old, current)) continue;
+            ConditionallyRegisterParameter(name, current);
+            old.Dispose();
+        }
+        (cells, unrollers) = BuildCells(converted);
+        base._toEpilog(dtype, device, non_blocking);
     }
 
     /// <summary>Hidden units per direction.</summary>
@@ -207,13 +246,14 @@ public abstract class StandardRecurrent : RecurrentLayer
     // 1–16, 33, 40, 48, 100, 129, 200 off by 0.04–0.7 whatever the batch; 20–32, 50, 64, 127, 128, 256 right:
     // Tests/RnnToolkit.Tests/Native/OneDnnTests.cs). So each configuration is checked once, on a small input,
     // against libtorch's own kernel, and oneDNN runs only the configurations that agree.
-    static readonly ConcurrentDictionary<(Type, long, long, long, bool, bool, bool), bool> oneDnnAgrees = new();
+    static readonly ConcurrentDictionary<(Type, long, long, long, bool, bool, bool, ScalarType, DeviceType), bool> oneDnnAgrees = new();
 
     /// <summary>Whether oneDNN's fused kernel gives libtorch's own results for this layer's configuration (checked once per configuration).</summary>
     public bool OneDnnAgrees()
     {
         if (!OneDnn.Available || ProjSize > 0) return false;
-        var key = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst);
+        var weight = get_parameter("weight_hh_l0")!;
+        var key = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst, weight.dtype, weight.device_type);
         return oneDnnAgrees.GetOrAdd(key, _ => CompareWithOneDnn());
     }
 
@@ -226,11 +266,13 @@ public abstract class StandardRecurrent : RecurrentLayer
         try
         {
             var generator = new Generator(20261123);
-            var x = randn(BatchFirst ? [3, 7, inputSize] : [7, 3, inputSize], generator: generator);
+            var weight = get_parameter("weight_hh_l0")!;
+            var x = randn(BatchFirst ? [3, 7, inputSize] : [7, 3, inputSize], generator: generator).to(weight.dtype, weight.device);
+            double tolerance = weight.dtype == ScalarType.Float64 ? 1e-10 : 1e-4;
             var reference = OneDnn.Without(() => RunFused(fused, x, null, null).Output);
             Tensor candidate;
             using (OneDnn.ForInference()) candidate = RunFused(fused, x, null, null).Output;
-            return (candidate - reference).abs().max().item<float>() <= 1e-4f;
+            return (candidate - reference).abs().max().to_type(ScalarType.Float64).item<double>() <= tolerance;
         }
         finally
         {

@@ -41,9 +41,17 @@ public static class SecondThread
         _ = thread.Value;
         work.Add(() =>
         {
-            try { done.SetResult(job()); }
-            catch (Exception e) { done.SetException(e); }
-            finally { Interlocked.Increment(ref jobs); }
+            // Counted before the result is published, so a caller that has its result sees the job counted.
+            T result;
+            try { result = job(); }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref jobs);
+                done.SetException(e);
+                return;
+            }
+            Interlocked.Increment(ref jobs);
+            done.SetResult(result);
         });
         return done.Task;
     }
