@@ -12,18 +12,7 @@ version=1.0.712001
 export PATH="$PATH:$HOME/.dotnet/tools"   # the kernelspec runs `dotnet-interactive`, found through PATH
 
 # 1. Python side: nbclient + jupyter_client (kernel discovery) + ipykernel + nbformat.
-packages=(python3-nbclient python3-jupyter-client python3-ipykernel python3-nbformat)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/apt-install.sh" python3-nbclient python3-jupyter-client python3-ipykernel python3-nbformat
 [ "${1:-}" = --system ] && exit 0
 
 # 2. The kernel, pinned: install it, or move an installed other version to the pinned one.

@@ -6,17 +6,6 @@
 #                     executes every notebook on it, as Binder and papermill would)
 # The .NET SDK must already be on PATH (global.json pins the feature band).
 set -euo pipefail
-packages=(python3-nbformat chromium)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/apt-install.sh" python3-nbformat chromium
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 2; }
 bash "$(dirname "$0")/install-kernel.sh"
