@@ -39,6 +39,7 @@ internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        KernelRuns.Count(nameof(Gru000SequenceKernel));
         var t_ = vars.Select(v => (Tensor)v).ToArray();
         var (x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h) = (t_[0], t_[1], t_[2], t_[3], t_[4], t_[5], t_[6]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];

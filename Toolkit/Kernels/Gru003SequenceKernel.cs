@@ -40,6 +40,7 @@ internal sealed unsafe class Gru003SequenceKernel : autograd.MultiTensorFunction
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        KernelRuns.Count(nameof(Gru003SequenceKernel));
         var v = vars.Select(o => (Tensor)o).ToArray();
         var (x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh) = (v[0], v[1], v[2], v[3], v[4], v[5]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];

@@ -52,6 +52,7 @@ internal sealed unsafe class LstmSequenceKernel : autograd.MultiTensorFunction<L
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        KernelRuns.Count(nameof(LstmSequenceKernel));
         var (x, W_ih, W_hh, b_ih, b_hh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var (w_ci, w_cf, w_co) = (vars[7] as Tensor, vars[8] as Tensor, vars[9] as Tensor);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];

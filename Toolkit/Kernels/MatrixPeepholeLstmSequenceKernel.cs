@@ -58,6 +58,7 @@ internal sealed unsafe class MatrixPeepholeLstmSequenceKernel : autograd.MultiTe
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        KernelRuns.Count(nameof(MatrixPeepholeLstmSequenceKernel));
         var (x, W_ih, W_hh, b_ih, b_hh) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
         var (W_ci, W_cf, W_co) = ((Tensor)vars[7], (Tensor)vars[8], (Tensor)vars[9]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];

@@ -28,6 +28,7 @@ internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<Rn
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        KernelRuns.Count(nameof(RnnSequenceKernel));
         var (x, W_ih, W_hh, b_ih, b_hh, h0, relu) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (bool)vars[6]);
         long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
         using var scope = NewDisposeScope();
