@@ -18,15 +18,51 @@ public sealed class NativeLoadingTests : IDisposable
     static string PackagedLibTorchSharp => Path.Combine(NuGetPackages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
     static string PackagedLibTorch => Path.Combine(NuGetPackages, "libtorch-cpu-linux-x64", "2.10.0", "runtimes", "linux-x64", "native");
 
-    [Fact]
-    public void This_host_lacks_the_version_and_torchsharp_requires_it()
+    // The host's libstdc++ with its version names edited so that it lacks GLIBCXX_3.4.32 (Debian 12, GCC 12) or has it
+    // (Ubuntu 24.04, GCC 13+), whichever this host is: both of the loader's paths are tested on any host. Names are
+    // replaced by names of the same length, so the ELF tables stay valid.
+    static byte[] HostLibrary() => File.ReadAllBytes(HostLibStdCxx);
+
+    string LibStdCxxLacking()
     {
-        // The premise of the loader, read from the real files: if either changes, the loader's decision must too.
-        Assert.DoesNotContain(TorchSharpNative.RequiredVersion, ElfVersions.DefinedVersions(File.ReadAllBytes(HostLibStdCxx)));
-        Assert.Contains("GLIBCXX_3.4.30", ElfVersions.DefinedVersions(File.ReadAllBytes(HostLibStdCxx)));
+        var lib = HostLibrary();
+        var required = System.Text.Encoding.ASCII.GetBytes(TorchSharpNative.RequiredVersion + "\0");
+        for (int at; (at = lib.AsSpan().IndexOf(required)) >= 0;)
+            "GLIBCXX_9.9.99\0"u8.CopyTo(lib.AsSpan(at));
+        Assert.DoesNotContain(TorchSharpNative.RequiredVersion, ElfVersions.DefinedVersions(lib));
+        return Write("lacking", lib);
+    }
+
+    string LibStdCxxHaving()
+    {
+        var lib = HostLibrary();
+        if (!ElfVersions.DefinedVersions(lib).Contains(TorchSharpNative.RequiredVersion))
+        {
+            int at = lib.AsSpan().IndexOf("GLIBCXX_3.4.30\0"u8);
+            Assert.True(at > 0, "the host's libstdc++ defines neither GLIBCXX_3.4.32 nor GLIBCXX_3.4.30");
+            "GLIBCXX_3.4.32\0"u8.CopyTo(lib.AsSpan(at));
+        }
+        Assert.Contains(TorchSharpNative.RequiredVersion, ElfVersions.DefinedVersions(lib));
+        return Write("having", lib);
+    }
+
+    string Write(string folder, byte[] lib)
+    {
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(temp, folder)).FullName, "libstdc++.so.6");
+        File.WriteAllBytes(path, lib);
+        return path;
+    }
+
+    [Fact]
+    public void Torchsharp_requires_the_version_and_the_loader_decides_by_the_hosts_libstdcxx()
+    {
+        // The premise of the loader, read from the real files: if it changes, the loader's decision must too.
         var need = ElfVersions.NeededVersions(File.ReadAllBytes(PackagedLibTorchSharp)).Single(n => n.Version == TorchSharpNative.RequiredVersion);
         Assert.Equal("libstdc++.so.6", need.File);
         Assert.False(need.IsWeak);
+        bool hostHas = ElfVersions.DefinedVersions(HostLibrary()).Contains(TorchSharpNative.RequiredVersion);
+        var report = TorchSharpNative.Prepare(HostLibStdCxx, PackagedLibTorchSharp, PackagedLibTorch, Path.Combine(temp, "host"), load: false);
+        Assert.Equal(hostHas ? NativeLoadAction.HostHasVersion : NativeLoadAction.LoadedPatchedCopy, report.Action);
     }
 
     [Fact]
@@ -62,7 +98,8 @@ public sealed class NativeLoadingTests : IDisposable
     {
         // #r "nuget: RnnToolkit" resolves libLibTorchSharp.so and libtorch from two package folders.
         byte[] hashBefore = SHA256.HashData(File.ReadAllBytes(PackagedLibTorchSharp));
-        var report = TorchSharpNative.Prepare(HostLibStdCxx, PackagedLibTorchSharp, PackagedLibTorch, temp, load: false);
+        var lacking = LibStdCxxLacking();
+        var report = TorchSharpNative.Prepare(lacking, PackagedLibTorchSharp, PackagedLibTorch, temp, load: false);
 
         Assert.Equal(NativeLoadAction.LoadedPatchedCopy, report.Action);
         Assert.StartsWith(temp, report.Patched);
@@ -75,23 +112,14 @@ public sealed class NativeLoadingTests : IDisposable
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));                // written by rename, nothing half-written left
 
         // A second preparation reuses the copy.
-        var again = TorchSharpNative.Prepare(HostLibStdCxx, PackagedLibTorchSharp, PackagedLibTorch, temp, load: false);
+        var again = TorchSharpNative.Prepare(lacking, PackagedLibTorchSharp, PackagedLibTorch, temp, load: false);
         Assert.Equal(report.Patched, again.Patched);
     }
 
     [Fact]
     public void A_host_whose_libstdcxx_has_the_version_is_not_touched()
     {
-        // A libstdc++ that defines GLIBCXX_3.4.32: the host's, with the name of its newest version changed.
-        var lib = File.ReadAllBytes(HostLibStdCxx);
-        var from = "GLIBCXX_3.4.30\0"u8.ToArray();
-        int at = lib.AsSpan().IndexOf(from);
-        Assert.True(at > 0);
-        "GLIBCXX_3.4.32\0"u8.CopyTo(lib.AsSpan(at));
-        string newer = Path.Combine(temp, "libstdc++.so.6");
-        File.WriteAllBytes(newer, lib);
-        Assert.Contains(TorchSharpNative.RequiredVersion, ElfVersions.DefinedVersions(lib));
-
+        string newer = LibStdCxxHaving();
         string cache = Path.Combine(temp, "cache");
         var report = TorchSharpNative.Prepare(newer, PackagedLibTorchSharp, PackagedLibTorch, cache, load: false);
         Assert.Equal(NativeLoadAction.HostHasVersion, report.Action);
@@ -125,8 +153,16 @@ public sealed class NativeLoadingTests : IDisposable
         string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(120_000), "the fresh process did not finish in 2 minutes");
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\nstdout: {stdout}\nstderr: {stderr}");
-        Assert.Contains("Action = LoadedPatchedCopy", stdout);
-        Assert.Contains($"Patched = {temp}", stdout);
+        if (ElfVersions.DefinedVersions(HostLibrary()).Contains(TorchSharpNative.RequiredVersion))
+        {
+            Assert.Contains("Action = HostHasVersion", stdout);            // nothing to patch on this host
+            Assert.False(Directory.EnumerateFileSystemEntries(temp).Any(), "the loader wrote into its cache on a host that needs no patch");
+        }
+        else
+        {
+            Assert.Contains("Action = LoadedPatchedCopy", stdout);
+            Assert.Contains($"Patched = {temp}", stdout);
+        }
         Assert.Matches(@"loss: \S+ -> \S+", stdout);
         Assert.DoesNotContain("NNPACK", stderr);                        // switched off, so no per-call warning
     }
