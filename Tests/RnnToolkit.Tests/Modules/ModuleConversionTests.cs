@@ -46,8 +46,14 @@ public class ModuleConversionTests
     static ModuleCase Case<T>(string name, Func<T> make, Func<T, Inputs, Tensor> run) where T : nn.Module =>
         new(name, typeof(T), make, (m, i) => run((T)m, i));
 
-    /// <summary>Every output, flattened and concatenated (nulls skipped).</summary>
-    static Tensor Flat(params Tensor?[] tensors) => cat(tensors.Where(t => t is not null).Select(t => t!.flatten()).ToArray());
+    /// <summary>Every output, flattened and concatenated (nulls skipped); all floating outputs must be of one type (cat would promote a stray float32 one).</summary>
+    static Tensor Flat(params Tensor?[] tensors)
+    {
+        var present = tensors.Where(t => t is not null).Select(t => t!).ToArray();
+        var types = present.Where(is_floating_point).Select(t => t.dtype).Distinct().ToList();
+        Assert.True(types.Count <= 1, $"outputs of several floating types: {string.Join(", ", types)}.");
+        return cat(present.Select(t => t.flatten()).ToArray());
+    }
 
     static Tensor Flat(RecurrentResult r) =>
         Flat([r.Output, r.Last, .. r.Final.SelectMany(s => s.Tensors)]);
@@ -164,7 +170,8 @@ public class ModuleConversionTests
         Case("MultiHeadAttention fused kernel", () => new MultiHeadAttention(8, 2, bias: false) { FusedKernel = true }, (m, i) =>
         {
             var x = i.Randn(2, 4, 8);
-            return Flat(m.forward(x, x, x), m.SelfAttention(x, causal: true, needWeights: false).Output);
+            var r = m.Run(x, x, x, needWeights: false);
+            return Flat(m.forward(x, x, x), m.SelfAttention(x, causal: true, needWeights: false).Output, r.Output, r.Weights);
         }),
         Case("PositionalEncoding", () => new PositionalEncoding(6, dropout: 0.1), (m, i) => m.forward(i.Randn(2, 3, 6))),
         Case("QkvSelfAttention002", () => new QkvSelfAttention002(5, 3), (m, i) =>
@@ -275,6 +282,22 @@ public class ModuleConversionTests
         Assert.Equal(Cases.Count, Cases.Select(c => c.Name).Distinct().Count());
         foreach (var c in Cases)
             Assert.True(c.Make().GetType() == c.Type, $"{c.Name}: the factory builds a {c.Make().GetType().Name}, not a {c.Type.Name}.");
+    }
+
+    [Fact]
+    public void Positional_encodings_of_a_float64_module_are_float64()
+    {
+        var pe = new PositionalEncoding(6).to(ScalarType.Float64);
+        var x = zeros(1, 5, 6, ScalarType.Float64);
+        var expected = new double[5 * 6];
+        for (int pos = 0; pos < 5; pos++)
+            for (int j = 0; j < 6; j++)
+            {
+                double angle = pos / Math.Pow(10000, (j - j % 2) / 6.0);
+                expected[pos * 6 + j] = j % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
+            }
+        TensorAssert.Close(tensor(expected, [1, 5, 6]), pe.forward(x), "PE in float64", 1e-14, 1e-12);
+        TensorAssert.Close(tensor(expected, [5, 6]), PositionalEncoding.Table(5, 6, dtype: ScalarType.Float64), "the float64 table", 1e-14, 1e-12);
     }
 
     static nn.Module Build(ModuleCase c, int seed)
