@@ -156,7 +156,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         if (fused)
         {
             heads = nn.functional.scaled_dot_product_attention(q, k, v, null, p, causal);
-            weights = empty(0);
+            weights = query.new_empty(0);                        // none, in the module's type and device
         }
         else
         {

@@ -35,7 +35,8 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
     /// <param name="modelSize">d.</param>
     /// <param name="offset">The first position (for incremental decoding).</param>
     /// <param name="device">Where to create it.</param>
-    public static Tensor Table(long steps, long modelSize, long offset = 0, Device? device = null)
+    /// <param name="dtype">Its element type (computed in float64, then cast): float32 unless given.</param>
+    public static Tensor Table(long steps, long modelSize, long offset = 0, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
         var pos = arange(offset, offset + steps, dtype: ScalarType.Float64, device: device).unsqueeze(1);        // (T, 1)
@@ -44,7 +45,7 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
         var pe = zeros(steps, modelSize, dtype: ScalarType.Float64, device: device);
         pe[TensorIndex.Colon, TensorIndex.Slice(0, null, 2)] = angle.sin();
         pe[TensorIndex.Colon, TensorIndex.Slice(1, null, 2)] = angle.cos().narrow(1, 0, modelSize / 2);
-        return pe.to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return pe.to(dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>x + PE for x (B, T, d).</summary>
@@ -53,7 +54,7 @@ public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
         if (x.dim() != 3 || x.shape[2] != ModelSize)
             throw new ArgumentException($"PositionalEncoding: expected input of shape (B, T, {ModelSize}); got [{string.Join(", ", x.shape)}].", nameof(x));
         using var scope = NewDisposeScope();
-        var pe = Table(x.shape[1], ModelSize, 0, x.device).to(x.dtype);
+        var pe = Table(x.shape[1], ModelSize, 0, x.device, x.dtype);
         return dropout.call(x + pe).MoveToOuterDisposeScope();
     }
 }

@@ -34,7 +34,7 @@ public abstract class PrintedGruCell : RecurrentCell
     public override Tensor ProjectInputs(Tensor xs)
     {
         var (W, b) = CandidateInput;
-        return nn.functional.linear(xs, cat([W_x_zr, W]), cat([b_zr, b ?? zeros(HiddenSize, dtype: b_zr.dtype)]));
+        return nn.functional.linear(xs, cat([W_x_zr, W]), cat([b_zr, b ?? b_zr.new_zeros(HiddenSize)]));
     }
 
     /// <summary>z_t, r_t and the candidate's input term from the projected x̂_t (B, 3H) and h_{t-1}.</summary>

@@ -86,11 +86,14 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <param name="non_blocking">Convert asynchronously where the device allows it.</param>
     protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
     {
+        // Taken before the fused module converts: a managed one (the projected LSTM's) disposes the tensors it replaces,
+        // and named_parameters skips disposed tensors.
+        var own = named_parameters(recurse: false).ToList();
         if (device is null) fused.to(dtype!.Value, non_blocking);
         else if (dtype is null) fused.to(device, non_blocking);
         else fused.to(device, dtype.Value, non_blocking);
         var converted = FusedParameters();
-        foreach (var (name, old) in named_parameters(recurse: false).ToList())
+        foreach (var (name, old) in own)
         {
             var current = converted[name];
             if (ReferenceEquals(old, current)) continue;
@@ -100,6 +103,14 @@ public abstract class StandardRecurrent : RecurrentLayer
         (cells, unrollers) = BuildCells(converted);
         base._toEpilog(dtype, device, non_blocking);
     }
+
+    /// <summary>
+    /// Registers nothing more: the layer registered its parameters under PyTorch's names when it was built, and they are
+    /// all it owns. The fused module and the cells are views of those parameters, not submodules: registered (as a parent's
+    /// RegisterComponents would do through <c>register_module</c>), they would add every weight twice more to the
+    /// parent's state dict, and after <c>.to()</c> the registered cells would be the stale ones this layer replaced.
+    /// </summary>
+    protected override void RegisterComponents() { }
 
     /// <summary>Hidden units per direction.</summary>
     public long HiddenSize { get; }

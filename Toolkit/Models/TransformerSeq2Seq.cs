@@ -131,7 +131,7 @@ public sealed class TransformerSeq2Seq : nn.Module<Tensor, Tensor, Tensor>, ISte
     /// <summary>dropout(E ids · √d + PE) for ids (B, T) at positions from, from + 1, ….</summary>
     Tensor Embed(Embedding embedding, Tensor ids, long from)
     {
-        var pe = PositionalEncoding.Table(ids.shape[1], ModelSize, from, ids.device);
+        var pe = PositionalEncoding.Table(ids.shape[1], ModelSize, from, ids.device, embedding.weight!.dtype);   // in the model's type: a float64 model gets float64 positions
         return dropout.call(embedding.call(ids) * Math.Sqrt(ModelSize) + pe);
     }
 

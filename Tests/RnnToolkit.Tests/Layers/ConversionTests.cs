@@ -142,7 +142,10 @@ public class ConversionTests
         var layer = new LSTM(5, 6, 2, bidirectional: true, projSize: 3);
         var x = randn(2, 4, 5);
         var before = layer.Run(x).Output.detach();
+        var names = layer.named_parameters().Select(p => p.name).ToList();
+        Assert.Equal(20, names.Count);   // 2 layers × 2 directions × (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr)
         layer.to(ScalarType.Float64);
+        Assert.Equal(names, layer.named_parameters().Select(p => p.name).ToList());   // still registered, not dropped as disposed
         Assert.All(layer.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
         var after = layer.Run(x.to_type(ScalarType.Float64)).Output;
         Assert.Equal(ScalarType.Float64, after.dtype);
