@@ -78,57 +78,36 @@ public static class Formatters
         {
             if (IsRegistered) return;
             var svg = OfferSvgMimeType;
-            Add<Tensor>(TensorHtml.WriteHtml, TensorHtml.WritePlain);
-            Add<ModelSummary>(TableHtml.WriteSummary, (s, w) => w.Write(s.ToString()));
-            Add<nn.Module>((m, w) => w.Write(TableHtml.Module(m)), (m, w) => w.Write(TableHtml.ModuleText(m)));
-            Add<History>((h, w) => ChartHtml.Write(Charts.TrainingCurves(h), w), (h, w) => w.Write(h.ToString()), svg ? (h, w) => w.Write(StaticPlot.ToSvg(Charts.TrainingCurves(h))) : null);
-            Add<AttentionMap>((a, w) => ChartHtml.Write(Charts.Attention(a), w), (a, w) => w.Write(a.ToString()), svg ? (a, w) => w.Write(StaticPlot.ToSvg(Charts.Attention(a))) : null);
-            Add<GradientFlowResult>((g, w) => ChartHtml.Write(Charts.GradientFlow([g]), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow([g]))) : null);
-            Add<IEnumerable<GradientFlowResult>>((g, w) => ChartHtml.Write(Charts.GradientFlow(g.ToList()), w), null, svg ? (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow(g.ToList()))) : null);
-            Add<ComparisonResult>(TableHtml.WriteComparison, (c, w) => w.Write(c.ToString()), svg ? (c, w) => w.Write(StaticPlot.ToSvg(Charts.ComparisonCurves(c))) : null);
-            Add<Plotly.NET.GenericChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
-            Add<XPlot.Plotly.PlotlyChart>(ChartHtml.Write, null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c)) : null);
-            Add<LiveChart>((c, w) => ChartHtml.Write(c.Chart, w), null, svg ? (c, w) => w.Write(StaticPlot.ToSvg(c.Chart)) : null);
-
-            Formatter.SetPreferredMimeTypesFor(typeof(Tensor), "text/html", "text/plain");
-            Formatter.SetPreferredMimeTypesFor(typeof(ModelSummary), "text/html", "text/plain");
-            Formatter.SetPreferredMimeTypesFor(typeof(nn.Module), "text/html", "text/plain");
-            // The table with its curves; renderers without HTML pick the curves' SVG or the table as text.
-            Formatter.SetPreferredMimeTypesFor(typeof(ComparisonResult), svg ? ["text/html", "image/svg+xml", "text/plain"] : ["text/html", "text/plain"]);
-            string[] chartMimes = svg ? ["text/html", "image/svg+xml"] : ["text/html"];
-            foreach (var t in new[] { typeof(History), typeof(AttentionMap), typeof(GradientFlowResult), typeof(IEnumerable<GradientFlowResult>), typeof(Plotly.NET.GenericChart), typeof(XPlot.Plotly.PlotlyChart), typeof(LiveChart) })
-                Formatter.SetPreferredMimeTypesFor(t, chartMimes);
+            var entries = FormatterTable.Entries(svg).ToList();
+            foreach (var e in entries)
+                Formatter.Register(new RnnToolkitFormatter(e.Type, e.MimeType, e.Write));
+            foreach (var type in entries.Select(e => e.Type).Distinct())
+                Formatter.SetPreferredMimeTypesFor(type, FormatterTable.PreferredMimeTypes(type, svg)!);
         }
     }
 
-    static void Add<T>(Action<T, TextWriter> html, Action<T, TextWriter>? plain, Action<T, TextWriter>? svg = null)
-    {
-        Formatter.Register(new RnnToolkitFormatter<T>("text/html", html));
-        if (plain is not null) Formatter.Register(new RnnToolkitFormatter<T>("text/plain", plain));
-        if (svg is not null) Formatter.Register(new RnnToolkitFormatter<T>("image/svg+xml", svg));
-    }
 }
 
 /// <summary>Marks the formatters <see cref="Formatters.Register"/> adds (so it can tell whether they are still there).</summary>
 public interface IRnnToolkitFormatter;
 
-/// <summary>A formatter for <typeparamref name="T"/> and one MIME type.</summary>
-/// <typeparam name="T">The formatted type.</typeparam>
+/// <summary>A formatter for one type and one MIME type, from <see cref="FormatterTable"/>.</summary>
+/// <param name="type">The formatted type (values of types derived from it too).</param>
 /// <param name="mimeType">The MIME type it writes.</param>
 /// <param name="write">Writes a value.</param>
-public sealed class RnnToolkitFormatter<T>(string mimeType, Action<T, TextWriter> write) : ITypeFormatter, IRnnToolkitFormatter
+internal sealed class RnnToolkitFormatter(Type type, string mimeType, Action<object, TextWriter> write) : ITypeFormatter, IRnnToolkitFormatter
 {
     /// <inheritdoc />
     public string MimeType { get; } = mimeType;
 
     /// <inheritdoc />
-    public Type Type => typeof(T);
+    public Type Type { get; } = type;
 
     /// <inheritdoc />
     public bool Format(object value, FormatContext context)
     {
-        if (value is not T t) return false;
-        write(t, context.Writer);
+        if (!Type.IsInstanceOfType(value)) return false;
+        write(value, context.Writer);
         return true;
     }
 }

@@ -15,23 +15,8 @@ public sealed class ToolkitFormatterSource
 {
     /// <summary>The convention-based formatters (each with <c>MimeType</c>, <c>Type</c> and <c>Format(object, TextWriter)</c>).</summary>
     public IEnumerable<object> CreateTypeFormatters() =>
-    [
-        new ConventionFormatter<History>("text/html", (h, w) => ChartHtml.Write(Charts.TrainingCurves(h), w)),
-        new ConventionFormatter<History>("text/plain", (h, w) => w.Write(h.ToString())),
-        new ConventionFormatter<History>("image/svg+xml", (h, w) => w.Write(StaticPlot.ToSvg(Charts.TrainingCurves(h)))),
-        new ConventionFormatter<ModelSummary>("text/html", TableHtml.WriteSummary),
-        new ConventionFormatter<ModelSummary>("text/plain", (s, w) => w.Write(s.ToString())),
-        new ConventionFormatter<GradientFlowResult>("text/html", (g, w) => ChartHtml.Write(Charts.GradientFlow([g]), w)),
-        new ConventionFormatter<GradientFlowResult>("image/svg+xml", (g, w) => w.Write(StaticPlot.ToSvg(Charts.GradientFlow([g])))),
-        new ConventionFormatter<ComparisonResult>("text/html", TableHtml.WriteComparison),
-        new ConventionFormatter<ComparisonResult>("text/plain", (c, w) => w.Write(c.ToString())),
-        new ConventionFormatter<ComparisonResult>("image/svg+xml", (c, w) => w.Write(StaticPlot.ToSvg(Charts.ComparisonCurves(c)))),
-        new ConventionFormatter<AttentionMap>("text/html", (a, w) => ChartHtml.Write(Charts.Attention(a), w)),
-        new ConventionFormatter<AttentionMap>("text/plain", (a, w) => w.Write(a.ToString())),
-        new ConventionFormatter<AttentionMap>("image/svg+xml", (a, w) => w.Write(StaticPlot.ToSvg(Charts.Attention(a)))),
-        new ConventionFormatter<LiveChart>("text/html", (c, w) => ChartHtml.Write(c.Chart, w)),
-        new ConventionFormatter<LiveChart>("image/svg+xml", (c, w) => w.Write(StaticPlot.ToSvg(c.Chart))),
-    ];
+        FormatterTable.Entries(Formatters.OfferSvgMimeType).Where(e => FormatterTable.ToolkitTypes.Contains(e.Type))
+            .Select(e => new ConventionFormatter(e.Type, e.MimeType, e.Write)).ToList();
 
     /// <summary>
     /// The MIME types a display of <paramref name="type"/> carries when it is formatted by convention (read through the
@@ -43,13 +28,7 @@ public sealed class ToolkitFormatterSource
     public string[]? PreferredMimeTypesFor(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (type == typeof(History) || type == typeof(GradientFlowResult) || type == typeof(AttentionMap) || type == typeof(LiveChart))
-            return Formatters.OfferSvgMimeType ? ["text/html", "image/svg+xml"] : ["text/html"];
-        if (type == typeof(ComparisonResult))
-            return Formatters.OfferSvgMimeType ? ["text/html", "image/svg+xml", "text/plain"] : ["text/html", "text/plain"];
-        if (type == typeof(ModelSummary))
-            return ["text/html", "text/plain"];
-        return null;
+        return FormatterTable.ToolkitTypes.Contains(type) ? FormatterTable.PreferredMimeTypes(type, Formatters.OfferSvgMimeType) : null;
     }
 }
 
@@ -72,24 +51,24 @@ internal sealed class TypeFormatterSourceAttribute(Type formattedType) : Attribu
 }
 
 /// <summary>A formatter in the shape .NET Interactive's convention-based discovery expects.</summary>
-/// <typeparam name="T">The formatted type.</typeparam>
+/// <param name="type">The formatted type.</param>
 /// <param name="mimeType">The MIME type written.</param>
 /// <param name="write">Writes a value.</param>
-public sealed class ConventionFormatter<T>(string mimeType, Action<T, TextWriter> write)
+public sealed class ConventionFormatter(Type type, string mimeType, Action<object, TextWriter> write)
 {
     /// <summary>The MIME type written.</summary>
     public string MimeType { get; } = mimeType;
 
     /// <summary>The formatted type.</summary>
-    public Type Type => typeof(T);
+    public Type Type { get; } = type;
 
-    /// <summary>Writes <paramref name="instance"/> when it is a <typeparamref name="T"/>.</summary>
+    /// <summary>Writes <paramref name="instance"/> when it is a value of <see cref="Type"/>.</summary>
     /// <param name="instance">The value.</param>
     /// <param name="writer">Where to write.</param>
     public bool Format(object instance, TextWriter writer)
     {
-        if (instance is not T t) return false;
-        write(t, writer);
+        if (!Type.IsInstanceOfType(instance)) return false;
+        write(instance, writer);
         return true;
     }
 }

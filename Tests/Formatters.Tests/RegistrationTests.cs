@@ -51,6 +51,36 @@ public class ConventionTests
         }
     }
 
+    /// <summary>Both registration paths read one table: for every toolkit type, the convention source offers the same
+    /// MIME types, in the same order, and writes the same text as <c>Register()</c>'s formatters.</summary>
+    [Fact]
+    public void Convention_and_register_offer_the_same_formatters()
+    {
+        var history = ChartTests.SampleHistory();
+        var samples = new object[] { history, StaticImageTests.SampleComparison(), new RnnToolkit.Experiments.GradientFlowResult("RNN", [1e-3, 1], 0.1) };
+        var source = new ToolkitFormatterSource();
+        Formatter.ResetToDefault();
+        RnnToolkit.Formatters.Register();
+        foreach (var value in samples)
+        {
+            var type = value.GetType();
+            var registered = Formatter.GetPreferredMimeTypesFor(type).ToArray();
+            Assert.Equal(registered, source.PreferredMimeTypesFor(type));
+            var convention = source.CreateTypeFormatters().Cast<ConventionFormatter>().Where(f => f.Type == type).ToList();
+            Assert.Equal(registered.OrderBy(m => m), convention.Select(f => f.MimeType).Where(registered.Contains).OrderBy(m => m));
+            foreach (var formatter in convention)
+            {
+                using var writer = new StringWriter();
+                Assert.True(formatter.Format(value, writer));
+                var expected = value.ToDisplayString(formatter.MimeType);
+                // Charts carry a fresh element id per rendering; compare with the ids taken out.
+                Assert.Equal(System.Text.RegularExpressions.Regex.Replace(expected, @"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id"),
+                             System.Text.RegularExpressions.Regex.Replace(writer.ToString(), @"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id"));
+            }
+        }
+        Assert.Null(source.PreferredMimeTypesFor(typeof(Tensor)));          // tensors need Register()
+    }
+
     [Fact]
     public void Toolkit_types_format_by_convention_without_register()
     {
