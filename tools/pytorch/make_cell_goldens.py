@@ -283,6 +283,60 @@ def elman_case(name, input_skip):
     }
 
 
+def gradcheck_cell(cell, **opts):
+    """torch.autograd.gradcheck in float64 of the cell's reference implementation unrolled over 3 steps (batch 2),
+    with respect to the input, the initial state and every parameter: the goldens' gradients come from autograd over
+    this code, so the code's own derivatives are checked against finite differences each time the goldens are written."""
+    spec_fn, step, has_c, conv = CELLS[cell]
+    sizes = {"input_size": opts.pop("input_size", CONV_C_IN if conv else I),
+             "hidden_size": opts.pop("hidden_size", CONV_C_H if conv else H)}
+    opts = dict(sizes, **opts)
+    if conv:
+        opts["length"] = CONV_L
+    isz, hsz = opts["input_size"], opts["hidden_size"]
+    g = torch.Generator().manual_seed(7)
+    def rand(*shape):
+        return (torch.rand(*shape, generator=g, dtype=torch.float64) - 0.5).requires_grad_(True)
+    spec = spec_fn(opts)
+    names = [n for n, _ in spec]
+    params = [rand(*shape) for _, shape in spec]
+    b, t = 2, 3
+    x = rand(*((b, t, isz, CONV_L) if conv else (b, t, isz)))
+    s_shape = (b, hsz, CONV_L) if conv else (b, hsz)
+    h0 = rand(*s_shape)
+    c0 = rand(*s_shape) if has_c else None
+
+    states = [h0, c0] if has_c else [h0]
+
+    def unrolled(x, *rest):
+        h, c = rest[0], (rest[1] if has_c else None)
+        p = dict(zip(names, rest[len(states):]))
+        hs = []
+        for k in range(t):
+            h, c = step(p, opts, x[:, k], h, c)
+            hs.append(h)
+        return (torch.stack(hs, dim=1), h) + ((c,) if has_c else ())
+
+    ok = torch.autograd.gradcheck(unrolled, (x, *states, *params), eps=1e-6, atol=1e-6, rtol=1e-4)
+    assert ok, "gradcheck failed for %s %s" % (cell, opts)
+
+
+def gradcheck_all():
+    for form in ("diagonal", "matrix"):
+        gradcheck_cell("peephole_lstm", form=form)
+    for cell in ("gru_000_as_printed", "gru_003_as_printed"):
+        gradcheck_cell(cell)
+    gradcheck_cell("gru_002_as_printed", input_size=H)
+    gradcheck_cell("rnn_sigmoid", activation="sigmoid")
+    for act in ("sigmoid", "tanh"):
+        gradcheck_cell("conv_rnn", activation=act, kernel_size=3)
+    gradcheck_cell("conv_lstm1d", kernel_size=3)
+
+
+# Hidden sizes around the sequence kernels' eight-lane chunks: one full chunk, a partial one, three full ones.
+KERNEL_HIDDEN_SIZES = (8, 13, 24)
+
+
 def all_cases():
     cases = []
     for form in ("diagonal", "matrix"):
@@ -301,10 +355,17 @@ def all_cases():
     cases.append(cell_case("conv_lstm1d_k3_init", "conv_lstm1d", False, kernel_size=3))
     cases.append(cell_case("conv_lstm1d_k3_zero_init", "conv_lstm1d", True, kernel_size=3))
     cases.append(cell_case("conv_lstm1d_k5_init", "conv_lstm1d", False, kernel_size=5))
+    for hsz in KERNEL_HIDDEN_SIZES:
+        for form in ("diagonal", "matrix"):
+            cases.append(cell_case("peephole_lstm_%s_h%d_init" % (form, hsz), "peephole_lstm", False, form=form, hidden_size=hsz))
+        for cell in ("gru_000_as_printed", "gru_002_as_printed", "gru_003_as_printed"):
+            extra = {"input_size": hsz} if cell == "gru_002_as_printed" else {}
+            cases.append(cell_case("%s_h%d_init" % (cell, hsz), cell, False, hidden_size=hsz, **extra))
     cases.append(elman_case("elman_network", False))
     cases.append(elman_case("elman_network_input_skip", True))
     names = [c["name"] for c in cases]
     assert len(names) == len(set(names)), "duplicate case names"
+    gradcheck_all()         # after the cases: float64 convolutions first would change how later float32 ones round
     return cases
 
 
