@@ -255,7 +255,36 @@ public class ChartTests
             // HeatMapSeries rectangles: filled polygons, 3 × 4 of them.
             var cells = p.Descendants().Where(e => e.Name.LocalName is "polygon" or "rect" && ((string?)e.Attribute("style") ?? "").Contains("fill:rgb", StringComparison.Ordinal)
                 && !((string?)e.Attribute("style") ?? "").Contains("fill:rgb(255,255,255)", StringComparison.Ordinal)).ToList();
-            Assert.True(cells.Count >= 12, $"{cells.Count} cells");
+            // The colour bar beside a panel is drawn as 200 thin bands of the palette; the weights' cells are the big ones.
+            cells = cells.Where(c => Box(c) is var (w, h) && w > 5 && h > 5).ToList();
+            Assert.Equal(12, cells.Count);
+            // Every query row has the same weights, rising from the first key to the last (a softmax of evenly rising
+            // scores): the cells form 4 columns of 3 equal colours, and Viridis's luminance rises with the weight.
+            var columns = cells.Select(c => (X: CentreX(c), Luminance: Luminance(c))).GroupBy(c => Math.Round(c.X)).OrderBy(g => g.Key).ToList();
+            Assert.Equal(4, columns.Count);
+            Assert.All(columns, g => Assert.Equal(3, g.Count()));
+            Assert.All(columns, g => Assert.True(g.Max(c => c.Luminance) - g.Min(c => c.Luminance) < 1e-9, "one column, one colour"));
+            var rising = columns.Select(g => g.First().Luminance).ToList();
+            Assert.True(rising.Zip(rising.Skip(1)).All(p => p.Second > p.First), $"luminance by key: {string.Join(", ", rising)}");
+        }
+
+        static (double Width, double Height) Box(System.Xml.Linq.XElement cell)
+        {
+            double N(string v) => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture);
+            if (cell.Name.LocalName == "rect") return (N((string)cell.Attribute("width")!), N((string)cell.Attribute("height")!));
+            var points = ((string)cell.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split(',')).Select(p => (X: N(p[0]), Y: N(p[1]))).ToList();
+            return (points.Max(p => p.X) - points.Min(p => p.X), points.Max(p => p.Y) - points.Min(p => p.Y));
+        }
+
+        static double CentreX(System.Xml.Linq.XElement cell) => cell.Name.LocalName == "rect"
+            ? double.Parse((string)cell.Attribute("x")!, System.Globalization.CultureInfo.InvariantCulture) + double.Parse((string)cell.Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture) / 2
+            : ((string)cell.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Average(p => double.Parse(p.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+
+        static double Luminance(System.Xml.Linq.XElement cell)
+        {
+            var rgb = System.Text.RegularExpressions.Regex.Match((string)cell.Attribute("style")!, @"fill:rgb\((\d+),(\d+),(\d+)\)");
+            double C(int i) => double.Parse(rgb.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+            return 0.2126 * C(1) + 0.7152 * C(2) + 0.0722 * C(3);
         }
     }
 
