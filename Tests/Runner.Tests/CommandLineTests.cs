@@ -78,6 +78,49 @@ public class CommandLineTests
         Assert.Equal("Double:1.5|yaml|2|String|Int32:3|-3|0.25|String:42|True|hello world", result);
     }
 
+    [Theory]
+    [InlineData("True", true)]
+    [InlineData("false", false)]
+    [InlineData("TRUE", true)]
+    [InlineData("None", null)]
+    [InlineData("none", "none")]                      // only papermill's exact None is null
+    [InlineData("7", 7L)]
+    [InlineData("-12", -12L)]
+    [InlineData("3000000000", 3000000000L)]
+    [InlineData("1e-3", 0.001)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("1.2.3", "1.2.3")]
+    [InlineData("", "")]
+    public void P_values_are_typed_as_papermill_types_them(string given, object? expected) =>
+        Assert.Equal(expected, ParameterValues.Resolve(given));
+
+    [Fact]
+    public async Task R_wins_over_p_and_p_over_y_for_the_same_name_and_none_injects_null()
+    {
+        using var folder = new TempFolder();
+        var nb = Write(folder.File("nb.ipynb"),
+            Code("// defaults", "parameters"),
+            Code("$\"{a.GetType().Name}:{a}|{b.GetType().Name}:{b}|{(c is null ? \"null\" : \"set\")}\""));
+        var (code, _, err) = await Cli(nb, folder.File("out.ipynb"), "-y", "a: 1\nb: 2", "-r", "a", "5", "-p", "a", "6", "-p", "b", "3", "-p", "c", "None");
+        Assert.True(code == 0, err);
+        var result = Text(Run.OutputsOf(Read(folder.File("out.ipynb")), "a.GetType")[0]!["data"]!["text/plain"]);
+        Assert.Equal("String:5|Int32:3|null", result);
+    }
+
+    [Fact]
+    public async Task Formatters_registered_by_one_notebook_are_gone_in_the_next_of_a_folder_run()
+    {
+        using var folder = new TempFolder();
+        var input = Directory.CreateDirectory(folder.File("notebooks")).FullName;
+        Write(Path.Combine(input, "a.ipynb"), Code("using Microsoft.DotNet.Interactive.Formatting;\nFormatter.Register<int>(i => $\"<b>custom {i}</b>\", \"text/html\");\n41"));
+        Write(Path.Combine(input, "b.ipynb"), Code("42"));
+        var output = folder.File("executed");
+        var (code, _, err) = await Cli(input, output);
+        Assert.True(code == 0, err);
+        Assert.Equal("<b>custom 41</b>", Text(Run.OutputsOf(Read(Path.Combine(output, "a.ipynb")), "41")[0]!["data"]!["text/html"]));
+        Assert.DoesNotContain("custom", Text(Run.OutputsOf(Read(Path.Combine(output, "b.ipynb")), "42")[0]!["data"]!["text/html"]));
+    }
+
     [Fact]
     public async Task Folder_input_runs_every_notebook_sorted_continues_past_failures_and_prints_a_summary()
     {
