@@ -3,7 +3,7 @@ using RnnToolkit.Kernels;
 using RnnToolkit.Layers;
 using RnnToolkit.Tests.Support;
 
-namespace RnnToolkit.Tests.Cells;
+namespace RnnToolkit.Tests.Kernels;
 
 /// <summary>
 /// The matrix-peephole LSTM's sequence kernel (hand-written BPTT) against autograd over the cell's steps,

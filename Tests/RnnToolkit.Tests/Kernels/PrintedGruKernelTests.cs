@@ -2,7 +2,7 @@ using RnnToolkit.Cells;
 using RnnToolkit.Layers;
 using RnnToolkit.Tests.Support;
 
-namespace RnnToolkit.Tests.Cells;
+namespace RnnToolkit.Tests.Kernels;
 
 /// <summary>
 /// The printed GRUs' sequence kernels (hand-written BPTT) against autograd over their cells' steps,
