@@ -1,4 +1,5 @@
 using RnnToolkit.Data;
+using RnnToolkit.Decoding;
 using RnnToolkit.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace RnnToolkit.Experiments;
 /// <summary>
 /// Greedy decoding of a teacher-forced Seq2Seq model — (source ids (N, S), decoder input ids (N, T)) → logits
 /// (N, T, V), the form <c>Trainer.Fit([source, decoderInput], decoderTarget)</c> trains — by feeding its own
-/// argmax back one step at a time, and the evaluation of translations (exact match and BLEU).
+/// argmax back one step at a time (<see cref="SequenceDecoding.Greedy"/> over a <see cref="RerunDecoder"/>: the decoding
+/// itself lives in <see cref="RnnToolkit.Decoding"/>), and the evaluation of translations (exact match and BLEU).
 /// </summary>
 public static class GreedyDecoding
 {
@@ -28,26 +30,19 @@ public static class GreedyDecoding
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
         if (maxLength <= 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Must be positive.");
-        long n = source.shape[0];
         bool wasTraining = model.training;
         model.eval();
         try
         {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var dec = full(n, 1, bos, dtype: ScalarType.Int64);
-            var done = zeros(n, dtype: ScalarType.Bool);
-            for (int step = 0; step < maxLength; step++)
-            {
-                var logits = model.call(source, dec);
-                if (logits.shape.Length != 3 || logits.shape[0] != n || logits.shape[1] != dec.shape[1])
-                    throw new ArgumentException($"The model must return logits (N, T, V) for decoder inputs (N, T) = {Shapes.Format(dec)}; it returned {Shapes.Format(logits)}.", nameof(model));
-                var next = logits[.., -1].argmax(-1).masked_fill(done, Vocabulary.Pad);
-                dec = cat([dec, next.unsqueeze(1)], 1);
-                done = done.logical_or(next.eq(eos));
-                if (done.all().ToBoolean()) break;
-            }
-            return dec[.., 1..].MoveToOuterDisposeScope();
+            // SequenceDecoding.Greedy over the model rerun on each prefix; rows laid out as before: tokens, the end token
+            // when one was produced, then padding, as long as the longest row.
+            var rows = SequenceDecoding.Greedy(new RerunDecoder(model), RerunDecoder.Start(source), bos, eos, maxLength)
+                .Select(h => h.Finished ? [.. h.Tokens, eos] : h.Tokens).ToList();
+            int length = rows.Max(r => r.Length);
+            var ids = new long[rows.Count * length];
+            Array.Fill(ids, Vocabulary.Pad);
+            for (int i = 0; i < rows.Count; i++) rows[i].CopyTo(ids, i * length);
+            return tensor(ids, [rows.Count, length], device: source.device);
         }
         finally
         {

@@ -32,6 +32,34 @@ public class GreedyDecodingTests
         Assert.Equal(new long[] { 3, 2 }, GreedyDecoding.Decode(model, source, maxLength: 2).shape);
     }
 
+    /// <summary>The whole-sequence model as a step decoder: beam search's best hypothesis is greedy's path, and a wrong
+    /// logits shape is refused with what was expected.</summary>
+    [Fact]
+    public void Rerun_decoder_serves_beam_search_and_checks_the_models_output()
+    {
+        var model = new Sharp(new Counter(12));     // confident logits: the greedy path is also the most probable sequence
+        var source = torch.tensor(new long[] { 7, 0, 9, 0 }).reshape(2, 2);
+        var beams = RnnToolkit.Decoding.SequenceDecoding.BeamSearch(new RnnToolkit.Decoding.RerunDecoder(model), RnnToolkit.Decoding.RerunDecoder.Start(source),
+            Vocabulary.Bos, Vocabulary.Eos, maxLength: 10, beamWidth: 3);
+        Assert.Equal(new long[] { 4, 5, 6 }, beams[0][0].Tokens);
+        Assert.Equal(new long[] { 4, 5, 6, 7, 8 }, beams[1][0].Tokens);
+        Assert.True(beams.All(b => b[0].Finished));
+
+        var flat = new Flat();
+        var e = Assert.Throws<ArgumentException>(() => GreedyDecoding.Decode(flat, source, maxLength: 3));
+        Assert.Contains("must return logits (N, T, V) for decoder inputs (N, T) = (2, 1)", e.Message);
+    }
+
+    sealed class Sharp(Counter counter) : torch.nn.Module<Tensor, Tensor, Tensor>(nameof(Sharp))
+    {
+        public override Tensor forward(Tensor source, Tensor dec) => counter.call(source, dec) * 20;
+    }
+
+    sealed class Flat() : torch.nn.Module<Tensor, Tensor, Tensor>(nameof(Flat))
+    {
+        public override Tensor forward(Tensor source, Tensor dec) => torch.zeros(dec.shape[0], 12);
+    }
+
     [Fact]
     public void TranslatesAndScores()
     {
