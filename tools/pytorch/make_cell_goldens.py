@@ -166,14 +166,20 @@ CELLS = {
 }
 
 
-def cell_case(name, cell, zero_init, **opts):
-    """One cell unrolled over T steps from a given (or zero) initial state."""
-    spec_fn, step, has_c, conv = CELLS[cell]
+def cell_options(conv, opts):
+    """The case's options with the default sizes filled in (and the map length for a convolutional cell)."""
     sizes = {"input_size": opts.pop("input_size", CONV_C_IN if conv else I),
              "hidden_size": opts.pop("hidden_size", CONV_C_H if conv else H)}
     opts = dict(sizes, **opts)
     if conv:
         opts["length"] = CONV_L
+    return opts
+
+
+def cell_case(name, cell, zero_init, **opts):
+    """One cell unrolled over T steps from a given (or zero) initial state."""
+    spec_fn, step, has_c, conv = CELLS[cell]
+    opts = cell_options(conv, opts)
     isz, hsz = opts["input_size"], opts["hidden_size"]
 
     seed_for(BASE_SEED, name)
@@ -288,11 +294,7 @@ def gradcheck_cell(cell, **opts):
     with respect to the input, the initial state and every parameter: the goldens' gradients come from autograd over
     this code, so the code's own derivatives are checked against finite differences each time the goldens are written."""
     spec_fn, step, has_c, conv = CELLS[cell]
-    sizes = {"input_size": opts.pop("input_size", CONV_C_IN if conv else I),
-             "hidden_size": opts.pop("hidden_size", CONV_C_H if conv else H)}
-    opts = dict(sizes, **opts)
-    if conv:
-        opts["length"] = CONV_L
+    opts = cell_options(conv, opts)
     isz, hsz = opts["input_size"], opts["hidden_size"]
     g = torch.Generator().manual_seed(7)
     def rand(*shape):
