@@ -27,22 +27,6 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed, JupyterKe
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static JsonObject Code(string source) => new()
-    {
-        ["cell_type"] = "code",
-        ["execution_count"] = null,
-        ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
-        ["outputs"] = new JsonArray(),
-        ["source"] = source,
-    };
-
-    static string Text(JsonNode? node) => node switch
-    {
-        JsonArray a => string.Concat(a.Select(x => (string)x!)),
-        null => "",
-        _ => (string)node!,
-    };
-
     [Theory]
     [InlineData(NotebookHosts.Jupyter)]
     [InlineData(NotebookHosts.Runner)]
@@ -51,35 +35,20 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed, JupyterKe
         Assert.NotNull(feed);                                   // packed by the collection's fixture
         Assert.NotNull(kernel);
         const int epochs = 5;
-        var cells = new JsonArray(
-            Code($"#i \"nuget:{packages}\"\n#r \"nuget: RnnToolkit, {version}\"\n#r \"nuget: RnnToolkit.Formatters, {version}\""),
-            Code("using RnnToolkit.Training;\nusing RnnToolkit.Formatting;\nusing TorchSharp;\nusing static TorchSharp.torch;\n"
+        var input = NotebookHosts.Write(Path.Combine(folder, "live.ipynb"),
+            $"#i \"nuget:{packages}\"\n#r \"nuget: RnnToolkit, {version}\"\n#r \"nuget: RnnToolkit.Formatters, {version}\"",
+            ("using RnnToolkit.Training;\nusing RnnToolkit.Formatting;\nusing TorchSharp;\nusing static TorchSharp.torch;\n"
                 + "RnnToolkit.Native.TorchSharpNative.EnsureLoaded();\nRnnToolkit.Formatters.Register();"),
-            Code("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
+            ("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
                 + "var trainer = new Trainer(model, Losses.MeanSquaredError(), metrics: [Metrics.MeanAbsoluteError()]);\n"
                 + "var live = new LiveTrainingCurves();\n"
                 + $"var history = trainer.Fit(x, y, epochs: {epochs}, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);\n"
                 + "Console.WriteLine($\"updates {live.Updates}\");"),
-            Code("// LOSSES\nConsole.WriteLine(string.Join(\";\", new[] { \"loss\", \"val_loss\", \"mae\" }.Select(k => k + \"=\" + string.Join(\",\", history[k].Select(v => v.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture))))));"));
-        var notebook = new JsonObject
-        {
-            ["cells"] = cells,
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
-                ["language_info"] = new JsonObject { ["name"] = "C#" },
-            },
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-        };
-        for (int i = 0; i < cells.Count; i++) cells[i]!["id"] = $"cell-{i}";
-        var input = Path.Combine(folder, "live.ipynb");
-        File.WriteAllText(input, notebook.ToJsonString());
+            ("// LOSSES\nConsole.WriteLine(string.Join(\";\", new[] { \"loss\", \"val_loss\", \"mae\" }.Select(k => k + \"=\" + string.Join(\",\", history[k].Select(v => v.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture))))));"));
         var executed = await NotebookHosts.ExecuteAsync(host, input, Path.Combine(folder, host));
 
-        var output = JsonNode.Parse(File.ReadAllText(executed))!.AsObject();
-        JsonArray OutputsOf(string marker) => output["cells"]!.AsArray().Select(c => c!.AsObject())
-            .Single(c => Text(c["source"]).Contains(marker, StringComparison.Ordinal))["outputs"]!.AsArray();
+        JsonArray OutputsOf(string marker) => NotebookHosts.OutputsOf(executed, marker);
+        static string Text(JsonNode? node) => NotebookHosts.Text(node);
 
         // The losses Fit returned, as the next cell printed them.
         var printed = OutputsOf("// LOSSES").Where(o => (string)o!["output_type"]! == "stream").Select(o => Text(o!["text"])).Single().Trim();
