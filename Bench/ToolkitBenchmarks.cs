@@ -22,7 +22,7 @@ static class ToolkitBenchmarks
         var x = randn(B, T, I);
         var figures = new List<Figure>();
         // Warm the process up (allocator, thread pool, lazy libtorch initialization) before the first figure.
-        var warm = new LSTM(I, H);
+        var warm = new Lstm(I, H);
         for (var start = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(start).TotalSeconds < 2;)
         {
             using var scope = NewDisposeScope();
@@ -55,14 +55,14 @@ static class ToolkitBenchmarks
         foreach (var backend in new[] { RecurrentBackend.Auto, RecurrentBackend.Fused, RecurrentBackend.Kernels, RecurrentBackend.Cells })
         {
             string path = backend.ToString().ToLowerInvariant();
-            Train("lstm_train", path, new LSTM(I, H) { Backend = backend }, "lstm_train");
-            Train("gru_train", path, new GRU(I, H) { Backend = backend }, "gru_train");
-            Train("rnn_train", path, new RNN(I, H) { Backend = backend }, "rnn_train");
-            Infer("lstm_infer", path, new LSTM(I, H) { Backend = backend }, "lstm_infer");
+            Train("lstm_train", path, new Lstm(I, H) { Backend = backend }, "lstm_train");
+            Train("gru_train", path, new Gru(I, H) { Backend = backend }, "gru_train");
+            Train("rnn_train", path, new Rnn(I, H) { Backend = backend }, "rnn_train");
+            Infer("lstm_infer", path, new Lstm(I, H) { Backend = backend }, "lstm_infer");
         }
         // The custom cells against the toolkit's LSTM (auto): their iterations alternate with the LSTM's, so the
         // ratio compares the two at the same moments (blocks timed seconds apart drift by ±15 % here).
-        var lstm = new LSTM(I, H);
+        var lstm = new Lstm(I, H);
         void TrainBesideLstm(string name, RecurrentLayer layer, Tensor? input = null)
         {
             if (!o.Wants(name)) return;

@@ -110,7 +110,7 @@ public class ChartTests
     {
         // A tiny untrained Bahdanau Seq2Seq (as notebook 004 builds it), its weights as notebook 004 takes them.
         random.manual_seed(7);
-        using var model = new RnnToolkit.Models.Seq2Seq(12, 9, 4, 6, RnnToolkit.Models.Seq2SeqCell.GRU, RnnToolkit.Models.Seq2SeqAttention.Bahdanau);
+        using var model = new RnnToolkit.Models.Seq2Seq(12, 9, 4, 6, RnnToolkit.Models.Seq2SeqCell.Gru, RnnToolkit.Models.Seq2SeqAttention.Bahdanau);
         model.eval();
         using var source = tensor(new long[] { 3, 4, 5, 6, 7, 8, 9, 10, 11, 3 }, [2, 5]);
         using var decoderInput = tensor(new long[] { 1, 2, 3, 1, 4, 5 }, [2, 3]);

@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // The first statement touches the toolkit, nothing else: an LSTM regressor on "sum of the sequence".
-var lstm = new LSTM(1, 16, returnSequences: false);
+var lstm = new Lstm(1, 16, returnSequences: false);
 Console.WriteLine($"native: {TorchSharpNative.EnsureLoaded()}");
 random.manual_seed(7);
 var head = nn.Linear(16, 1);

@@ -27,8 +27,8 @@ public static class ParameterCounts
             long I = l == 0 ? layer.InputSize : layer.OutputSize;
             total += directions * (layer switch
             {
-                LSTM => 4 * (H * (I + H) + H),
-                GRU => 3 * (H * (I + H) + 2 * H),
+                Lstm => 4 * (H * (I + H) + H),
+                Gru => 3 * (H * (I + H) + 2 * H),
                 _ => H * (I + H) + H,
             });
         }

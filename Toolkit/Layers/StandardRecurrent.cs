@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Layers;
 
 /// <summary>
-/// What the standard <see cref="RNN"/>, <see cref="LSTM"/> and <see cref="GRU"/> layers share: one set of
+/// What the standard <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> layers share: one set of
 /// weights in PyTorch's names and layout (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
 /// …_reverse, l1 …), and two ways to run them — libtorch's fused kernels, or the toolkit's cells
 /// composed by <see cref="Recurrent"/>, <see cref="Bidirectional"/> and <see cref="Stacked"/> over the very

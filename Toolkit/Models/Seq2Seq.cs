@@ -12,9 +12,9 @@ namespace RnnToolkit.Models;
 public enum Seq2SeqCell
 {
     /// <summary>GRU encoder and decoder.</summary>
-    GRU,
+    Gru,
     /// <summary>LSTM encoder and decoder.</summary>
-    LSTM,
+    Lstm,
 }
 
 /// <summary>The attention of a <see cref="Seq2Seq"/> decoder.</summary>
@@ -68,7 +68,7 @@ public sealed class Seq2Seq : nn.Module<Tensor, Tensor, Tensor>, IStepDecoder
     /// <param name="cell">GRU or LSTM.</param>
     /// <param name="attention">None, Bahdanau or Luong.</param>
     /// <param name="padId">The padding id of the source (masked in the encoder and the attention).</param>
-    public Seq2Seq(long sourceVocabulary, long targetVocabulary, long embeddingSize, long hiddenSize, Seq2SeqCell cell = Seq2SeqCell.GRU, Seq2SeqAttention attention = Seq2SeqAttention.Bahdanau, long padId = 0)
+    public Seq2Seq(long sourceVocabulary, long targetVocabulary, long embeddingSize, long hiddenSize, Seq2SeqCell cell = Seq2SeqCell.Gru, Seq2SeqAttention attention = Seq2SeqAttention.Bahdanau, long padId = 0)
         : base(nameof(Seq2Seq))
     {
         Cell = cell;
@@ -77,9 +77,9 @@ public sealed class Seq2Seq : nn.Module<Tensor, Tensor, Tensor>, IStepDecoder
         HiddenSize = hiddenSize;
         src_embed = nn.Embedding(sourceVocabulary, embeddingSize);
         tgt_embed = nn.Embedding(targetVocabulary, embeddingSize);
-        encoder = cell == Seq2SeqCell.GRU ? new Layers.GRU(embeddingSize, hiddenSize) : new Layers.LSTM(embeddingSize, hiddenSize);
+        encoder = cell == Seq2SeqCell.Gru ? new Layers.Gru(embeddingSize, hiddenSize) : new Layers.Lstm(embeddingSize, hiddenSize);
         long decoderInput = embeddingSize + (attention == Seq2SeqAttention.Bahdanau ? hiddenSize : 0);
-        decoder = cell == Seq2SeqCell.GRU ? new GruCell(decoderInput, hiddenSize) : new LstmCell(decoderInput, hiddenSize);
+        decoder = cell == Seq2SeqCell.Gru ? new GruCell(decoderInput, hiddenSize) : new LstmCell(decoderInput, hiddenSize);
         if (attention == Seq2SeqAttention.Bahdanau) additive = new AdditiveAttention(hiddenSize, hiddenSize, hiddenSize);
         if (attention == Seq2SeqAttention.Luong)
         {

@@ -30,9 +30,9 @@ public sealed class TransformerSeq2Seq : nn.Module<Tensor, Tensor, Tensor>, ISte
     /// <summary>Target embedding E_tgt, or null when the vocabulary is shared.</summary>
     public readonly Embedding? tgt_embed;
     /// <summary>The encoder stack.</summary>
-    public readonly TransformerEncoder encoder;
+    public readonly TransformerEncoderStack encoder;
     /// <summary>The decoder stack.</summary>
-    public readonly TransformerDecoder decoder;
+    public readonly TransformerDecoderStack decoder;
     /// <summary>W_o, b_o: the output layer (V_tgt, d).</summary>
     public readonly Linear output;
     readonly Dropout dropout;
@@ -68,9 +68,9 @@ public sealed class TransformerSeq2Seq : nn.Module<Tensor, Tensor, Tensor>, ISte
         using (no_grad())
             foreach (var e in new[] { src_embed, tgt_embed })
                 e?.weight!.normal_(0, 1 / Math.Sqrt(modelSize));                  // E · √d then has unit scale, like PE (fairseq, tensor2tensor)
-        encoder = new TransformerEncoder(encoderLayers, _ => new TransformerEncoderLayer(modelSize, heads, feedForwardSize, dropout, activation, normFirst),
+        encoder = new TransformerEncoderStack(encoderLayers, _ => new TransformerEncoderBlock(modelSize, heads, feedForwardSize, dropout, activation, normFirst),
             normFirst ? nn.LayerNorm(modelSize) : null);
-        decoder = new TransformerDecoder(decoderLayers, _ => new TransformerDecoderLayer(modelSize, heads, feedForwardSize, dropout, activation, normFirst),
+        decoder = new TransformerDecoderStack(decoderLayers, _ => new TransformerDecoderBlock(modelSize, heads, feedForwardSize, dropout, activation, normFirst),
             normFirst ? nn.LayerNorm(modelSize) : null);
         output = nn.Linear(modelSize, targetVocabulary);
         this.dropout = nn.Dropout(dropout);

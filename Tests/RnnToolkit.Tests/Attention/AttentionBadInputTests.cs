@@ -57,9 +57,9 @@ public class AttentionBadInputTests
     [Fact]
     public void TransformerAndPositionalEncoding()
     {
-        Throws(() => new TransformerEncoderLayer(10, 4, 16), "divides the model size 10", "4 heads");
+        Throws(() => new TransformerEncoderBlock(10, 4, 16), "divides the model size 10", "4 heads");
         Throws(() => new PositionalEncoding(8).call(torch.randn(2, 5, 6)), "(B, T, 8)", "[2, 5, 6]");
-        var layer = new TransformerEncoderLayer(8, 2, 16, 0);
+        var layer = new TransformerEncoderBlock(8, 2, 16, 0);
         Throws(() => layer.Run(torch.randn(2, 5, 8), torch.ones(2, 4, dtype: ScalarType.Bool)), "(2, 5)", "[2, 4]");
     }
 }

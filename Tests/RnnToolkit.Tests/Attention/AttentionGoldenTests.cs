@@ -94,7 +94,7 @@ public class AttentionGoldenTests
             }
             case "encoder_layer":
             {
-                var m = new TransformerEncoderLayer(cfg.GetProperty("d_model").GetInt64(), cfg.GetProperty("heads").GetInt64(), cfg.GetProperty("ff").GetInt64(), 0,
+                var m = new TransformerEncoderBlock(cfg.GetProperty("d_model").GetInt64(), cfg.GetProperty("heads").GetInt64(), cfg.GetProperty("ff").GetInt64(), 0,
                     cfg.GetProperty("activation").GetString() == "gelu" ? TransformerActivation.GELU : TransformerActivation.ReLU, cfg.GetProperty("norm_first").GetBoolean());
                 module = m;
                 Load(m, c);
@@ -106,7 +106,7 @@ public class AttentionGoldenTests
             }
             case "decoder_layer":
             {
-                var m = new TransformerDecoderLayer(cfg.GetProperty("d_model").GetInt64(), cfg.GetProperty("heads").GetInt64(), cfg.GetProperty("ff").GetInt64(), 0,
+                var m = new TransformerDecoderBlock(cfg.GetProperty("d_model").GetInt64(), cfg.GetProperty("heads").GetInt64(), cfg.GetProperty("ff").GetInt64(), 0,
                     normFirst: cfg.GetProperty("norm_first").GetBoolean());
                 module = m;
                 Load(m, c);

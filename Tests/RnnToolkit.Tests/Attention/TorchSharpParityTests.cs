@@ -108,7 +108,7 @@ public class TorchSharpParityTests
     {
         torch.random.manual_seed(6);
         long B = 2, T = 5, E = 8;
-        var mine = new TransformerEncoderLayer(E, 2, 16, dropout: 0);
+        var mine = new TransformerEncoderBlock(E, 2, 16, dropout: 0);
         var theirs = torch.nn.TransformerEncoderLayer(E, 2, 16, 0.0);
         CopyParameters(mine, theirs);
         mine.train(); theirs.train();
@@ -124,7 +124,7 @@ public class TorchSharpParityTests
     {
         torch.random.manual_seed(8);
         long B = 2, Tt = 4, Ts = 5, E = 8;
-        var encoder = new TransformerEncoder(2, _ => new TransformerEncoderLayer(E, 2, 16, dropout: 0));
+        var encoder = new TransformerEncoderStack(2, _ => new TransformerEncoderBlock(E, 2, 16, dropout: 0));
         var theirEncoder = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(E, 2, 16, 0.0), 2);
         CopyParameters(encoder, theirEncoder);
         var src = torch.randn(B, Ts, E);
@@ -132,7 +132,7 @@ public class TorchSharpParityTests
         var memory = encoder.Run(src, srcMask);
         TensorAssert.Close(theirEncoder.call(src.transpose(0, 1), null, AttentionMasks.FromPyTorch(srcMask)).transpose(0, 1), memory, "encoder stack");
 
-        var decoder = new TransformerDecoderLayer(E, 2, 16, dropout: 0);
+        var decoder = new TransformerDecoderBlock(E, 2, 16, dropout: 0);
         var theirDecoder = torch.nn.TransformerDecoderLayer(E, 2, 16, 0.0);
         CopyParameters(decoder, theirDecoder);
         var tgt = torch.randn(B, Tt, E);

@@ -92,7 +92,7 @@ public class DecodingTests
 
         // An untrained Seq2Seq over several sources, both cells and all attentions.
         torch.random.manual_seed(7);
-        foreach (var cell in new[] { Seq2SeqCell.GRU, Seq2SeqCell.LSTM })
+        foreach (var cell in new[] { Seq2SeqCell.Gru, Seq2SeqCell.Lstm })
             foreach (var att in new[] { Seq2SeqAttention.None, Seq2SeqAttention.Bahdanau, Seq2SeqAttention.Luong })
             {
                 var model = new Seq2Seq(12, 9, 6, 8, cell, att);

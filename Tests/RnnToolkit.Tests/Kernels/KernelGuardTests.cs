@@ -18,10 +18,10 @@ public class KernelGuardTests
 
     static StandardRecurrent Layer(string kind) => kind switch
     {
-        "lstm" => new LSTM(4, 13, numLayers: 2, bidirectional: true),
-        "gru" => new GRU(4, 13, numLayers: 2, bidirectional: true),
-        "rnn-relu" => new RNN(4, 13, numLayers: 2, activation: RnnActivation.Relu, bidirectional: true),
-        _ => new RNN(4, 13, numLayers: 2, bidirectional: true),
+        "lstm" => new Lstm(4, 13, numLayers: 2, bidirectional: true),
+        "gru" => new Gru(4, 13, numLayers: 2, bidirectional: true),
+        "rnn-relu" => new Rnn(4, 13, numLayers: 2, activation: RnnActivation.Relu, bidirectional: true),
+        _ => new Rnn(4, 13, numLayers: 2, bidirectional: true),
     };
 
     // Runs of the kernel during one forward and backward pass of the layer.

@@ -17,9 +17,9 @@ public class BackendAgreementTests
 
     static StandardRecurrent Make(string kind, int layers, bool bidirectional) => kind switch
     {
-        "lstm" => new LSTM(16, 32, layers, bidirectional: bidirectional),
-        "gru" => new GRU(16, 32, layers, bidirectional: bidirectional),
-        _ => new RNN(16, 32, layers, bidirectional: bidirectional),
+        "lstm" => new Lstm(16, 32, layers, bidirectional: bidirectional),
+        "gru" => new Gru(16, 32, layers, bidirectional: bidirectional),
+        _ => new Rnn(16, 32, layers, bidirectional: bidirectional),
     };
 
     [Theory]
@@ -65,7 +65,7 @@ public class BackendAgreementTests
     public void Lstm_kernel_agrees_with_libtorch_at_any_hidden_size_through_h_n_and_c_n(int hidden, int layers)
     {
         random.manual_seed(5);
-        var lstm = new LSTM(7, hidden, layers);
+        var lstm = new Lstm(7, hidden, layers);
         var x = randn(6, 11, 7);
         var (h0, c0) = (randn(layers, 6, hidden), randn(layers, 6, hidden));
         var (upOut, upH, upC) = (randn(6, 11, hidden), randn(layers, 6, hidden), randn(layers, 6, hidden));
@@ -96,9 +96,9 @@ public class BackendAgreementTests
         random.manual_seed(6);
         StandardRecurrent layer = kind switch
         {
-            "gru" => new GRU(7, hidden, layers),
-            "rnn-tanh" => new RNN(7, hidden, layers),
-            _ => new RNN(7, hidden, layers, activation: RnnActivation.Relu),
+            "gru" => new Gru(7, hidden, layers),
+            "rnn-tanh" => new Rnn(7, hidden, layers),
+            _ => new Rnn(7, hidden, layers, activation: RnnActivation.Relu),
         };
         var x = randn(6, 11, 7);
         var h0 = randn(layers, 6, hidden);
@@ -120,10 +120,10 @@ public class BackendAgreementTests
     [Fact]
     public void Auto_trains_on_the_kernels_and_infers_on_the_fused_modules()
     {
-        var lstm = new LSTM(4, 8);
+        var lstm = new Lstm(4, 8);
         Assert.Equal(RecurrentBackend.Kernels, lstm.ResolveBackend(null, training: true));
         Assert.Equal(RecurrentBackend.Fused, lstm.ResolveBackend(null, training: false));
         Assert.Equal(RecurrentBackend.Fused, lstm.ResolveBackend(tensor(new[,] { { true, false } }), training: true));   // padded: packed sequences
-        Assert.Equal(RecurrentBackend.Fused, new RNN(4, 8, activation: RnnActivation.Relu).ResolveBackend(null, training: false));
+        Assert.Equal(RecurrentBackend.Fused, new Rnn(4, 8, activation: RnnActivation.Relu).ResolveBackend(null, training: false));
     }
 }

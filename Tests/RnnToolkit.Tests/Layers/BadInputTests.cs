@@ -22,9 +22,9 @@ public class BadInputTests
         [(Func<RecurrentLayer>)(() => new Recurrent(new Gru003AsPrintedCell(4, 6)))],
         [(Func<RecurrentLayer>)(() => new Bidirectional(() => new Recurrent(new RnnCell(4, 6))))],
         [(Func<RecurrentLayer>)(() => new Stacked([new Recurrent(new RnnCell(4, 6)), new Recurrent(new RnnCell(6, 6))]))],
-        [(Func<RecurrentLayer>)(() => new LSTM(4, 6))],
-        [(Func<RecurrentLayer>)(() => new GRU(4, 6, numLayers: 2, bidirectional: true))],
-        [(Func<RecurrentLayer>)(() => new RNN(4, 6, batchFirst: false))],
+        [(Func<RecurrentLayer>)(() => new Lstm(4, 6))],
+        [(Func<RecurrentLayer>)(() => new Gru(4, 6, numLayers: 2, bidirectional: true))],
+        [(Func<RecurrentLayer>)(() => new Rnn(4, 6, batchFirst: false))],
     ];
 
     [Theory]
@@ -58,9 +58,9 @@ public class BadInputTests
         var x = zeros(2, 5, 4);
         Rejects(() => new Recurrent(new LstmCell(4, 6)).Run(x, [new RecurrentState(zeros(2, 7), zeros(2, 6))]), "h of shape [2, 6]", "got [2, 7]");
         Rejects(() => new Recurrent(new LstmCell(4, 6)).Run(x, [new RecurrentState(zeros(2, 6))]), "both h and c");
-        Rejects(() => new LSTM(4, 6).Run(x, [new RecurrentState(zeros(3, 6), zeros(3, 6))]), "(2, 6)", "got h [3, 6]");
-        Rejects(() => new LSTM(4, 6).Run(x, [new RecurrentState(zeros(2, 6))]), "h and c");
-        Rejects(() => new GRU(4, 6).Run(x, [new RecurrentState(zeros(2, 5))]), "(2, 6)", "[2, 5]");
+        Rejects(() => new Lstm(4, 6).Run(x, [new RecurrentState(zeros(3, 6), zeros(3, 6))]), "(2, 6)", "got h [3, 6]");
+        Rejects(() => new Lstm(4, 6).Run(x, [new RecurrentState(zeros(2, 6))]), "h and c");
+        Rejects(() => new Gru(4, 6).Run(x, [new RecurrentState(zeros(2, 5))]), "(2, 6)", "[2, 5]");
         Rejects(() => new LstmCell(4, 6).call(zeros(2, 4), new RecurrentState(zeros(2, 6), zeros(1, 6))), "c of shape [2, 6]", "[1, 6]");
     }
 
@@ -77,11 +77,11 @@ public class BadInputTests
     public void Bad_constructor_arguments()
     {
         Rejects(() => new LstmCell(0, 6), "inputSize > 0");
-        Rejects(() => new LSTM(4, 6, numLayers: 0), "numLayers");
-        Rejects(() => new GRU(4, 6, dropout: 1.5), "dropout");
+        Rejects(() => new Lstm(4, 6, numLayers: 0), "numLayers");
+        Rejects(() => new Gru(4, 6, dropout: 1.5), "dropout");
         Rejects(() => new ConvRnnCell(2, 3, kernelSize: 4), "odd kernel");
         Rejects(() => new Gru002AsPrintedCell(4, 6), "inputSize == hiddenSize", "got inputSize 4, hiddenSize 6");
-        Rejects(() => new RNN(4, 6, activation: RnnActivation.Sigmoid), "tanh and relu", "Sigmoid");
+        Rejects(() => new Rnn(4, 6, activation: RnnActivation.Sigmoid), "tanh and relu", "Sigmoid");
         Rejects(() => new Stacked([new Recurrent(new RnnCell(4, 6)), new Recurrent(new RnnCell(5, 6))]), "layer 1 expects 5", "outputs 6");
         Rejects(() => new Stacked([]), "at least one layer");
         Rejects(() => new Bidirectional(new Recurrent(new RnnCell(4, 6)), new Recurrent(new RnnCell(4, 7))), "same layout and sizes");

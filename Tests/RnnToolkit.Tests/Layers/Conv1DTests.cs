@@ -46,7 +46,7 @@ public class Conv1DTests
     public void Cnn_rnn_of_000_section_4_5_is_one_line_and_trains()
     {
         random.manual_seed(5);
-        var model = nn.Sequential(new Conv1D(1, 64, 3, "relu"), new LSTM(64, 50, returnSequences: false), nn.Linear(50, 1));
+        var model = nn.Sequential(new Conv1D(1, 64, 3, "relu"), new Lstm(64, 50, returnSequences: false), nn.Linear(50, 1));
         var x = rand(32, 10, 1);
         var y = x.sum(1) / 10;
         var optimizer = optim.Adam(model.parameters(), 0.01);

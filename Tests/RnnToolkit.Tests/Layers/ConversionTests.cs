@@ -19,9 +19,9 @@ public class ConversionTests
 
     static StandardRecurrent Make(string kind, int layers, bool bidirectional) => kind switch
     {
-        "lstm" => new LSTM(5, 6, layers, bidirectional: bidirectional),
-        "gru" => new GRU(5, 6, layers, bidirectional: bidirectional),
-        _ => new RNN(5, 6, layers, bidirectional: bidirectional),
+        "lstm" => new Lstm(5, 6, layers, bidirectional: bidirectional),
+        "gru" => new Gru(5, 6, layers, bidirectional: bidirectional),
+        _ => new Rnn(5, 6, layers, bidirectional: bidirectional),
     };
 
     // libtorch's fused module, independent of the toolkit: its output, h_n and (LSTM) c_n.
@@ -139,7 +139,7 @@ public class ConversionTests
     public void Projected_lstm_converts_and_its_cells_run_in_the_new_type()
     {
         random.manual_seed(8);
-        var layer = new LSTM(5, 6, 2, bidirectional: true, projSize: 3);
+        var layer = new Lstm(5, 6, 2, bidirectional: true, projSize: 3);
         var x = randn(2, 4, 5);
         var before = layer.Run(x).Output.detach();
         var names = layer.named_parameters().Select(p => p.name).ToList();

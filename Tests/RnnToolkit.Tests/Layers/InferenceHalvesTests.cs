@@ -28,9 +28,9 @@ public class InferenceHalvesTests
             random.manual_seed(8);
             StandardRecurrent layer = kind switch
             {
-                "lstm" => new LSTM(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
-                "gru" => new GRU(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
-                _ => new RNN(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
+                "lstm" => new Lstm(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
+                "gru" => new Gru(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
+                _ => new Rnn(6, 24, layers, batchFirst: batchFirst, bidirectional: bidirectional),
             };
             const long B = 33;                                                          // halves of 16 and 17
             var x = batchFirst ? randn(B, 9, 6) : randn(9, B, 6);
@@ -64,7 +64,7 @@ public class InferenceHalvesTests
         set_num_threads(2);
         try
         {
-            var lstm = new LSTM(6, 24);
+            var lstm = new Lstm(6, 24);
             long jobs = SecondThread.Jobs;
             using (no_grad()) lstm.call(randn(MinBatch - 1, 5, 6));
             lstm.Backend = RecurrentBackend.Fused;

@@ -15,7 +15,7 @@ public class LstmProjectionTests
 
     public static IEnumerable<object[]> Cases() => Golden.CaseNames(File);
 
-    static LSTM Build(JsonElement c) => new(
+    static Lstm Build(JsonElement c) => new(
         c.GetProperty("input_size").GetInt64(), c.GetProperty("hidden_size").GetInt64(), c.GetProperty("num_layers").GetInt64(),
         batchFirst: c.GetProperty("batch_first").GetBoolean(), bidirectional: c.GetProperty("bidirectional").GetBoolean(),
         projSize: c.GetProperty("proj_size").GetInt64());
@@ -68,10 +68,10 @@ public class LstmProjectionTests
     [Fact]
     public void Bad_options_and_states_are_rejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new LSTM(4, 6, projSize: 6));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new LSTM(4, 6, projSize: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Lstm(4, 6, projSize: 6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Lstm(4, 6, projSize: -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LstmCell(4, 6, projSize: 7));
-        var layer = new LSTM(4, 6, projSize: 3);
+        var layer = new Lstm(4, 6, projSize: 3);
         var x = randn(2, 5, 4);
         var e = Assert.Throws<ArgumentException>(() => layer.Run(x, [new RecurrentState(zeros(2, 6), zeros(2, 6))]));
         Assert.Contains("(2, 3)", e.Message);
@@ -84,7 +84,7 @@ public class LstmProjectionTests
     public void Masked_projected_run_equals_running_the_unpadded_sequences()
     {
         random.manual_seed(9);
-        var layer = new LSTM(4, 6, numLayers: 2, bidirectional: true, projSize: 2);
+        var layer = new Lstm(4, 6, numLayers: 2, bidirectional: true, projSize: 2);
         var x = randn(2, 5, 4);
         var r = layer.RunWithLengths(x, tensor(new long[] { 5, 3 }));
         var alone = layer.Run(x[1, TensorIndex.Slice(0, 3)].unsqueeze(0));

@@ -33,7 +33,7 @@ public class MaskingTests
         random.manual_seed(21);
         long[] lengths = [5, 2, 3];
         var emb = nn.Embedding(10, 4);
-        var lstm = new LSTM(4, 6, bidirectional: bidirectional);
+        var lstm = new Lstm(4, 6, bidirectional: bidirectional);
         var ids = zeros(3, 5, dtype: int64);                                  // padded with id 0 at the end
         for (int b = 0; b < 3; b++)
             ids[b, TensorIndex.Slice(0, lengths[b])] = randint(1, 10, lengths[b], dtype: int64);

@@ -21,15 +21,15 @@ public class MemoryTests
         random.manual_seed(1);
         RecurrentLayer layer = model switch
         {
-            "lstm" => new LSTM(4, 8) { Backend = backend },
-            "gru" => new GRU(4, 8) { Backend = backend },
-            "rnn" => new RNN(4, 8) { Backend = backend },
+            "lstm" => new Lstm(4, 8) { Backend = backend },
+            "gru" => new Gru(4, 8) { Backend = backend },
+            "rnn" => new Rnn(4, 8) { Backend = backend },
             "peephole" => new Recurrent(new PeepholeLstmCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
             "peephole-matrix" => new Recurrent(new PeepholeLstmCell(4, 8, PeepholeForm.Matrix)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru000" => new Recurrent(new Gru000AsPrintedCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru002" => new Recurrent(new Gru002AsPrintedCell(4, 4)) { UseKernels = backend == RecurrentBackend.Kernels },
             "gru003" => new Recurrent(new Gru003AsPrintedCell(4, 8)) { UseKernels = backend == RecurrentBackend.Kernels },
-            _ => new GRU(4, 8, bidirectional: true, numLayers: 2),
+            _ => new Gru(4, 8, bidirectional: true, numLayers: 2),
         };
         var optimizer = optim.Adam(layer.parameters(), 0.01);
         var x = randn(3, 6, 4);

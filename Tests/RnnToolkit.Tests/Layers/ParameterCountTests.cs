@@ -16,9 +16,9 @@ public class ParameterCountTests
         bool bi = c.GetProperty("bidirectional").GetBoolean();
         StandardRecurrent layer = c.GetProperty("mode").GetString() switch
         {
-            "lstm" => new LSTM(I, H, L, bidirectional: bi),
-            "gru" => new GRU(I, H, L, bidirectional: bi),
-            _ => new RNN(I, H, L, bidirectional: bi),
+            "lstm" => new Lstm(I, H, L, bidirectional: bi),
+            "gru" => new Gru(I, H, L, bidirectional: bi),
+            _ => new Rnn(I, H, L, bidirectional: bi),
         };
         Assert.Equal(expected, ParameterCounts.PyTorch(layer));
     }
@@ -27,20 +27,20 @@ public class ParameterCountTests
     public void Keras_counts_match_what_keras_summary_prints()
     {
         // Keras 2/3 model.summary() for Input((10, 1)) followed by each layer (the documents' models).
-        Assert.Equal(10_400, ParameterCounts.Keras(new LSTM(1, 50)));
-        Assert.Equal(7_950, ParameterCounts.Keras(new GRU(1, 50)));
-        Assert.Equal(2_600, ParameterCounts.Keras(new RNN(1, 50)));
-        Assert.Equal(20_800, ParameterCounts.Keras(new LSTM(1, 50, bidirectional: true)));
-        Assert.Equal(10_400 + 20_200, ParameterCounts.Keras(new LSTM(1, 50, numLayers: 2)));   // LSTM(50, return_sequences) → LSTM(50)
+        Assert.Equal(10_400, ParameterCounts.Keras(new Lstm(1, 50)));
+        Assert.Equal(7_950, ParameterCounts.Keras(new Gru(1, 50)));
+        Assert.Equal(2_600, ParameterCounts.Keras(new Rnn(1, 50)));
+        Assert.Equal(20_800, ParameterCounts.Keras(new Lstm(1, 50, bidirectional: true)));
+        Assert.Equal(10_400 + 20_200, ParameterCounts.Keras(new Lstm(1, 50, numLayers: 2)));   // LSTM(50, return_sequences) → LSTM(50)
         // …and PyTorch counts the second bias.
-        Assert.Equal(10_600, ParameterCounts.PyTorch(new LSTM(1, 50)));
+        Assert.Equal(10_600, ParameterCounts.PyTorch(new Lstm(1, 50)));
     }
 
     [Fact]
     public void GRU_has_three_quarters_of_the_LSTM_parameters()
     {
-        Assert.Equal(3 * ParameterCounts.PyTorch(new LSTM(32, 128)) / 4, ParameterCounts.PyTorch(new GRU(32, 128)));
-        Assert.Equal(82_944, ParameterCounts.PyTorch(new LSTM(32, 128)));
+        Assert.Equal(3 * ParameterCounts.PyTorch(new Lstm(32, 128)) / 4, ParameterCounts.PyTorch(new Gru(32, 128)));
+        Assert.Equal(82_944, ParameterCounts.PyTorch(new Lstm(32, 128)));
         long diagonal = ParameterCounts.PyTorch(new PeepholeLstmCell(32, 128));
         Assert.Equal(82_944 + 3 * 128, diagonal);
         Assert.Equal(82_944 + 3 * 128 * 128, ParameterCounts.PyTorch(new PeepholeLstmCell(32, 128, PeepholeForm.Matrix)));

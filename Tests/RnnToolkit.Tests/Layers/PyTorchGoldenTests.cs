@@ -23,10 +23,10 @@ public class PyTorchGoldenTests
         bool bi = c.GetProperty("bidirectional").GetBoolean(), bf = c.GetProperty("batch_first").GetBoolean();
         return mode switch
         {
-            "lstm" => new LSTM(I, H, L, batchFirst: bf, bidirectional: bi),
-            "gru" => new GRU(I, H, L, batchFirst: bf, bidirectional: bi),
-            "rnn_tanh" => new RNN(I, H, L, RnnActivation.Tanh, batchFirst: bf, bidirectional: bi),
-            "rnn_relu" => new RNN(I, H, L, RnnActivation.Relu, batchFirst: bf, bidirectional: bi),
+            "lstm" => new Lstm(I, H, L, batchFirst: bf, bidirectional: bi),
+            "gru" => new Gru(I, H, L, batchFirst: bf, bidirectional: bi),
+            "rnn_tanh" => new Rnn(I, H, L, RnnActivation.Tanh, batchFirst: bf, bidirectional: bi),
+            "rnn_relu" => new Rnn(I, H, L, RnnActivation.Relu, batchFirst: bf, bidirectional: bi),
             _ => throw new InvalidOperationException(mode),
         };
     }

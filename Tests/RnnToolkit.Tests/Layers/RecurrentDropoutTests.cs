@@ -91,9 +91,9 @@ public class RecurrentDropoutTests
     {
         StandardRecurrent Make(double rd) => kind switch
         {
-            "LSTM" => new LSTM(3, 6, numLayers: 2, recurrentDropout: rd),
-            "GRU" => new GRU(3, 6, numLayers: 2, recurrentDropout: rd),
-            _ => new RNN(3, 6, numLayers: 2, recurrentDropout: rd),
+            "LSTM" => new Lstm(3, 6, numLayers: 2, recurrentDropout: rd),
+            "GRU" => new Gru(3, 6, numLayers: 2, recurrentDropout: rd),
+            _ => new Rnn(3, 6, numLayers: 2, recurrentDropout: rd),
         };
         random.manual_seed(32);
         var dropped = Make(0.4);

@@ -120,7 +120,7 @@ public class RecurrentSemanticsTests
     [Fact]
     public void Standard_layer_uses_cells_for_a_non_prefix_mask_and_rejects_it_on_fused()
     {
-        var lstm = new LSTM(3, 4);
+        var lstm = new Lstm(3, 4);
         var mask = tensor(new[,] { { true, false, true } });
         Assert.Equal(RecurrentBackend.Cells, lstm.ResolveBackend(mask));
         Assert.Equal(RecurrentBackend.Fused, lstm.ResolveBackend(tensor(new[,] { { true, true, false } })));
@@ -131,7 +131,7 @@ public class RecurrentSemanticsTests
     [Fact]
     public void Module_forward_returns_sequences_or_the_last_step()
     {
-        var lstm = new LSTM(3, 4, numLayers: 2, bidirectional: true);
+        var lstm = new Lstm(3, 4, numLayers: 2, bidirectional: true);
         var x = randn(2, 5, 3);
         Assert.Equal([2L, 5, 8], lstm.call(x).shape);
         lstm.ReturnSequences = false;
@@ -141,7 +141,7 @@ public class RecurrentSemanticsTests
     [Fact]
     public void Standard_layers_share_one_set_of_weights_between_backends()
     {
-        var gru = new GRU(3, 4, numLayers: 2, bidirectional: true);
+        var gru = new Gru(3, 4, numLayers: 2, bidirectional: true);
         Assert.Equal(
             ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
              "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1", "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"],

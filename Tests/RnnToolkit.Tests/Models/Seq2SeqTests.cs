@@ -14,7 +14,7 @@ public class Seq2SeqTests
         var pairs = DateTranslation.Generate(1200, seed: 3);
         using var data = DateTranslation.ToTensors(pairs);
         torch.random.manual_seed(0);
-        var model = new Seq2Seq(data.SourceVocabulary.Count, data.TargetVocabulary.Count, 16, 48, Seq2SeqCell.GRU, Seq2SeqAttention.Bahdanau);
+        var model = new Seq2Seq(data.SourceVocabulary.Count, data.TargetVocabulary.Count, 16, 48, Seq2SeqCell.Gru, Seq2SeqAttention.Bahdanau);
         var trainer = model.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(0.01), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad));
         var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, epochs: 6, batchSize: 64, validationSplit: 0.15, verbose: 0, seed: 1);
         Assert.True(h["loss"][^1] < 0.25 * h["loss"][0], string.Join(", ", h["loss"]));
@@ -36,11 +36,11 @@ public class Seq2SeqTests
     }
 
     [Theory]
-    [InlineData(Seq2SeqCell.GRU, Seq2SeqAttention.None)]
-    [InlineData(Seq2SeqCell.GRU, Seq2SeqAttention.Luong)]
-    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.None)]
-    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.Bahdanau)]
-    [InlineData(Seq2SeqCell.LSTM, Seq2SeqAttention.Luong)]
+    [InlineData(Seq2SeqCell.Gru, Seq2SeqAttention.None)]
+    [InlineData(Seq2SeqCell.Gru, Seq2SeqAttention.Luong)]
+    [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.None)]
+    [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.Bahdanau)]
+    [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.Luong)]
     public void EveryVariantTrainsAndMasksPaddedSource(Seq2SeqCell cell, Seq2SeqAttention attention)
     {
         var pairs = DateTranslation.Generate(64, seed: 4);
@@ -71,7 +71,7 @@ public class Seq2SeqTests
     public void TeacherForcingRatioMixesOwnPredictionsOnlyWhileTraining()
     {
         torch.random.manual_seed(2);
-        var model = new Seq2Seq(10, 9, 4, 8, Seq2SeqCell.GRU, Seq2SeqAttention.Luong);
+        var model = new Seq2Seq(10, 9, 4, 8, Seq2SeqCell.Gru, Seq2SeqAttention.Luong);
         var source = torch.randint(1, 10, [3, 5]);
         var target = torch.randint(4, 9, [3, 6]);
         model.train();

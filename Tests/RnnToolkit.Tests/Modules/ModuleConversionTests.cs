@@ -84,9 +84,9 @@ public class ModuleConversionTests
         from backend in backends
         from c in new[]
         {
-            Case($"LSTM {backend}", () => new RnnToolkit.Layers.LSTM(4, 5, 2, bidirectional: true) { Backend = backend }, RunLayer),
-            Case($"GRU {backend}", () => new RnnToolkit.Layers.GRU(4, 5, 2, bidirectional: true) { Backend = backend }, RunLayer),
-            Case($"RNN {backend}", () => new RNN(4, 5, 2, RnnActivation.Relu, bidirectional: true) { Backend = backend }, RunLayer),
+            Case($"LSTM {backend}", () => new RnnToolkit.Layers.Lstm(4, 5, 2, bidirectional: true) { Backend = backend }, RunLayer),
+            Case($"GRU {backend}", () => new RnnToolkit.Layers.Gru(4, 5, 2, bidirectional: true) { Backend = backend }, RunLayer),
+            Case($"RNN {backend}", () => new Rnn(4, 5, 2, RnnActivation.Relu, bidirectional: true) { Backend = backend }, RunLayer),
         }
         select c;
 
@@ -99,7 +99,7 @@ public class ModuleConversionTests
         return Flat(logits, weights, stepLogits);
     }
 
-    static Tensor RunDecoderLayer(TransformerDecoderLayer m, Inputs i)
+    static Tensor RunDecoderLayer(TransformerDecoderBlock m, Inputs i)
     {
         var target = i.Randn(2, 3, 8);
         var memory = i.Randn(2, 4, 8);
@@ -202,7 +202,7 @@ public class ModuleConversionTests
 
         // Layers
         Case("Bidirectional", () => new Bidirectional(() => new Recurrent(new GruCell(4, 5)), MergeMode.Ave), RunLayer),
-        Case("Bidirectional of projected LSTMs", () => new Bidirectional(new RnnToolkit.Layers.LSTM(4, 5, projSize: 3), new RnnToolkit.Layers.LSTM(4, 5, projSize: 3)), RunLayer),
+        Case("Bidirectional of projected LSTMs", () => new Bidirectional(new RnnToolkit.Layers.Lstm(4, 5, projSize: 3), new RnnToolkit.Layers.Lstm(4, 5, projSize: 3)), RunLayer),
         Case("Conv1D", () => new Conv1D(3, 4, 3, "tanh", ConvPadding.Same), (m, i) => m.forward(i.Randn(2, 5, 3))),
         Case("Conv1D causal", () => new Conv1D(3, 4, 2, "gelu", ConvPadding.Causal, dilation: 2), (m, i) => m.forward(i.Randn(2, 5, 3))),
         Case("GlobalAveragePooling1D", () => new GlobalAveragePooling1D(), (m, i) =>
@@ -216,7 +216,7 @@ public class ModuleConversionTests
             return Flat(m.forward(x), m.forward(x, Inputs.Mask([4, 2], 4)));
         }),
         .. StandardLayerCases(),
-        Case("LSTM projected", () => new RnnToolkit.Layers.LSTM(4, 5, 2, bidirectional: true, projSize: 3), RunLayer),
+        Case("LSTM projected", () => new RnnToolkit.Layers.Lstm(4, 5, 2, bidirectional: true, projSize: 3), RunLayer),
         Case("Masking", () => new Masking(), (m, i) =>
         {
             var x = i.Randn(2, 4, 3).masked_fill(Inputs.Mask([4, 2], 4).logical_not().unsqueeze(2), 0);
@@ -225,27 +225,27 @@ public class ModuleConversionTests
         Case("Recurrent kernels", () => new Recurrent(new LstmCell(4, 5)), RunLayer),
         Case("Recurrent steps backwards", () => new Recurrent(new GruCell(4, 5), goBackwards: true) { UseKernels = false, KeepSteps = true }, RunLayer),
         Case("Stacked", () => new Stacked([new Recurrent(new GruCell(4, 5)), new Recurrent(new PeepholeLstmCell(5, 3))], dropout: 0.2), RunLayer),
-        Case("Stacked of standard layers", () => new Stacked([new RnnToolkit.Layers.GRU(4, 5, bidirectional: true), new RNN(10, 3, 2), new RnnToolkit.Layers.LSTM(3, 4)]), RunLayer),
+        Case("Stacked of standard layers", () => new Stacked([new RnnToolkit.Layers.Gru(4, 5, bidirectional: true), new Rnn(10, 3, 2), new RnnToolkit.Layers.Lstm(3, 4)]), RunLayer),
         Case("TimeDistributed", () => new TimeDistributed(nn.Linear(3, 2)), (m, i) => m.forward(i.Randn(2, 4, 3))),
         Case("TimeDistributed of Conv1D", () => new TimeDistributed(new Conv1D(3, 2, 3, padding: ConvPadding.Same)), (m, i) => m.forward(i.Randn(2, 4, 5, 3))),
 
         // Models
         Case("ElmanNetwork", () => new ElmanNetwork(4, 5, 3, inputSkip: true), (m, i) => m.forward(i.Randn(2, 5, 4))),
-        .. from cell in new[] { Seq2SeqCell.GRU, Seq2SeqCell.LSTM }
+        .. from cell in new[] { Seq2SeqCell.Gru, Seq2SeqCell.Lstm }
            from attention in new[] { Seq2SeqAttention.None, Seq2SeqAttention.Bahdanau, Seq2SeqAttention.Luong }
            select Case($"Seq2Seq {cell} {attention}", () => new Seq2Seq(7, 6, 4, 5, cell, attention), RunSeq2Seq),
-        Case("TransformerEncoderLayer", () => new TransformerEncoderLayer(8, 2, 16), (m, i) =>
+        Case("TransformerEncoderLayer", () => new TransformerEncoderBlock(8, 2, 16), (m, i) =>
         {
             var x = i.Randn(2, 4, 8);
             var r = m.RunWithWeights(x, Inputs.Mask([4, 2], 4));
             return Flat(r.Output, r.Weights, m.Run(x, causal: true));
         }),
-        Case("TransformerEncoderLayer norm first GELU", () => new TransformerEncoderLayer(8, 2, 16, activation: TransformerActivation.GELU, normFirst: true), (m, i) => m.forward(i.Randn(2, 4, 8))),
-        Case("TransformerDecoderLayer", () => new TransformerDecoderLayer(8, 2, 16), RunDecoderLayer),
-        Case("TransformerDecoderLayer norm first", () => new TransformerDecoderLayer(8, 2, 16, normFirst: true), RunDecoderLayer),
-        Case("TransformerEncoder", () => new TransformerEncoder(2, _ => new TransformerEncoderLayer(8, 2, 16, normFirst: true), nn.LayerNorm(8)), (m, i) =>
+        Case("TransformerEncoderLayer norm first GELU", () => new TransformerEncoderBlock(8, 2, 16, activation: TransformerActivation.GELU, normFirst: true), (m, i) => m.forward(i.Randn(2, 4, 8))),
+        Case("TransformerDecoderLayer", () => new TransformerDecoderBlock(8, 2, 16), RunDecoderLayer),
+        Case("TransformerDecoderLayer norm first", () => new TransformerDecoderBlock(8, 2, 16, normFirst: true), RunDecoderLayer),
+        Case("TransformerEncoder", () => new TransformerEncoderStack(2, _ => new TransformerEncoderBlock(8, 2, 16, normFirst: true), nn.LayerNorm(8)), (m, i) =>
             m.Run(i.Randn(2, 4, 8), Inputs.Mask([4, 2], 4))),
-        Case("TransformerDecoder", () => new TransformerDecoder(2, _ => new TransformerDecoderLayer(8, 2, 16), nn.LayerNorm(8)), (m, i) =>
+        Case("TransformerDecoder", () => new TransformerDecoderStack(2, _ => new TransformerDecoderBlock(8, 2, 16), nn.LayerNorm(8)), (m, i) =>
         {
             var target = i.Randn(2, 3, 8);
             var memory = i.Randn(2, 4, 8);
@@ -272,7 +272,7 @@ public class ModuleConversionTests
     [Fact]
     public void Every_public_module_type_has_a_case()
     {
-        var exported = typeof(RnnToolkit.Layers.LSTM).Assembly.GetExportedTypes()
+        var exported = typeof(RnnToolkit.Layers.Lstm).Assembly.GetExportedTypes()
             .Where(t => typeof(nn.Module).IsAssignableFrom(t) && t is { IsAbstract: false, IsGenericTypeDefinition: false })
             .ToHashSet();
         Assert.NotEmpty(exported);

@@ -72,7 +72,7 @@ public class OneDnnTests
         try
         {
             random.manual_seed(3);
-            var lstm = new RnnToolkit.Layers.LSTM(inputSize, hiddenSize, numLayers: layers, bidirectional: bidirectional);
+            var lstm = new RnnToolkit.Layers.Lstm(inputSize, hiddenSize, numLayers: layers, bidirectional: bidirectional);
             var x = randn(4, 12, inputSize);
             Tensor auto, cells;
             using (no_grad())

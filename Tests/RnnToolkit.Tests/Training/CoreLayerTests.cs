@@ -12,7 +12,7 @@ public class CoreLayerTests
     public CoreLayerTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     static torch.nn.Module<Tensor, Tensor> AddingModel(long hidden) =>
-        torch.nn.Sequential(("lstm", new LSTM(2, hidden, returnSequences: false)), ("out", torch.nn.Linear(hidden, 1)));
+        torch.nn.Sequential(("lstm", new Lstm(2, hidden, returnSequences: false)), ("out", torch.nn.Linear(hidden, 1)));
 
     [Fact]
     public void ToolkitLstmSolvesTheAddingProblemWithFiftySteps()
@@ -35,7 +35,7 @@ public class CoreLayerTests
         Assert.Equal(new[] { "(None, 32)", "(None, 1)" }, s.Layers.Select(l => l.OutputShape));
         Assert.Equal(new long[] { 4 * (32 * 2 + 32 * 32 + 2 * 32), 33 }, s.Layers.Select(l => l.Parameters));
         Assert.Matches(@"lstm \(LSTM\)\s+\(None, 32\)\s+4,608", s.ToString());
-        var seq = torch.nn.Sequential(("gru", new GRU(3, 8)), ("rnn", new RNN(8, 4, returnSequences: false)));
+        var seq = torch.nn.Sequential(("gru", new Gru(3, 8)), ("rnn", new Rnn(8, 4, returnSequences: false)));
         Assert.Equal(new[] { "(None, 7, 8)", "(None, 4)" }, seq.Summary(7, 3).Layers.Select(l => l.OutputShape));
     }
 

@@ -9,14 +9,14 @@ namespace RnnToolkit.Layers;
 /// GRU layer (PyTorch's nn.GRU options and weights, gates r, z, n; Keras's batch-first default):
 /// each layer and direction is a <see cref="GruCell"/>. Runs fused or on the cells (<see cref="StandardRecurrent.Backend"/>).
 /// </summary>
-public sealed class GRU : StandardRecurrent
+public sealed class Gru : StandardRecurrent
 {
-    /// <summary>A new GRU layer with PyTorch's initialization (options as <see cref="LSTM"/>).</summary>
-    public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(GRU))) { }
+    /// <summary>A new GRU layer with PyTorch's initialization (options as <see cref="Lstm"/>).</summary>
+    public Gru(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(Gru))) { }
 
-    GRU(RecurrentOptions o)
-        : base(nameof(GRU), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
+    Gru(RecurrentOptions o)
+        : base(nameof(Gru), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
                (wih, whh, bih, bhh, _) => new GruCell(wih, whh, bih, bhh), o) { }
 
     /// <inheritdoc/>

@@ -9,14 +9,14 @@ namespace RnnToolkit.Layers;
 /// Elman RNN layer (PyTorch's nn.RNN with nonlinearity tanh or relu, Keras's SimpleRNN): each layer
 /// and direction is an <see cref="RnnCell"/>. Runs fused or on the cells (<see cref="StandardRecurrent.Backend"/>).
 /// </summary>
-public sealed class RNN : StandardRecurrent
+public sealed class Rnn : StandardRecurrent
 {
-    /// <summary>A new RNN layer with PyTorch's initialization (options as <see cref="LSTM"/>, plus the non-linearity).</summary>
-    public RNN(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(RNN)), activation) { }
+    /// <summary>A new RNN layer with PyTorch's initialization (options as <see cref="Lstm"/>, plus the non-linearity).</summary>
+    public Rnn(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(Rnn)), activation) { }
 
-    RNN(RecurrentOptions o, RnnActivation activation)
-        : base(nameof(RNN), nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, Fusable(activation), o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
+    Rnn(RecurrentOptions o, RnnActivation activation)
+        : base(nameof(Rnn), nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, Fusable(activation), o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
                (wih, whh, bih, bhh, _) => new RnnCell(wih, whh, bih, bhh, activation), o)
     {
         Activation = activation;

@@ -15,7 +15,7 @@ namespace RnnToolkit.Layers;
 /// LSTM always runs on the cells (Auto and Kernels resolve to <see cref="RecurrentBackend.Cells"/>;
 /// <see cref="RecurrentBackend.Fused"/> throws), with PyTorch's parameter names, shapes and count.
 /// </summary>
-public sealed class LSTM : StandardRecurrent
+public sealed class Lstm : StandardRecurrent
 {
     /// <summary>A new LSTM layer with PyTorch's initialization.</summary>
     /// <param name="inputSize">Features per input step.</param>
@@ -28,11 +28,11 @@ public sealed class LSTM : StandardRecurrent
     /// <param name="returnSequences">forward returns every step (default) or the last valid step.</param>
     /// <param name="recurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training, one mask per sequence (training then runs on the cells).</param>
     /// <param name="projSize">P &gt; 0 projects each layer's hidden state to P features (PyTorch's proj_size, 0 &lt; P &lt; hiddenSize); runs on the cells. 0 (default): no projection.</param>
-    public LSTM(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, long projSize = 0, double recurrentDropout = 0)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, projSize, recurrentDropout).Validated(nameof(LSTM))) { }
+    public Lstm(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, long projSize = 0, double recurrentDropout = 0)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, projSize, recurrentDropout).Validated(nameof(Lstm))) { }
 
-    LSTM(RecurrentOptions o)
-        : base(nameof(LSTM), o.ProjSize > 0 ? new ProjectedParameters(o) : nn.LSTM(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
+    Lstm(RecurrentOptions o)
+        : base(nameof(Lstm), o.ProjSize > 0 ? new ProjectedParameters(o) : nn.LSTM(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),
                (wih, whh, bih, bhh, whr) => new LstmCell(wih, whh, bih, bhh, whr), o) { }
 
     /// <summary>

@@ -5,15 +5,6 @@ using static TorchSharp.torch;
 
 namespace RnnToolkit.Models;
 
-/// <summary>Feed-forward activation of a Transformer layer.</summary>
-public enum TransformerActivation
-{
-    /// <summary>max(0, x), the original Transformer's.</summary>
-    ReLU,
-    /// <summary>x Φ(x).</summary>
-    GELU,
-}
-
 /// <summary>
 /// One Transformer encoder layer, batch-first, with PyTorch's nn.TransformerEncoderLayer parameter names
 /// (<c>self_attn.*</c>, <c>linear1</c>, <c>linear2</c>, <c>norm1</c>, <c>norm2</c>) so weights load one-to-one:
@@ -23,7 +14,7 @@ public enum TransformerActivation
 /// SA(x) = dropout(MultiHeadAttention(x, x, x)),  FF(x) = dropout(W₂ dropout(act(W₁ x + b₁)) + b₂)
 /// </code>
 /// </summary>
-public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>
+public sealed class TransformerEncoderBlock : nn.Module<Tensor, Tensor>
 {
     /// <summary>The self-attention.</summary>
     public readonly MultiHeadAttention self_attn;
@@ -45,8 +36,8 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>
     /// <param name="activation">Feed-forward activation.</param>
     /// <param name="normFirst">Pre-norm when true.</param>
     /// <param name="layerNormEps">LayerNorm ε.</param>
-    public TransformerEncoderLayer(long modelSize, long heads, long feedForwardSize = 2048, double dropout = 0.1, TransformerActivation activation = TransformerActivation.ReLU, bool normFirst = false, double layerNormEps = 1e-5)
-        : base(nameof(TransformerEncoderLayer))
+    public TransformerEncoderBlock(long modelSize, long heads, long feedForwardSize = 2048, double dropout = 0.1, TransformerActivation activation = TransformerActivation.ReLU, bool normFirst = false, double layerNormEps = 1e-5)
+        : base(nameof(TransformerEncoderBlock))
     {
         self_attn = new MultiHeadAttention(modelSize, heads, dropout);
         linear1 = nn.Linear(modelSize, feedForwardSize);
@@ -96,7 +87,7 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>
             weights = a.Weights;
             return dropout1.call(a.Output);
         }
-        Tensor FF(Tensor y) => dropout2.call(linear2.call(dropout.call(Transformer.Activate(linear1.call(y), Activation))));
+        Tensor FF(Tensor y) => dropout2.call(linear2.call(dropout.call(Activation.Apply(linear1.call(y)))));
         if (NormFirst)
         {
             x = x + SA(norm1.call(x));

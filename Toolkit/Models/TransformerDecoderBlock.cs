@@ -14,7 +14,7 @@ namespace RnnToolkit.Models;
 /// </code>
 /// SA is causal self-attention over the target, CA attention over the encoder output (memory).
 /// </summary>
-public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed class TransformerDecoderBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Self-attention over the target.</summary>
     public readonly MultiHeadAttention self_attn;
@@ -40,8 +40,8 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="activation">Feed-forward activation.</param>
     /// <param name="normFirst">Pre-norm when true.</param>
     /// <param name="layerNormEps">LayerNorm ε.</param>
-    public TransformerDecoderLayer(long modelSize, long heads, long feedForwardSize = 2048, double dropout = 0.1, TransformerActivation activation = TransformerActivation.ReLU, bool normFirst = false, double layerNormEps = 1e-5)
-        : base(nameof(TransformerDecoderLayer))
+    public TransformerDecoderBlock(long modelSize, long heads, long feedForwardSize = 2048, double dropout = 0.1, TransformerActivation activation = TransformerActivation.ReLU, bool normFirst = false, double layerNormEps = 1e-5)
+        : base(nameof(TransformerDecoderBlock))
     {
         self_attn = new MultiHeadAttention(modelSize, heads, dropout);
         multihead_attn = new MultiHeadAttention(modelSize, heads, dropout);
@@ -120,7 +120,7 @@ public sealed class TransformerDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
             weights = a.Weights;
             return dropout2.call(a.Output);
         }
-        Tensor FF(Tensor z) => dropout3.call(linear2.call(dropout.call(Transformer.Activate(linear1.call(z), Activation))));
+        Tensor FF(Tensor z) => dropout3.call(linear2.call(dropout.call(Activation.Apply(linear1.call(z)))));
         if (NormFirst)
         {
             y = y + SA(norm1.call(y), history is null ? null : norm1.call(history));
