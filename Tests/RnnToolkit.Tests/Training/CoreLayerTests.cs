@@ -34,7 +34,7 @@ public class CoreLayerTests
         var s = AddingModel(32).Summary(50, 2);
         Assert.Equal(new[] { "(None, 32)", "(None, 1)" }, s.Layers.Select(l => l.OutputShape));
         Assert.Equal(new long[] { 4 * (32 * 2 + 32 * 32 + 2 * 32), 33 }, s.Layers.Select(l => l.Parameters));
-        Assert.Matches(@"lstm \(LSTM\)\s+\(None, 32\)\s+4,608", s.ToString());
+        Assert.Matches(@"lstm \(Lstm\)\s+\(None, 32\)\s+4,608", s.ToString());
         var seq = torch.nn.Sequential(("gru", new Gru(3, 8)), ("rnn", new Rnn(8, 4, returnSequences: false)));
         Assert.Equal(new[] { "(None, 7, 8)", "(None, 4)" }, seq.Summary(7, 3).Layers.Select(l => l.OutputShape));
     }
