@@ -16,6 +16,9 @@ namespace RnnToolkit.Formatting;
 /// </summary>
 public static class StaticPlot
 {
+    /// <summary>Arial's metrics size the layout; browsers without Arial fall back to a sans-serif, CJK labels to a CJK font.</summary>
+    internal const string FontStack = "Arial, 'Liberation Sans', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+
     /// <summary>The chart as an SVG document of <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
     /// <param name="chart">The chart.</param>
     /// <param name="width">Width in pixels; <see cref="Formatters.StaticImageWidth"/> when null.</param>
@@ -65,12 +68,12 @@ public static class StaticPlot
         sb.Append(CultureInfo.InvariantCulture, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n");
         if (!string.IsNullOrEmpty(title))
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"20\" text-anchor=\"middle\" font-family=\"Arial, sans-serif\" font-size=\"16\">{System.Net.WebUtility.HtmlEncode(title)}</text>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"20\" text-anchor=\"middle\" font-family=\"{FontStack}\" font-size=\"16\">{System.Net.WebUtility.HtmlEncode(title)}</text>\n");
         for (int i = 0; i < panels.Count; i++)
         {
             var (xa, ya) = panels[i].Key;
             var model = Panel(panels[i].Traces, layout, xa, ya);
-            var inner = SvgExporter.ExportToString(model, pw, ph, false);
+            var inner = SvgExporter.ExportToString(model, pw, ph, false, new SafeTextMeasurer(pw, ph));
             double x = (i % columns) * pw, y = top + (i / columns) * ph;
             sb.Append(CultureInfo.InvariantCulture, $"<g class=\"panel\" transform=\"translate({x:0.##},{y:0.##})\">\n").Append(Prefix(StripSvgRoot(inner), $"p{i}-")).Append("\n</g>\n");
         }
@@ -80,7 +83,7 @@ public static class StaticPlot
 
     static PlotModel Panel(List<JsonElement> traces, JsonElement layout, string xa, string ya)
     {
-        var model = new PlotModel { DefaultFont = "Arial", Background = OxyColors.White, PlotAreaBorderColor = OxyColor.FromRgb(0xcc, 0xcc, 0xcc) };
+        var model = new PlotModel { DefaultFont = FontStack, Background = OxyColors.White, PlotAreaBorderColor = OxyColor.FromRgb(0xcc, 0xcc, 0xcc) };
         var xLayout = AxisLayout(layout, "xaxis" + xa[1..]);
         var yLayout = AxisLayout(layout, "yaxis" + ya[1..]);
         bool heat = traces.Any(t => Str(t, "type") == "heatmap");

@@ -32,7 +32,7 @@ internal static partial class HtmlReportWriter
     private static partial Regex AttachmentReference();
 
     private const string Style = """
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
         .cell { margin: 0.8em 0; }
         .input { display: flex; gap: 0.5em; }
         .prompt { color: #57606a; font-family: monospace; min-width: 5.5em; text-align: right; padding-top: 0.5em; white-space: nowrap; }

@@ -102,6 +102,53 @@ public class BrowserTests
     }
 
     [Fact]
+    public void Static_image_text_is_not_clipped_in_the_browser_font()
+    {
+        // The static SVG's legend box is sized by Arial's metrics; this host's browser has no Arial and draws a wider
+        // sans-serif (as a GitHub reader's may). Every text of the image must lie inside the clip rectangle of its group:
+        // before SafeTextMeasurer, "val_accuracy" was cut to "val_accura".
+        double[] epochs = [1, 2, 3, 4];
+        var chart = Charts.XY([("loss", epochs, [1.0, 0.8, 0.6, 0.5]), ("val_loss", epochs, [1.1, 0.9, 0.7, 0.65]),
+            ("accuracy", epochs, [0.5, 0.6, 0.7, 0.8]), ("val_accuracy", epochs, [0.45, 0.55, 0.66, 0.74]), ("注意力 attention", epochs, [0.3, 0.3, 0.3, 0.3])],
+            "training curves", "epoch", "value");
+        var svg = StaticPlot.ToSvg(chart);
+        var body = svg[svg.IndexOf("<svg", StringComparison.Ordinal)..];
+        const string script = """
+            <script>
+            const clipped = [];
+            for (const text of document.querySelectorAll('svg text')) {
+              const group = text.closest('g[clip-path]');
+              if (!group || !text.textContent.trim()) continue;
+              const id = group.getAttribute('clip-path').match(/url\(#([^)]+)\)/)[1];
+              const rect = document.getElementById(id).querySelector('rect');
+              const [x, y, w, h] = ['x', 'y', 'width', 'height'].map(a => parseFloat(rect.getAttribute(a)));
+              const m = group.getCTM().inverse().multiply(text.getCTM());
+              const b = text.getBBox();
+              const corners = [[b.x, b.y], [b.x + b.width, b.y + b.height]].map(([px, py]) => new DOMPoint(px, py).matrixTransform(m));
+              if (corners.some(p => p.x < x - 0.5 || p.x > x + w + 0.5 || p.y < y - 0.5 || p.y > y + h + 0.5))
+                clipped.push(text.textContent + ' [' + corners.map(p => p.x.toFixed(1) + ',' + p.y.toFixed(1)).join(' ') + '] outside ' + [x, y, x + w, y + h].map(v => v.toFixed(1)).join(','));
+            }
+            document.body.setAttribute('data-texts', document.querySelectorAll('svg text').length);
+            document.body.setAttribute('data-clipped', clipped.join(' | '));
+            </script>
+            """;
+        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "static.html");
+            File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{body}{script}</body></html>");
+            var doc = Support.Html.Parse(DumpDom(page));
+            Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 5, "the legend's texts were not drawn");
+            var clipped = doc.Body!.GetAttribute("data-clipped");
+            Assert.True(clipped == "", $"clipped: {clipped}");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void Chromium_draws_an_inline_xplot_chart_offline()
     {
         // The page holds only the XPlot chart in inline mode: plotly.js comes from the chart's own HTML, no network.

@@ -42,6 +42,10 @@ public class HtmlReportTests
         Assert.DoesNotContain("url(fonts/", html);
         Assert.DoesNotContain("<script src", html);
         Assert.DoesNotContain("<link", html);
+        // Chinese headings render where the reader has any common CJK font (macOS, Windows, Linux).
+        var bodyFont = System.Text.RegularExpressions.Regex.Match(html, @"body \{ font-family: ([^;]+);").Groups[1].Value;
+        Assert.All(new[] { "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC" }, font => Assert.Contains(font, bodyFont));
+        Assert.EndsWith("sans-serif", bodyFont);
     }
 
     [Fact]
