@@ -42,6 +42,45 @@ public sealed class NotebookSourceTests
         }
     }
 
+    /// <summary>
+    /// The committed notebooks carry the outputs of a full run at their default parameters (scripts/update-notebooks.sh),
+    /// so a reader on GitHub or nbviewer sees numbers and charts: every code cell ran, none failed, the final checks
+    /// cell printed its table, every chart has its static image beside it, and plotly.js is never inlined.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NotebookExecutionTests.AllNotebooks), MemberType = typeof(NotebookExecutionTests))]
+    public void Committed_notebook_carries_the_outputs_of_a_run_without_errors(string notebook)
+    {
+        var path = Path.Combine(Repository.Notebooks, notebook);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var code = doc.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code").ToList();
+        const string rerun = "; run bash scripts/update-notebooks.sh";
+        for (int i = 0; i < code.Count; i++)
+        {
+            Assert.True(code[i].GetProperty("execution_count").ValueKind == JsonValueKind.Number, $"{notebook}: code cell {i} has not run{rerun}");
+            var outputs = code[i].GetProperty("outputs").EnumerateArray().ToList();
+            Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
+        }
+        var data = code.SelectMany(c => c.GetProperty("outputs").EnumerateArray())
+            .Where(o => o.TryGetProperty("data", out _)).Select(o => o.GetProperty("data")).ToList();
+        Assert.True(data.Count > 0, $"{notebook} has no displayed outputs{rerun}");
+        foreach (var d in data.Where(d => d.TryGetProperty("text/html", out var h) && Html(h).Contains("class=\"rnntk-chart", StringComparison.Ordinal)))
+            Assert.True(d.TryGetProperty("image/svg+xml", out _), $"{notebook}: a chart without its static image");
+        Assert.DoesNotContain(data, d => d.TryGetProperty("text/html", out var h) && Html(h).Contains("plotly.js v", StringComparison.Ordinal) && Html(h).Length > 1_000_000);
+        var last = string.Concat(code[^1].GetProperty("outputs").EnumerateArray().Select(o => o.ToString()));
+        Assert.True(last.Contains("passed", StringComparison.Ordinal), $"{notebook}: the last cell shows no checks table{rerun}");
+    }
+
+    static string Html(JsonElement html) =>
+        html.ValueKind == JsonValueKind.Array ? string.Concat(html.EnumerateArray().Select(s => s.GetString())) : html.GetString() ?? "";
+
+    [Fact]
+    public void Committed_outputs_stay_lean()
+    {
+        long bytes = Directory.GetFiles(Repository.Notebooks, "*.ipynb").Sum(f => new FileInfo(f).Length);
+        Assert.True(bytes <= 8L * 1024 * 1024, $"the committed notebooks take {bytes / 1048576.0:F1} MB; at most 8 MB");
+    }
+
     [Theory]
     [MemberData(nameof(NotebookExecutionTests.AllNotebooks), MemberType = typeof(NotebookExecutionTests))]
     public void Notebook_has_polyglot_metadata_setup_cells_and_a_parameters_cell(string notebook)

@@ -7,7 +7,9 @@
 A source is a .dib file: cells start with a line `#!markdown` or `#!csharp`. A C# cell whose first
 line is `// tags: a, b` gets those Jupyter tags (e.g. `parameters`). Output: nbformat 4.5 with the
 metadata Polyglot Notebooks writes (kernelspec .net-csharp, polyglot_notebook kernelInfo, per-cell
-kernelName), indent 1, sorted keys, non-ASCII kept, no outputs. Only the standard library is used.
+kernelName), indent 1, sorted keys, non-ASCII kept, no outputs. A committed notebook whose cells equal its
+source's keeps the outputs that tools/notebooks/attach_outputs.py gave it (scripts/update-notebooks.sh runs both);
+--check compares the cells only. Only the standard library is used.
 """
 import hashlib
 import json
@@ -72,6 +74,15 @@ def build(name, text):
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def without_outputs(text):
+    """A notebook's text as build() writes it: code cells with no outputs and no execution count."""
+    nb = json.loads(text)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
@@ -83,7 +94,7 @@ def main():
             text = build(name, fh.read())
         target = os.path.join(OUT, name + ".ipynb")
         current = open(target, encoding="utf-8").read() if os.path.exists(target) else None
-        if current == text:
+        if current is not None and without_outputs(current) == text:
             continue
         if check:
             stale.append(target)
