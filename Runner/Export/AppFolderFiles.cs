@@ -11,9 +11,9 @@ internal static class AppFolderFiles
     /// </summary>
     public static string NuGetConfig(string relativeFeed) => $"""
         <?xml version="1.0" encoding="utf-8"?>
-        <!-- Written by `dotnet run --project Runner -- export <notebooks> --to app`. The notebooks add the local feed to
-             their kernel in a set-up cell; `dotnet run <app>.cs` reads it from here (a relative path is relative to this file).
-             Build the feed first: `bash scripts/pack.sh` from the repository root. -->
+        <!-- Written by the runner's notebook export (to app). The notebooks add the local feed to their kernel in a set-up
+             cell; `dotnet run <app>.cs` reads it from here (a relative path is relative to this file). Build the feed
+             first: `bash scripts/pack.sh` from the repository root. -->
         <configuration>
           <packageSources>
             <add key="rnntoolkit-local" value="{SecurityElement.Escape(relativeFeed.Replace('\\', '/'))}" />
