@@ -49,7 +49,7 @@ internal static class AppSource
             }
             if (current is null) continue;
             if (current.Value.Kind == AppCellKind.Markdown) lines.Add(Uncomment(line));
-            else if (!AppCellMarker.IsCellCall(line)) lines.Add(line);
+            else if (!AppCellMarker.IsHostCall(line)) lines.Add(line);
         }
         Flush();
         return cells;

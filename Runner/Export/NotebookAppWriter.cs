@@ -100,7 +100,7 @@ internal static class NotebookAppWriter
         text.Append("using Notebook = RnnToolkit.Formatting.NotebookApp;\nusing static RnnToolkit.Formatting.NotebookAppDisplay;\n\n");
         text.Append("Notebook.Start(\"").Append(name).Append("\");\n");
         text.Append(body);
-        text.Append("\nNotebook.Finish();\n");
+        text.Append('\n').Append(AppCellMarker.FinishCall).Append('\n');
         text.Append(types);
         return new ExportedApp(name + ".cs", text.ToString(), needsFeed);
     }

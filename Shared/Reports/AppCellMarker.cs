@@ -42,6 +42,10 @@ internal static partial class AppCellMarker
     /// <summary>The statement that opens code cell <paramref name="index"/> in the app (the host starts collecting its outputs).</summary>
     public static string CellCall(int index) => string.Create(CultureInfo.InvariantCulture, $"Notebook.Cell({index});");
 
-    /// <summary>True for the statement <see cref="CellCall"/> writes (left out of the report's code).</summary>
-    public static bool IsCellCall(string line) => line.StartsWith("Notebook.Cell(", StringComparison.Ordinal) && line.TrimEnd().EndsWith(");", StringComparison.Ordinal);
+    /// <summary>The statement that ends the app (after the last cell): the host marks the run passed and writes the report.</summary>
+    public const string FinishCall = "Notebook.Finish();";
+
+    /// <summary>True for the statements <see cref="CellCall"/> and <see cref="FinishCall"/> write (left out of the report's code).</summary>
+    public static bool IsHostCall(string line) =>
+        line == FinishCall || line.StartsWith("Notebook.Cell(", StringComparison.Ordinal) && line.TrimEnd().EndsWith(");", StringComparison.Ordinal);
 }

@@ -68,6 +68,6 @@ public class NotebookAppHostTests
         Assert.Equal(3, cells.Count);
         Assert.Equal(new AppSourceCell(0, AppCellKind.Markdown, "# Title\n\ntext"), cells[0]);
         Assert.Equal(new AppSourceCell(1, AppCellKind.Code, "var p = new P(1);\n\nrecord P(int X);"), cells[1]);
-        Assert.Equal(new AppSourceCell(2, AppCellKind.Code, "display(p);\n\nNotebook.Finish();"), cells[2]);
+        Assert.Equal(new AppSourceCell(2, AppCellKind.Code, "display(p);"), cells[2]);
     }
 }
