@@ -9,7 +9,7 @@ namespace RnnToolkit.Formatting;
 /// output that does not exist and the notebook keeps showing <c>x</c>. <see cref="Show"/> displays the same way and
 /// returns a handle on the value that was actually published, so its <see cref="IDisplayHandle.Update"/> replaces the
 /// output (<c>update_display_data</c> in Jupyter). Outside a kernel it writes the value's text to the console, as
-/// <c>display</c> does there.</para>
+/// <c>display</c> does there; in a notebook app (<see cref="NotebookApp"/>) it goes to the app's console and report.</para>
 /// </summary>
 public static class NotebookDisplay
 {
@@ -22,6 +22,7 @@ public static class NotebookDisplay
     public static IDisplayHandle Show(object value, params string[] mimeTypes)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (NotebookApp.Session is { } app) return app.Show(value, mimeTypes);   // a notebook exported as an app: its host
         DisplayedValue? published = null;
         DisplayedValue returned;
         lock (Gate)

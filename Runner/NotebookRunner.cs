@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using RnnToolkit.Runner.Kernel;
 using RnnToolkit.Runner.Notebooks;
 using RnnToolkit.Runner.Papermill;
-using RnnToolkit.Runner.Reports;
+using RnnToolkit.Reports;
 
 namespace RnnToolkit.Runner;
 
@@ -180,7 +180,7 @@ public static class NotebookRunner
         };
         if (options.HtmlReportPath is { } html)
         {
-            AtomicFile.WriteAllText(html, HtmlReportWriter.Render(notebook, Path.GetFileNameWithoutExtension(input)));
+            AtomicFile.WriteAllText(html, HtmlReportWriter.Render(notebook.Cells, notebook.Metadata, Path.GetFileNameWithoutExtension(input)));
             log?.WriteLine($"HTML report:     {Path.GetFullPath(html)}");
         }
         return result;

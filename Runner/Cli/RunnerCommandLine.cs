@@ -6,7 +6,8 @@ namespace RnnToolkit.Runner.Cli;
 
 /// <summary>
 /// The command line: <c>&lt;input.ipynb | folder&gt; [&lt;output.ipynb | folder&gt;] [options]</c>, with papermill's
-/// option names plus <c>--html</c>. Exit codes are those of <see cref="ExitCodes"/>.
+/// option names plus <c>--html</c>; or <c>export &lt;notebook | folder&gt; --to app [&lt;folder&gt;]</c> (<see cref="ExportCommandLine"/>).
+/// Exit codes are those of <see cref="ExitCodes"/>.
 /// </summary>
 public static class RunnerCommandLine
 {
@@ -16,6 +17,8 @@ public static class RunnerCommandLine
     /// <param name="stderr">Where progress and errors go.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length > 0 && args[0] == ExportCommandLine.Name)
+            return await ExportCommandLine.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
         var input = new Argument<string>("input") { Description = "Notebook (.ipynb) to run, or a folder whose notebooks are all run (sorted)." };
         var output = new Argument<string?>("output")
         {

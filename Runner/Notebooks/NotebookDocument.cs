@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RnnToolkit.Reports;
 
 namespace RnnToolkit.Runner.Notebooks;
 
@@ -104,10 +105,10 @@ public sealed class NotebookDocument
     public static string NewCellId() => Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>The cell's type (<c>code</c>, <c>markdown</c> or <c>raw</c>).</summary>
-    public static string CellType(JsonObject cell) => cell["cell_type"]!.GetValue<string>();
+    public static string CellType(JsonObject cell) => RnnToolkit.Reports.NotebookJson.CellType(cell);
 
     /// <summary>The cell's source text.</summary>
-    public static string Source(JsonObject cell) => JoinText(cell["source"]);
+    public static string Source(JsonObject cell) => RnnToolkit.Reports.NotebookJson.Source(cell);
 
     /// <summary>The cell's tags (empty when none).</summary>
     public static IReadOnlyList<string> Tags(JsonObject cell) =>
@@ -116,13 +117,7 @@ public sealed class NotebookDocument
             : Array.Empty<string>();
 
     /// <summary>Joins nbformat multi-line text (a string or a list of strings) into one string.</summary>
-    public static string JoinText(JsonNode? node) => node switch
-    {
-        null => "",
-        JsonArray arr => string.Concat(arr.Select(x => x?.GetValueKind() == JsonValueKind.String ? x.GetValue<string>() : "")),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        _ => "",
-    };
+    public static string JoinText(JsonNode? node) => RnnToolkit.Reports.NotebookJson.JoinText(node);
 
     /// <summary>Returns <paramref name="parent"/>[<paramref name="key"/>] as an object, replacing a missing or non-object value with <c>{}</c>.</summary>
     public static JsonObject GetOrCreateObject(JsonObject parent, string key)

@@ -73,8 +73,7 @@ internal static class NotebookJsonWriter
     }
 
     /// <summary>True for mime types whose bundle value is JSON rather than text.</summary>
-    public static bool IsJsonMime(string mime) =>
-        mime == "application/json" || (mime.StartsWith("application/", StringComparison.Ordinal) && mime.EndsWith("+json", StringComparison.Ordinal));
+    public static bool IsJsonMime(string mime) => RnnToolkit.Reports.NotebookJson.IsJsonMime(mime);
 
     private static void WriteArray(StringBuilder sb, JsonArray arr, int indent, string path)
     {

@@ -104,6 +104,8 @@ public sealed class NotebookSourceTests
         Assert.Matches($@"File\.Exists\(System\.IO\.Path\.Combine\(feed, ""RnnToolkit\.{Regex.Escape(Version)}\.nupkg""\)\)", setup);
         Assert.Matches(@"throw new System\.IO\.FileNotFoundException\(.*run `bash scripts/pack\.sh`", setup);
         Assert.True(setup.IndexOf("File.Exists", StringComparison.Ordinal) < setup.IndexOf("SendAsync", StringComparison.Ordinal), "checks the feed before adding it");
+        // ... tagged local-feed: the app export replaces it with a NuGet.config (Runner/README.md, "Notebooks as apps").
+        Assert.Contains(code[0].GetProperty("metadata").GetProperty("tags").EnumerateArray(), t => t.GetString() == "local-feed");
         Assert.Contains($"#r \"nuget: RnnToolkit, {Version}\"", Source(code[1]));
         Assert.Contains($"#r \"nuget: RnnToolkit.Formatters, {Version}\"", Source(code[1]));
         Assert.DoesNotContain("#i", Source(code[1]));

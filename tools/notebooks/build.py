@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """Builds the .ipynb notebooks from their .dib sources (Polyglot Notebooks' own text format).
 
-    python3 tools/notebooks/build.py            # notebooks/src/*.dib -> notebooks/*.ipynb
+    python3 tools/notebooks/build.py            # notebooks/src/*.dib -> notebooks/*.ipynb -> notebooks/apps/*.cs
     python3 tools/notebooks/build.py --check    # exit 1 if any .ipynb is out of date
+    python3 tools/notebooks/build.py --no-apps  # only the .ipynb
+
+After the notebooks, the runner exports them as .NET file-based apps into notebooks/apps
+(`dotnet run --project Runner -c Release -- export notebooks --to app notebooks/apps`; Tests/Runner.Tests
+checks they are current). A code cell tagged `local-feed` only adds the local package feed to the kernel: the
+apps get it from notebooks/apps/NuGet.config instead.
 
 A source is a .dib file: cells start with a line `#!markdown` or `#!csharp`. A C# cell whose first
 line is `// tags: a, b` gets those Jupyter tags (e.g. `parameters`). Output: nbformat 4.5 with the
@@ -14,6 +20,7 @@ source's keeps the outputs that tools/notebooks/attach_outputs.py gave it (scrip
 import hashlib
 import json
 import os
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -107,6 +114,10 @@ def main():
     if stale:
         print("out of date (run python3 tools/notebooks/build.py):", *stale, sep="\n  ")
         sys.exit(1)
+    if not check and "--no-apps" not in sys.argv[1:]:
+        export = ["dotnet", "run", "--project", os.path.join(ROOT, "Runner"), "-c", "Release", "--",
+                  "export", OUT, "--to", "app", os.path.join(OUT, "apps")]
+        sys.exit(subprocess.run(export, cwd=ROOT).returncode)
 
 
 if __name__ == "__main__":

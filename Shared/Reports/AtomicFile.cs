@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace RnnToolkit.Runner.Notebooks;
+namespace RnnToolkit.Reports;
 
 /// <summary>Writes files by write-then-rename so that a reader, or a run killed mid-write, never sees a half-written file.</summary>
 internal static class AtomicFile

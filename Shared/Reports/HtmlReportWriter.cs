@@ -4,9 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Markdig;
-using RnnToolkit.Runner.Notebooks;
 
-namespace RnnToolkit.Runner.Reports;
+namespace RnnToolkit.Reports;
 
 /// <summary>
 /// Renders an executed notebook as one self-contained HTML page: markdown (with LaTeX rendered by embedded KaTeX),
@@ -50,19 +49,20 @@ internal static partial class HtmlReportWriter
         .markdown th, .markdown td { border: 1px solid #d0d7de; padding: 0.2em 0.6em; }
         """;
 
-    /// <summary>The HTML report of <paramref name="notebook"/>.</summary>
-    public static string Render(NotebookDocument notebook, string title)
+    /// <summary>The HTML report of a notebook: its nbformat <paramref name="cells"/> and <paramref name="metadata"/>
+    /// (whose <c>papermill</c> entry, if any, gives the run's status, times and parameters).</summary>
+    public static string Render(JsonArray cells, JsonObject metadata, string title)
     {
         var sb = new StringBuilder(1 << 16);
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         sb.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n");
         sb.Append("<style>\n").Append(Style).Append("\n</style>\n<style>\n").Append(KatexAssets.Css).Append("\n</style>\n");
         sb.Append("<script>\n").Append(KatexAssets.Script).Append("\n</script>\n</head>\n<body>\n<main>\n");
-        RenderHeader(sb, notebook, title);
-        foreach (var node in notebook.Cells)
+        RenderHeader(sb, metadata, title);
+        foreach (var node in cells)
         {
             var cell = (JsonObject)node!;
-            switch (NotebookDocument.CellType(cell))
+            switch (NotebookJson.CellType(cell))
             {
                 case "markdown":
                     RenderMarkdownCell(sb, cell);
@@ -87,9 +87,9 @@ internal static partial class HtmlReportWriter
     }
 
     // The run's facts from papermill metadata: status, start, duration and parameters.
-    private static void RenderHeader(StringBuilder sb, NotebookDocument notebook, string title)
+    private static void RenderHeader(StringBuilder sb, JsonObject metadata, string title)
     {
-        if (notebook.Metadata["papermill"] is not JsonObject pm) return;
+        if (metadata["papermill"] is not JsonObject pm) return;
         var failed = pm["exception"] is JsonValue e && e.GetValueKind() == JsonValueKind.True;
         var finished = pm["end_time"] is JsonValue;
         var status = failed ? "failed" : finished ? "passed" : "not finished";
@@ -113,7 +113,7 @@ internal static partial class HtmlReportWriter
 
     private static void RenderMarkdownCell(StringBuilder sb, JsonObject cell)
     {
-        var html = RenderMarkdown(NotebookDocument.Source(cell));
+        var html = RenderMarkdown(NotebookJson.Source(cell));
         if (cell["attachments"] is JsonObject attachments)
         {
             html = AttachmentReference().Replace(html, m =>
@@ -122,7 +122,7 @@ internal static partial class HtmlReportWriter
                 if (attachments[name] is not JsonObject bundle || bundle.Count == 0)
                     return m.Value;
                 var (mime, data) = bundle.First();
-                var base64 = NotebookDocument.JoinText(data).Replace("\n", "", StringComparison.Ordinal);
+                var base64 = NotebookJson.JoinText(data).Replace("\n", "", StringComparison.Ordinal);
                 return $"{m.Groups[1].Value}=\"data:{mime};base64,{base64}\"";
             });
         }
@@ -143,7 +143,7 @@ internal static partial class HtmlReportWriter
         {
             var count = cell["execution_count"] is JsonValue c && c.GetValueKind() == JsonValueKind.Number ? c.ToJsonString() : " ";
             sb.Append("<div class=\"input\"><span class=\"prompt\">In [").Append(count).Append("]:</span><pre><code class=\"language-csharp\">")
-                .Append(WebUtility.HtmlEncode(NotebookDocument.Source(cell))).Append("</code></pre></div>\n");
+                .Append(WebUtility.HtmlEncode(NotebookJson.Source(cell))).Append("</code></pre></div>\n");
         }
         if (cell["outputs"] is JsonArray { Count: > 0 } outputs)
         {
@@ -161,7 +161,7 @@ internal static partial class HtmlReportWriter
             case "stream":
                 var name = (string?)output["name"] == "stderr" ? "stderr" : "stdout";
                 sb.Append("<div class=\"output stream ").Append(name).Append("\"><pre>")
-                    .Append(WebUtility.HtmlEncode(NotebookDocument.JoinText(output["text"]))).Append("</pre></div>\n");
+                    .Append(WebUtility.HtmlEncode(NotebookJson.JoinText(output["text"]))).Append("</pre></div>\n");
                 break;
             case "error":
                 sb.Append("<div class=\"output error\"><pre><strong>").Append(WebUtility.HtmlEncode((string?)output["ename"] ?? "Error"))
@@ -184,7 +184,7 @@ internal static partial class HtmlReportWriter
         var mime = MimeOrder.FirstOrDefault(data.ContainsKey) ?? data.Select(p => p.Key).FirstOrDefault();
         if (mime is null) return;
         var value = data[mime];
-        var text = NotebookJsonWriter.IsJsonMime(mime) ? value?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "" : NotebookDocument.JoinText(value);
+        var text = NotebookJson.IsJsonMime(mime) ? value?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "" : NotebookJson.JoinText(value);
         sb.Append("<div class=\"output\">");
         switch (mime)
         {

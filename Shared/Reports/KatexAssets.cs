@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace RnnToolkit.Runner.Reports;
+namespace RnnToolkit.Reports;
 
-/// <summary>KaTeX (embedded in the runner) as inline script and CSS with fonts as data URIs: LaTeX renders offline.</summary>
+/// <summary>KaTeX (embedded in the assembly that compiles this file) as inline script and CSS with fonts as data URIs: LaTeX renders offline.</summary>
 internal static partial class KatexAssets
 {
     private static readonly Lazy<string> CssLazy = new(BuildCss);
@@ -37,5 +37,5 @@ internal static partial class KatexAssets
 
     private static Stream Open(string name) =>
         Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-        ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing from the runner assembly.");
+        ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing from the assembly.");
 }

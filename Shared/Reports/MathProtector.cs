@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace RnnToolkit.Runner.Reports;
+namespace RnnToolkit.Reports;
 
 /// <summary>
 /// Keeps LaTeX out of the markdown renderer, as Jupyter does: math (<c>$...$</c>, <c>$$...$$</c>, <c>\(...\)</c>,

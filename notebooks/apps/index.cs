@@ -1,0 +1,114 @@
+// index: the notebook index.ipynb as a .NET file-based app, written by `dotnet run --project Runner -- export <notebook> --to app`
+// (edit the notebook, then export again). Run: `dotnet run index.cs` (parameters: `dotnet run index.cs -- --name value`).
+// Text goes to the console; index.html beside this file gets the report: markdown, code, tables and charts.
+#:package RnnToolkit@0.1.0
+#:package RnnToolkit.Formatters@0.1.0
+#:property PublishAot=false
+
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using RnnToolkit.Cells;
+using RnnToolkit.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+using Notebook = RnnToolkit.Formatting.NotebookApp;
+using static RnnToolkit.Formatting.NotebookAppDisplay;
+
+Notebook.Start("index");
+
+// ==== cell 0: markdown ====
+// # RnnToolkit notebooks — index
+//
+// One notebook per source document (the five Chinese tutorials on recurrent networks in `shared/seeds`),
+// section by section: each equation in LaTeX (corrected where the document is wrong, with the printed
+// form beside it), C# that runs it with the toolkit, and an output.
+//
+// | notebook | document |
+// | --- | --- |
+// | `000-rnn-variants.ipynb` | RNN 的变体与扩展 — RNN variants and extensions: LSTM, GRU, bidirectional RNN, CNN-RNN, attention |
+// | `001-rnn-in-depth.ipynb` | RNN in depth: early RNN, LSTM, GRU, Transformer |
+// | `002-rnn-variants-and-improvements.ipynb` | RNN variants and improvements: LSTM, GRU, self-attention |
+// | `003-recurrent-layer-extensions.ipynb` | 循环层的拓展与创新 — peephole LSTM, GRU, 1-D CNN, Transformer |
+// | `004-rnn-core.ipynb` | 循环神经网络的核心 — recurrent state, Seq2Seq with attention on dates, training |
+//
+// Every notebook starts with the same set-up: it checks that the toolkit's packages have been built
+// (`bash scripts/pack.sh` from the repository root writes them to `artifacts/feed/`), references them
+// from that local feed, and fixes the random seed (a cell tagged `parameters`, so the runner and
+// papermill can override it). The same lines work in VS Code Polyglot Notebooks, Jupyter, Binder,
+// Codespaces and the headless runner (`bash scripts/run-notebooks.sh`).
+
+// ==== cell 1: code ====
+// The notebook adds the local package feed (artifacts/feed) to its kernel here; this app gets it from the NuGet.config beside it.
+
+// ==== cell 2: code ====
+Notebook.Cell(2);
+// Set-up 2/2
+// #r "nuget: RnnToolkit, 0.1.0"   (the app's #:package directive)
+// #r "nuget: RnnToolkit.Formatters, 0.1.0"   (the app's #:package directive)
+
+// ==== cell 3: code ====
+Notebook.Cell(3);
+// tags: parameters
+var notebookParameters = Notebook.Parameters(args, "seed");
+var seed = notebookParameters.Get("seed", 42);
+
+// ==== cell 4: code ====
+Notebook.Cell(4);
+var native = RnnToolkit.Native.TorchSharpNative.EnsureLoaded();   // loads TorchSharp on hosts with an older libstdc++
+RnnToolkit.Formatters.Register();                                  // tensors, summaries, training curves, attention maps render as tables and charts
+torch.random.manual_seed(seed);
+Console.WriteLine($"TorchSharp native library: {native.Action}; seed {seed}");
+
+// ==== cell 5: markdown ====
+// ## The variants at a glance
+//
+// Parameter counts for one layer with 32 inputs and 128 hidden units, as PyTorch counts them (two bias
+// vectors per gate block) and as Keras's `model.summary()` does (one; two for GRU's `reset_after`).
+
+// ==== cell 6: code ====
+Notebook.Cell(6);
+var rows = new (string Variant, nn.Module Module)[]
+{
+    ("RNN (tanh)", new RNN(32, 128)),
+    ("LSTM", new LSTM(32, 128)),
+    ("GRU", new GRU(32, 128)),
+    ("peephole LSTM (diagonal)", new PeepholeLstmCell(32, 128)),
+    ("peephole LSTM (matrix, as printed)", new PeepholeLstmCell(32, 128, PeepholeForm.Matrix)),
+    ("bidirectional LSTM", new LSTM(32, 128, bidirectional: true)),
+};
+display(rows.Select(r => new { r.Variant, PyTorch = ParameterCounts.PyTorch(r.Module), Keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null }).ToList());
+
+// ==== cell 7: markdown ====
+// The counts follow from the equations, with $I = 32$ inputs and $H = 128$ units: a tanh RNN has $W_{ih}$ ($H \times I$),
+// $W_{hh}$ ($H \times H$) and, in PyTorch, two bias vectors — $H(I + H) + 2H$; the LSTM has four such gate blocks, the
+// GRU three; the diagonal peepholes add $3H$ and the printed matrix peepholes $3H^2$; a bidirectional layer doubles its
+// directional layer. Keras keeps one bias vector per block (GRU's `reset_after` keeps two). The last cell computes these
+// formulas and checks the table against them.
+
+// ==== cell 8: code ====
+Notebook.Cell(8);
+long I = 32, H = 128, block = H * (I + H);
+var expected = new Dictionary<string, (long PyTorch, long? Keras)>
+{
+    ["RNN (tanh)"] = (block + 2 * H, block + H),
+    ["LSTM"] = (4 * (block + 2 * H), 4 * (block + H)),
+    ["GRU"] = (3 * (block + 2 * H), 3 * (block + 2 * H)),
+    ["peephole LSTM (diagonal)"] = (4 * (block + 2 * H) + 3 * H, null),
+    ["peephole LSTM (matrix, as printed)"] = (4 * (block + 2 * H) + 3 * H * H, null),
+    ["bidirectional LSTM"] = (2 * 4 * (block + 2 * H), 2 * 4 * (block + H)),
+};
+var report = rows.Select(r => new
+{
+    variant = r.Variant,
+    pytorch = ParameterCounts.PyTorch(r.Module), pytorch_formula = expected[r.Variant].PyTorch,
+    keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null, keras_formula = expected[r.Variant].Keras,
+}).Select(r => new { r.variant, r.pytorch, r.pytorch_formula, r.keras, r.keras_formula, passed = r.pytorch == r.pytorch_formula && r.keras == r.keras_formula }).ToList();
+if (report.Any(r => !r.passed))
+    throw new Exception("Parameter counts differ from the formulas: " + string.Join("; ", report.Where(r => !r.passed).Select(r => $"{r.variant}: {r.pytorch} vs {r.pytorch_formula} (Keras {r.keras} vs {r.keras_formula})")));
+display(report);
+
+Notebook.Finish();
