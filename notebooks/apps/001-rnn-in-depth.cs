@@ -26,9 +26,9 @@ using static RnnToolkit.Formatting.NotebookAppDisplay;
 Notebook.Start("001-rnn-in-depth");
 
 // ==== cell 0: markdown ====
-// # 001 — RNN in depth: early RNN, LSTM, GRU, Transformer
+// # 001 — RNN 深入解析 (RNN in depth: early RNN, LSTM, GRU, Transformer)
 //
-// Document 001 (`shared/seeds/001_f89eacbf662f97d0.txt`) traces the recurrent family from the early RNN through LSTM and GRU
+// Document 001, *RNN 深入解析* (source file `001_f89eacbf662f97d0.txt`; the five documents are not part of this repository) traces the recurrent family from the early RNN through LSTM and GRU
 // to the Transformer: equations (§3), three Keras snippets (§4: SimpleRNN, LSTM, and a "Transformer"), applications (§5),
 // tools (§6), outlook (§7) and a FAQ (§8). This notebook follows it section by section with C# and RnnToolkit: each
 // equation in LaTeX — corrected where 001's is wrong, with the printed form beside it — run and checked, the snippets
@@ -233,9 +233,9 @@ var (randTrain, randVal) = printedData.Split(0.2);
 var (meanTrain, meanVal) = learnable.Split(0.2);
 Variant[] Snippets() => new[]
 {
-    new Variant("SimpleRNN(64) → Dense(1)", () => nn.Sequential(new RNN(1, units, returnSequences: false), nn.Linear(units, 1))),
-    new Variant("LSTM(64) → Dense(1)", () => nn.Sequential(new LSTM(1, units, returnSequences: false), nn.Linear(units, 1))),
-    new Variant("GRU(64) → Dense(1)", () => nn.Sequential(new GRU(1, units, returnSequences: false), nn.Linear(units, 1))),
+    new Variant("SimpleRNN(64) → Dense(1)", () => nn.Sequential(new Rnn(1, units, returnSequences: false), nn.Linear(units, 1))),
+    new Variant("LSTM(64) → Dense(1)", () => nn.Sequential(new Lstm(1, units, returnSequences: false), nn.Linear(units, 1))),
+    new Variant("GRU(64) → Dense(1)", () => nn.Sequential(new Gru(1, units, returnSequences: false), nn.Linear(units, 1))),
 };
 var onRandom = Comparison.Run(Snippets(), randTrain, randVal, Losses.MeanSquaredError(), Optimizers.Adam(0.001), null, epochs: kerasEpochs, batchSize: 32, seed: seed);
 var onMean = Comparison.Run(Snippets(), meanTrain, meanVal, Losses.MeanSquaredError(), Optimizers.Adam(0.001), null, epochs: kerasEpochs, batchSize: 32, seed: seed);
@@ -288,7 +288,7 @@ display(onMean.Histories["LSTM(64) → Dense(1)"]);
 //   batch** (TensorFlow Keras 2's behaviour, reproduced by `KerasAttention`): each sample's output mixes other samples.
 //
 // Beside it, a real (one-layer) Transformer encoder: a linear input projection, sinusoidal `PositionalEncoding`, a
-// `TransformerEncoderLayer` (multi-head self-attention + feed-forward, residuals, layer norm), mean pooling and `Dense(1)`.
+// `TransformerEncoderBlock` (multi-head self-attention + feed-forward, residuals, layer norm), mean pooling and `Dense(1)`.
 // Both are trained on the learnable mean target, same budget.
 
 // ==== cell 15: code ====
@@ -373,7 +373,7 @@ Notebook.Finish();
 sealed class Printed001Transformer : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Embedding embedding = nn.Embedding(1000, 64);
-    private readonly LSTM lstm = new LSTM(64, 64, returnSequences: false);
+    private readonly Lstm lstm = new Lstm(64, 64, returnSequences: false);
     private readonly KerasAttention attention = new KerasAttention();
     private readonly TorchSharp.Modules.Linear dense = nn.Linear(64, 1);
     public Printed001Transformer() : base(nameof(Printed001Transformer)) => RegisterComponents();
@@ -388,13 +388,13 @@ sealed class TinyTransformerRegressor : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Linear project;
     private readonly PositionalEncoding positions;
-    public readonly TransformerEncoderLayer encoder;
+    public readonly TransformerEncoderBlock encoder;
     private readonly TorchSharp.Modules.Linear dense;
     public TinyTransformerRegressor(long d, long h) : base(nameof(TinyTransformerRegressor))
     {
         project = nn.Linear(1, d);
         positions = new PositionalEncoding(d);
-        encoder = new TransformerEncoderLayer(d, h, feedForwardSize: 2 * d, dropout: 0);
+        encoder = new TransformerEncoderBlock(d, h, feedForwardSize: 2 * d, dropout: 0);
         dense = nn.Linear(d, 1);
         RegisterComponents();
     }

@@ -27,9 +27,9 @@ using static RnnToolkit.Formatting.NotebookAppDisplay;
 Notebook.Start("002-rnn-variants-and-improvements");
 
 // ==== cell 0: markdown ====
-// # 002 — RNN variants and improvements: LSTM, GRU and self-attention
+// # 002 — RNN 的变种与改进 (RNN variants and improvements: LSTM, GRU, self-attention)
 //
-// Document 002 (`shared/seeds/002_ba6f00a086465580.txt`) states the RNN, LSTM, GRU and self-attention equations (§2), walks
+// Document 002, *RNN 的变种与改进* (source file `002_ba6f00a086465580.txt`; the five documents are not part of this repository) states the RNN, LSTM, GRU and self-attention equations (§2), walks
 // through them gate by gate (§3), gives three Keras snippets (§4: LSTM and GRU with `return_sequences=True`, and a Q/K/V
 // "self-attention" model) and a short FAQ (§6). This notebook follows it section by section: each equation in LaTeX (the
 // canonical form, with 002's printed form beside it where they differ), C# that runs it with RnnToolkit, and a measured
@@ -303,8 +303,8 @@ var kerasModels = new Dictionary<string, nn.Module<Tensor, Tensor>>();
 Func<nn.Module<Tensor, Tensor>> KeepK(string name, Func<nn.Module<Tensor, Tensor>> make) => () => kerasModels[name] = make();
 var kerasRuns = Comparison.Run(new[]
 {
-    new Variant("§4.1 LSTM(128, return_sequences) → Dense(64, relu) → Dense(softmax)", KeepK("LSTM", () => nn.Sequential(new LSTM(copyClasses, kerasUnits, returnSequences: true), nn.Linear(kerasUnits, 64), nn.ReLU(), nn.Linear(64, copyClasses)))),
-    new Variant("§4.2 GRU(128, return_sequences) → Dense(64, relu) → Dense(softmax)", KeepK("GRU", () => nn.Sequential(new GRU(copyClasses, kerasUnits, returnSequences: true), nn.Linear(kerasUnits, 64), nn.ReLU(), nn.Linear(64, copyClasses)))),
+    new Variant("§4.1 LSTM(128, return_sequences) → Dense(64, relu) → Dense(softmax)", KeepK("LSTM", () => nn.Sequential(new Lstm(copyClasses, kerasUnits, returnSequences: true), nn.Linear(kerasUnits, 64), nn.ReLU(), nn.Linear(64, copyClasses)))),
+    new Variant("§4.2 GRU(128, return_sequences) → Dense(64, relu) → Dense(softmax)", KeepK("GRU", () => nn.Sequential(new Gru(copyClasses, kerasUnits, returnSequences: true), nn.Linear(kerasUnits, 64), nn.ReLU(), nn.Linear(64, copyClasses)))),
 }, copyTrain, copyVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.005), null, epochs: kerasEpochs, batchSize: 32, seed: seed);
 var kerasTable = kerasRuns.Rows.Zip(new[] { "LSTM", "GRU" }, (r, key) => new
 {
@@ -401,7 +401,7 @@ display(new RnnToolkit.Formatting.AttentionMap(printed.Weights, Enumerable.Range
 // `attentionSteps` random tokens from {A, B, C, D}; at every position the target is how many **other** positions hold
 // the same token (0, 1, 2 or 3+). Each position must compare its token with every other one — pairwise matching, which is
 // what $QK^\top$ scores. Model: one-hot tokens → Dense(`embeddingDim`) (the embedding) → 002's Q/K/V block, as printed
-// or corrected → Dense(4) at each step; same parameters (708), same data, seed (`seed`), optimizer (Adam 0.01) and
+// or corrected → Dense(4) at each step; the same parameter count (the `parameters` column below; the checks compare them), same data, seed (`seed`), optimizer (Adam 0.01) and
 // budget (`countEpochs` epochs). As printed, row $i$ of the output belongs to feature unit $i$, not to position $i$ (the
 // shapes only agree because $u = T$), so it can only fit the per-step targets by accident of that alignment.
 
@@ -430,6 +430,8 @@ double BestEpoch(int row) => countRuns.Histories[countRuns.Rows[row].Name]["val_
 promised["Q/K/V as printed: best-epoch count accuracy"] = BestEpoch(0);
 promised["Q/K/V corrected: best-epoch count accuracy"] = BestEpoch(1);
 promised["count task: majority-class accuracy"] = majority;
+promised["Q/K/V as printed: parameters"] = countRuns.Rows[0].Parameters;
+promised["Q/K/V corrected: parameters"] = countRuns.Rows[1].Parameters;
 display(countRuns.Rows.Select((r, i) => new { model = r.Name, parameters = r.Parameters, final_val_accuracy = Math.Round(r.Final["val_accuracy"], 3),
     best_epoch_val_accuracy = Math.Round(BestEpoch(i), 3), majority_class = Math.Round(majority, 3) }).ToList());
 display(Charts.ComparisonCurves(countRuns, "accuracy"));              // training (solid) and validation (dashed) accuracy per epoch
@@ -489,6 +491,7 @@ var checks = new (string Name, bool Ok, string Expected)[]
     ("GRU 002 best recall accuracy", promised["GRU 002 best recall accuracy"] >= 0.9, "≥ 0.9"),
     ("GRU 002 worst recall accuracy in the sweep", promised["GRU 002 worst recall accuracy in the sweep"] >= 0.9, "≥ 0.9 (learns at every learning rate tried)"),
     ("Q/K/V corrected: best-epoch count accuracy", promised["Q/K/V corrected: best-epoch count accuracy"] >= promised["count task: majority-class accuracy"] + 0.04, "≥ majority class + 0.04 (learns some of the matching)"),
+    ("Q/K/V corrected: parameters", promised["Q/K/V as printed: parameters"] == promised["Q/K/V corrected: parameters"], "equal (same budget)"),
     ("Q/K/V as printed: best-epoch count accuracy", promised["Q/K/V as printed: best-epoch count accuracy"] <= promised["Q/K/V corrected: best-epoch count accuracy"], "≤ the corrected model's"),
     ("LSTM copy accuracy", promised["LSTM copy accuracy"] >= 0.4, "≥ 0.4 (chance 0.25)"),
     ("GRU copy accuracy", promised["GRU copy accuracy"] >= 0.9, "≥ 0.9 (chance 0.25)"),

@@ -28,7 +28,7 @@ Notebook.Start("004-rnn-core");
 // ==== cell 0: markdown ====
 // # 004 — 循环神经网络的核心：循环状态、序列到序列与训练 (The core of RNNs: recurrent state, Seq2Seq and training)
 //
-// Document 004 (`shared/seeds/004_3600bf1f06356e20.txt`) introduces the recurrent state, the Seq2Seq architecture, the
+// Document 004, *循环神经网络的核心：循环状态、序列到序列与训练* (source file `004_3600bf1f06356e20.txt`; the five documents are not part of this repository) introduces the recurrent state, the Seq2Seq architecture, the
 // update and output equations and training, then gives a Keras character-level text generator (an embedding, two stacked
 // LSTMs, a softmax over the vocabulary) and a long FAQ (its last part repeats two questions dozens of times; each distinct
 // question appears once here). This notebook follows it section by section with C# and RnnToolkit, and measures the
@@ -146,7 +146,7 @@ display(dateTrainPairs.Take(6).Select(p => new { source = p.Source, target = p.T
 // ==== cell 9: code ====
 Notebook.Cell(9);
 torch.random.manual_seed(seed);
-var seq2seq = new Seq2Seq(srcVocab.Count, tgtVocab.Count, seq2seqEmbedding, seq2seqHidden, Seq2SeqCell.GRU, Seq2SeqAttention.Bahdanau);
+var seq2seq = new Seq2Seq(srcVocab.Count, tgtVocab.Count, seq2seqEmbedding, seq2seqHidden, Seq2SeqCell.Gru, Seq2SeqAttention.Bahdanau);
 var seq2seqTrainer = seq2seq.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(seq2seqLearningRate), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad));
 var watch = System.Diagnostics.Stopwatch.StartNew();
 var seq2seqHistory = seq2seqTrainer.Fit([dateData.Source.Ids, dateData.DecoderInput], dateData.DecoderTarget,
@@ -307,11 +307,11 @@ Console.WriteLine($"{text.Length:N0} characters, vocabulary {chars.Count} (4 spe
 Console.WriteLine("corpus: " + text.Substring(0, 200) + " …");
 
 torch.random.manual_seed(seed);
-var lstm1 = new LSTM(embeddingDim, lstmUnits);            // return_sequences=True (the default here)
+var lstm1 = new Lstm(embeddingDim, lstmUnits);            // return_sequences=True (the default here)
 var generator = nn.Sequential(
     ("embedding", nn.Embedding(chars.Count, embeddingDim)),
     ("lstm_1", lstm1),
-    ("lstm_2", new LSTM(lstmUnits, lstmUnits)),
+    ("lstm_2", new Lstm(lstmUnits, lstmUnits)),
     ("dense", nn.Linear(lstmUnits, denseUnits)), ("relu", nn.ReLU()),
     ("logits", nn.Linear(denseUnits, chars.Count)));
 Console.WriteLine(ModelSummary.Create(generator, textTrain.X.narrow(0, 0, 1)));   // a sample batch: Summary(shape) would feed floats to the embedding
@@ -395,7 +395,7 @@ promised["smallest trained state change"] = trainedChanges.Min();
 // ==== cell 28: code ====
 Notebook.Cell(28);
 torch.random.manual_seed(seed);
-var padLstm = new LSTM(3, 16);
+var padLstm = new Lstm(3, 16);
 var lengths = new long[] { 3, 5, 8, 10 };
 var padded = torch.zeros(4, 10, 3);
 var alone = new List<Tensor>();

@@ -23,17 +23,31 @@ Notebook.Start("index");
 // ==== cell 0: markdown ====
 // # RnnToolkit notebooks — index
 //
-// One notebook per source document (the five Chinese tutorials on recurrent networks in `shared/seeds`),
-// section by section: each equation in LaTeX (corrected where the document is wrong, with the printed
-// form beside it), C# that runs it with the toolkit, and an output.
+// One notebook per source document (five Chinese tutorials on recurrent networks; the documents themselves are not part
+// of this repository, and have no titles of their own — the Chinese titles below are ours, from their content), section by
+// section: each equation in LaTeX (corrected where the document is wrong, with the printed form beside it), C# that runs
+// it with the toolkit, and an output.
 //
-// | notebook | document |
+// | notebook | 中文 | English | source file |
+// | --- | --- | --- | --- |
+// | [000 — RNN variants](000-rnn-variants.ipynb) | RNN 的变体与扩展 | RNN variants and extensions: LSTM, GRU, bidirectional RNN, CNN-RNN, attention | `000_280d4439adfec0eb.txt` |
+// | [001 — RNN in depth](001-rnn-in-depth.ipynb) | RNN 深入解析 | RNN in depth: early RNN, LSTM, GRU, Transformer | `001_f89eacbf662f97d0.txt` |
+// | [002 — variants and improvements](002-rnn-variants-and-improvements.ipynb) | RNN 的变种与改进 | RNN variants and improvements: LSTM, GRU, self-attention | `002_ba6f00a086465580.txt` |
+// | [003 — recurrent layer extensions](003-recurrent-layer-extensions.ipynb) | 循环层的拓展与创新 | Extensions of recurrent layers: peephole LSTM, GRU, 1-D CNN, Transformer | `003_febf753213423b84.txt` |
+// | [004 — the core of RNNs](004-rnn-core.ipynb) | 循环神经网络的核心 | The core of RNNs: recurrent state, Seq2Seq with attention on dates, training | `004_3600bf1f06356e20.txt` |
+//
+// ### The documents' claims and where they are measured
+//
+// | claim (documents) | measured in |
 // | --- | --- |
-// | `000-rnn-variants.ipynb` | RNN 的变体与扩展 — RNN variants and extensions: LSTM, GRU, bidirectional RNN, CNN-RNN, attention |
-// | `001-rnn-in-depth.ipynb` | RNN in depth: early RNN, LSTM, GRU, Transformer |
-// | `002-rnn-variants-and-improvements.ipynb` | RNN variants and improvements: LSTM, GRU, self-attention |
-// | `003-recurrent-layer-extensions.ipynb` | 循环层的拓展与创新 — peephole LSTM, GRU, 1-D CNN, Transformer |
-// | `004-rnn-core.ipynb` | 循环神经网络的核心 — recurrent state, Seq2Seq with attention on dates, training |
+// | GRU has fewer parameters than LSTM and trains as fast or faster (001 §8, 002 §6, 003 §6) | [002 §4.1–4.2](002-rnn-variants-and-improvements.ipynb) (copy task: parameters, accuracy), [003 §3.4 GRU](003-recurrent-layer-extensions.ipynb), the table below |
+// | LSTM/GRU fix the plain RNN's vanishing gradients (000 §5.2, 003 §5) | [003 §5](003-recurrent-layer-extensions.ipynb) (gradient reaching step 0 over 50 steps) |
+// | gradient clipping fixes exploding gradients (003 §5) | [003 §5](003-recurrent-layer-extensions.ipynb) (loss with and without clipping) |
+// | peephole connections help with precise timing (000 §3.2, 003 §3.4) | [003 §3.4](003-recurrent-layer-extensions.ipynb) (timing task, 8 seeds) |
+// | a bidirectional RNN uses the future of a sequence (000 §2.4) | [000 §3.4](000-rnn-variants.ipynb) |
+// | a 1-D CNN reduces parameters and compute (003 §3.4, 000 §5.2) | [003 §3.4](003-recurrent-layer-extensions.ipynb) (parameters), [000 §5.2](000-rnn-variants.ipynb) (time against sequence length) |
+// | attention lets a Seq2Seq decoder align with its input (004 §2.3) | [004 §2.3](004-rnn-core.ipynb) (dates, attention map) |
+// | 002's printed Q/K/V code is self-attention (002 §4.3) | [002 §4.3](002-rnn-variants-and-improvements.ipynb) (printed vs corrected, trained) |
 //
 // Every notebook starts with the same set-up: it checks that the toolkit's packages have been built
 // (`bash scripts/pack.sh` from the repository root writes them to `artifacts/feed/`), references them
@@ -73,12 +87,12 @@ Console.WriteLine($"TorchSharp native library: {native.Action}; seed {seed}");
 Notebook.Cell(6);
 var rows = new (string Variant, nn.Module Module)[]
 {
-    ("RNN (tanh)", new RNN(32, 128)),
-    ("LSTM", new LSTM(32, 128)),
-    ("GRU", new GRU(32, 128)),
+    ("RNN (tanh)", new Rnn(32, 128)),
+    ("LSTM", new Lstm(32, 128)),
+    ("GRU", new Gru(32, 128)),
     ("peephole LSTM (diagonal)", new PeepholeLstmCell(32, 128)),
     ("peephole LSTM (matrix, as printed)", new PeepholeLstmCell(32, 128, PeepholeForm.Matrix)),
-    ("bidirectional LSTM", new LSTM(32, 128, bidirectional: true)),
+    ("bidirectional LSTM", new Lstm(32, 128, bidirectional: true)),
 };
 display(rows.Select(r => new { r.Variant, PyTorch = ParameterCounts.PyTorch(r.Module), Keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null }).ToList());
 
