@@ -21,8 +21,7 @@ public class CoreLayerTests
         using var train = AddingProblem.Generate(3000, 50, seed: 1);
         using var test = AddingProblem.Generate(500, 50, seed: 2);
         var trainer = AddingModel(32).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01), Metrics.MeanAbsoluteError());
-        var h = trainer.Fit(train.X, train.Y, epochs: 40, batchSize: 50, validationData: (test.X, test.Y), verbose: 0, seed: 1,
-            callbacks: [new LambdaCallback { EpochEnd = (t, _, logs) => t.StopTraining |= logs["val_loss"] < 0.005 }, GradientClipping.ByGlobalNorm(1.0)]);
+        var h = trainer.Fit(train.X, train.Y, new FitOptions { Epochs = 40, BatchSize = 50, ValidationData = (test.X, test.Y), Verbose = 0, Seed = 1, Callbacks = [new LambdaCallback { EpochEnd = (t, _, logs) => t.StopTraining |= logs["val_loss"] < 0.005 }, GradientClipping.ByGlobalNorm(1.0)] });
         Assert.True(h["val_loss"][^1] < 0.01, string.Join(", ", h["val_loss"]));
         Assert.True(h["val_loss"][0] > 0.1);
     }
@@ -34,7 +33,7 @@ public class CoreLayerTests
         var s = AddingModel(32).Summary(50, 2);
         Assert.Equal(new[] { "(None, 32)", "(None, 1)" }, s.Layers.Select(l => l.OutputShape));
         Assert.Equal(new long[] { 4 * (32 * 2 + 32 * 32 + 2 * 32), 33 }, s.Layers.Select(l => l.Parameters));
-        Assert.Matches(@"lstm \(LSTM\)\s+\(None, 32\)\s+4,608", s.ToString());
+        Assert.Matches(@"lstm \(Lstm\)\s+\(None, 32\)\s+4,608", s.ToString());
         var seq = torch.nn.Sequential(("gru", new Gru(3, 8)), ("rnn", new Rnn(8, 4, returnSequences: false)));
         Assert.Equal(new[] { "(None, 7, 8)", "(None, 4)" }, seq.Summary(7, 3).Layers.Select(l => l.OutputShape));
     }
