@@ -8,7 +8,8 @@ namespace RnnToolkit.Tests.Training;
 /// <summary>
 /// Fit with stateful layers (issue 18): sequential batches and truncated BPTT. Each optimizer step's gradients are recorded
 /// (and then zeroed, so the weights never move and every step is compared at the same weights) and compared with libtorch's
-/// fused nn.LSTM run by hand: over whole sequences, or piece by piece from the previous piece's final state, detached.
+/// fused nn.LSTM run by hand: over whole sequences, or piece by piece from the previous piece's final state, detached;
+/// and with PyTorch's truncated BPTT (tools/pytorch/make_tbptt_goldens.py).
 /// </summary>
 public class TruncatedBpttTests
 {
@@ -124,6 +125,32 @@ public class TruncatedBpttTests
         // validation runs whole sequences.
         Assert.Equal(s.Piece(x, y).Loss, h["loss"][0], 5);
         Assert.Equal(s.Piece(vx, vy).Loss, h["val_loss"][0], 5);
+    }
+
+    public static IEnumerable<object[]> PyTorchCases() => Golden.CaseNames("tbptt.json");
+
+    [Theory]
+    [MemberData(nameof(PyTorchCases))]
+    public void Each_piece_matches_PyTorch_truncated_BPTT(string name)
+    {
+        var c = Golden.Case("tbptt.json", name);
+        var s = new Setup(seed: 0);
+        Golden.LoadParameters(s.Model, c.GetProperty("parameters"));
+        var recorder = new StepRecorder(s.Model, s.Lstm);
+        var h = s.Compile().Fit(c.Tensor("x"), c.Tensor("y"), new FitOptions
+        {
+            BatchSize = c.GetProperty("batch").GetInt32(), Shuffle = false, TruncatedBptt = c.GetProperty("k").GetInt32(), Callbacks = [recorder], Verbose = 0,
+        });
+        var steps = c.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(steps.Count, recorder.Gradients.Count);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            var grads = steps[i].GetProperty("grads");
+            SameGradients(grads.EnumerateObject().ToDictionary(g => g.Name, g => grads.Tensor(g.Name)), recorder.Gradients[i], $"{name}, piece {i}");
+            TensorAssert.Close(steps[i].Tensor("h")[0], recorder.States[i].H, $"{name}, carried h after piece {i}", 1e-5, 1e-5);
+            TensorAssert.Close(steps[i].Tensor("c")[0], recorder.States[i].C, $"{name}, carried c after piece {i}", 1e-5, 1e-5);
+        }
+        Assert.Equal(c.GetProperty("whole_loss").GetDouble(), h["loss"][0], 5);
     }
 
     [Fact]
