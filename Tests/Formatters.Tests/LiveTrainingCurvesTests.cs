@@ -36,7 +36,7 @@ public class LiveTrainingCurvesTests
         var (trainer, x, y) = Setup();
         var display = new FakeDisplay();
         var live = new LiveTrainingCurves(display.Show);
-        var history = trainer.Fit(x, y, epochs: 4, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);
+        var history = trainer.Fit(x, y, new FitOptions { Epochs = 4, BatchSize = 8, ValidationSplit = 0.25, Callbacks = [live], Verbose = 0 });
         var output = Assert.Single(display.Outputs);
         Assert.Equal(5, output.Count); // the empty chart, then one update per epoch
         var (data, _) = Support.Html.SingleFigure(output[^1]);
@@ -52,7 +52,7 @@ public class LiveTrainingCurvesTests
         var (trainer, x, y) = Setup();
         var handle = new RecordingHandle();
         var live = LiveTrainingCurves.Create(v => { handle.Values.Add(v); return handle; });
-        trainer.Fit(x, y, epochs: 3, batchSize: 8, progress: live, callbacks: [live], verbose: 0);
+        trainer.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 8, Progress = live, Callbacks = [live], Verbose = 0 });
         Assert.Equal(3, live.History.Count); // reported twice per epoch, recorded once
         var last = Assert.IsType<History>(handle.Values[^1]);
         Assert.Equal(3, last.Count);

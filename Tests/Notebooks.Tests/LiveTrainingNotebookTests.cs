@@ -42,7 +42,7 @@ public sealed partial class LiveTrainingNotebookTests(PackedFeed feed, JupyterKe
             ("// LIVE-FIT\ntorch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
                 + "var trainer = new Trainer(model, Losses.MeanSquaredError(), metrics: [Metrics.MeanAbsoluteError()]);\n"
                 + "var live = new LiveTrainingCurves();\n"
-                + $"var history = trainer.Fit(x, y, epochs: {epochs}, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);\n"
+                + $"var history = trainer.Fit(x, y, new FitOptions {{ Epochs = {epochs}, BatchSize = 8, ValidationSplit = 0.25, Callbacks = [live], Verbose = 0 }});\n"
                 + "Console.WriteLine($\"updates {live.Updates}\");"),
             ("// LOSSES\nConsole.WriteLine(string.Join(\";\", new[] { \"loss\", \"val_loss\", \"mae\" }.Select(k => k + \"=\" + string.Join(\",\", history[k].Select(v => v.ToString(\"R\", System.Globalization.CultureInfo.InvariantCulture))))));"));
         var executed = await NotebookHosts.ExecuteAsync(host, input, Path.Combine(folder, host));

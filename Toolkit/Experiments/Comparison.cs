@@ -79,9 +79,10 @@ public static class Comparison
             var model = v.Build();
             var trainer = new Trainer(model, loss, optimizer, metricList);
             var sw = Stopwatch.StartNew();
-            var h = trainer.Fit(train.X, train.Y, epochs: epochs, batchSize: batchSize,
-                validationData: validation is null ? null : (validation.X, validation.Y),
-                callbacks: callbacks?.Invoke(), verbose: 0, seed: seed);
+            var h = trainer.Fit(train, new FitOptions
+            {
+                Epochs = epochs, BatchSize = batchSize, ValidationData = validation, Callbacks = callbacks?.Invoke().ToList() ?? [], Verbose = 0, Seed = seed,
+            });
             sw.Stop();
             var final = h.Count == 0 ? new Dictionary<string, double>()
                 : h.Values.Where(kv => kv.Key != "lr").ToDictionary(kv => kv.Key, kv => kv.Value[^1]);

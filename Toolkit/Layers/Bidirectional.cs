@@ -45,6 +45,8 @@ public sealed class Bidirectional : RecurrentLayer
     {
         if (forward.BatchFirst != backward.BatchFirst || forward.InputSize != backward.InputSize || forward.OutputSize != backward.OutputSize)
             throw new ArgumentException($"Bidirectional: expected two layers of the same layout and sizes; got forward (batchFirst {forward.BatchFirst}, {forward.InputSize} → {forward.OutputSize}) and backward (batchFirst {backward.BatchFirst}, {backward.InputSize} → {backward.OutputSize}).", nameof(backward));
+        if (forward.Stateful || backward.Stateful)
+            throw new ArgumentException($"Bidirectional: expected layers that are not stateful; got a stateful {(forward.Stateful ? "forward" : "backward")} layer. The backward direction reads each batch from its last step to its first, so no final state of it continues into the next batch (Keras accepts this and carries it anyway).", forward.Stateful ? nameof(forward) : nameof(backward));
         (Forward, Backward, Mode) = (forward, backward, mode);
         RegisterComponents();
     }

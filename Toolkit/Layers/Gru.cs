@@ -12,8 +12,8 @@ namespace RnnToolkit.Layers;
 public sealed class Gru : StandardRecurrent
 {
     /// <summary>A new GRU layer with PyTorch's initialization (options as <see cref="Lstm"/>).</summary>
-    public Gru(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout).Validated(nameof(Gru))) { }
+    public Gru(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0, bool stateful = false)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout, Stateful: stateful).Validated(nameof(Gru))) { }
 
     Gru(RecurrentOptions o)
         : base(nameof(Gru), nn.GRU(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),

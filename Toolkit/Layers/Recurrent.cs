@@ -17,6 +17,8 @@ namespace RnnToolkit.Layers;
 /// mask d ~ Bernoulli(1 − p)/(1 − p) of h's shape and every step sees h_{t-1} ⊙ d in place of h_{t-1}
 /// (the same mask at every step, Gal &amp; Ghahramani 2016); the carried state and the outputs are not
 /// dropped, and in evaluation nothing is.
+/// With <c>stateful</c> (Keras's stateful=True) the final state of one call, detached, is the next call's
+/// initial state: s_0^(k+1) = stop_gradient(s_T^(k)) (see <see cref="RecurrentLayer.Stateful"/>).
 /// </summary>
 public sealed class Recurrent : RecurrentLayer
 {
@@ -44,9 +46,12 @@ public sealed class Recurrent : RecurrentLayer
     /// <param name="returnSequences">forward returns every step when true (default), the last valid step when false.</param>
     /// <param name="goBackwards">Process the sequence in reverse.</param>
     /// <param name="recurrentDropout">Keras's recurrent_dropout, in [0, 1): dropout on h_{t-1} as the cell's recurrent input during training, one mask per sequence for all steps.</param>
-    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0)
-        : base(nameof(Recurrent), batchFirst, returnSequences)
+    /// <param name="stateful">Keras's stateful: carry each call's final state (detached) into the next call, until <see cref="RecurrentLayer.ResetStates"/>.</param>
+    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0, bool stateful = false)
+        : base(nameof(Recurrent), batchFirst, returnSequences, stateful)
     {
+        if (stateful && goBackwards)
+            throw new ArgumentException("Recurrent: expected stateful or goBackwards, not both; got both. A layer reading each batch backwards ends at the batch's first step, so its final state does not continue into the next batch.", nameof(stateful));
         if (recurrentDropout is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(recurrentDropout), recurrentDropout, "Recurrent: expected recurrentDropout in [0, 1).");
         RecurrentDropout = recurrentDropout;
@@ -67,6 +72,7 @@ public sealed class Recurrent : RecurrentLayer
     {
         var (B, T) = CheckSequence(x, mask, Cell.StepInputRank);
         CheckStateCount(initialState);
+        initialState = InitialOrCarried(initialState, B);
         using var scope = NewDisposeScope();
 
         var xs = BatchFirst ? x.transpose(0, 1) : x;              // (T, B, …)
@@ -86,7 +92,7 @@ public sealed class Recurrent : RecurrentLayer
             : null;
 
         if (UseKernels && m is null && !KeepSteps && dropMask is null && Cell.RunSequence(xs, state) is { } kernel)
-            return new RecurrentResult(BatchFirst ? kernel.Outputs.transpose(0, 1) : kernel.Outputs, kernel.Final.H, [kernel.Final]).MoveToOuter();
+            return Carry(new RecurrentResult(BatchFirst ? kernel.Outputs.transpose(0, 1) : kernel.Outputs, kernel.Final.H, [kernel.Final]).MoveToOuter());
 
         var projected = Cell.ProjectInputs(xs).unbind(0);
         var masks = m is null ? null : m.reshape([T, B, .. Enumerable.Repeat(1L, (int)state.H.dim() - 1)]).unbind(0);
@@ -109,6 +115,6 @@ public sealed class Recurrent : RecurrentLayer
             }
         }
         var output = stack(outputs, BatchFirst ? 1 : 0);
-        return new RecurrentResult(output, state.H, [state], steps).MoveToOuter();
+        return Carry(new RecurrentResult(output, state.H, [state], steps).MoveToOuter());
     }
 }

@@ -13,11 +13,51 @@ namespace RnnToolkit.Layers;
 /// </summary>
 public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
 {
+    readonly CarriedStates? carried;
+
     /// <summary>Creates the layer.</summary>
-    protected RecurrentLayer(string name, bool batchFirst, bool returnSequences) : base(name)
+    protected RecurrentLayer(string name, bool batchFirst, bool returnSequences) : this(name, batchFirst, returnSequences, stateful: false) { }
+
+    /// <summary>Creates the layer, stateful (Keras's stateful=True) or not.</summary>
+    private protected RecurrentLayer(string name, bool batchFirst, bool returnSequences, bool stateful) : base(name)
     {
         BatchFirst = batchFirst;
         ReturnSequences = returnSequences;
+        carried = stateful ? new CarriedStates() : null;
+    }
+
+    /// <summary>
+    /// Keras's stateful=True: the final state of sample i in one call, detached, is the initial state of sample i in the
+    /// next call (when no initial state is given), so consecutive batches continue the same sequences and gradients stop
+    /// at each batch's start (truncated BPTT). Every call must then have the same batch size until <see cref="ResetStates"/>.
+    /// </summary>
+    public bool Stateful => carried is not null;
+
+    /// <summary>The states a stateful layer carries into its next call (Keras's <c>layer.states</c>), or null (not stateful, or reset).</summary>
+    public IReadOnlyList<RecurrentState>? States => carried?.States;
+
+    /// <summary>Forgets the carried states (Keras's <c>reset_states</c>): the next call starts from zeros. Does nothing on a layer that is not stateful.</summary>
+    public void ResetStates() => carried?.Reset();
+
+    /// <summary>The initial states of a call: the given ones, else the carried ones of a stateful layer (checked against the batch size), else null.</summary>
+    private protected IReadOnlyList<RecurrentState>? InitialOrCarried(IReadOnlyList<RecurrentState>? initialState, long batch) =>
+        initialState ?? carried?.For(GetType().Name, batch);
+
+    /// <summary>Keeps a stateful layer's final states (detached) for its next call; returns <paramref name="result"/>.</summary>
+    private protected RecurrentResult Carry(RecurrentResult result)
+    {
+        carried?.Keep(result.Final);
+        return result;
+    }
+
+    /// <summary>Converts the carried states with the weights.</summary>
+    /// <param name="dtype">The target element type, or null to keep it.</param>
+    /// <param name="device">The target device, or null to keep it.</param>
+    /// <param name="non_blocking">Convert asynchronously where the device allows it.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        carried?.To(dtype, device);
+        base._toEpilog(dtype, device, non_blocking);
     }
 
     /// <summary>Input and output are (B, T, …) when true (Keras, the default), (T, B, …) when false (PyTorch's default).</summary>

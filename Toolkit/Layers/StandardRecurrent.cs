@@ -30,7 +30,7 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <param name="makeCell">Makes the cell of one layer and direction over (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr or null).</param>
     /// <param name="options">The layer's options.</param>
     private protected StandardRecurrent(string name, nn.Module fused, Func<Parameter, Parameter, Parameter?, Parameter?, Parameter?, RecurrentCell> makeCell, RecurrentOptions options)
-        : base(name, options.BatchFirst, options.ReturnSequences)
+        : base(name, options.BatchFirst, options.ReturnSequences, options.Stateful)
     {
         this.fused = fused;
         inputSize = options.InputSize;
@@ -168,6 +168,7 @@ public abstract class StandardRecurrent : RecurrentLayer
     {
         var (B, _) = CheckSequence(x, mask, stepRank: 1);
         CheckStateCount(initialState);
+        initialState = InitialOrCarried(initialState, B);
         if (initialState is not null)
         {
             foreach (var s in initialState)
@@ -182,7 +183,7 @@ public abstract class StandardRecurrent : RecurrentLayer
         {
             foreach (var u in unrollers) u.UseKernels = backend == RecurrentBackend.Kernels;
             cells.train(training);
-            return cells.Run(x, initialState, mask);
+            return Carry(cells.Run(x, initialState, mask));
         }
 
         using var scope = NewDisposeScope();
@@ -216,7 +217,7 @@ public abstract class StandardRecurrent : RecurrentLayer
         }
         var finals = Enumerable.Range(0, StateCount).Select(i => new RecurrentState(hn[i], cn?[i])).ToList();
         var last = IsBidirectional ? cat([hn[^2], hn[^1]], 1) : hn[^1];
-        return new RecurrentResult(output, last, finals).MoveToOuter();
+        return Carry(new RecurrentResult(output, last, finals).MoveToOuter());
     }
 
     /// <summary>Smallest batch whose inference is split in two halves running at once.</summary>
@@ -309,7 +310,8 @@ public abstract class StandardRecurrent : RecurrentLayer
 /// <param name="ReturnSequences">forward returns every step (true) or the last valid step (false).</param>
 /// <param name="ProjSize">LSTM only: size of the projected hidden state (0: none).</param>
 /// <param name="RecurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training (0: none).</param>
-internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0)
+/// <param name="Stateful">Keras's stateful: each call's final states, detached, are the next call's initial states.</param>
+internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0, bool Stateful = false)
 {
     /// <summary>Validates the options before any native call.</summary>
     public RecurrentOptions Validated(string layer)
@@ -320,6 +322,8 @@ internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize
         if (RecurrentDropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(RecurrentDropout), RecurrentDropout, $"{layer}: expected recurrentDropout in [0, 1).");
         if (ProjSize < 0 || ProjSize >= HiddenSize) throw new ArgumentOutOfRangeException(nameof(ProjSize), ProjSize, $"{layer}: expected projSize in [0, hiddenSize = {HiddenSize}) (0: no projection), as PyTorch requires.");
         if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"{layer}: expected dropout in [0, 1).");
+        if (Stateful && Bidirectional)
+            throw new ArgumentException($"{layer}: expected stateful or bidirectional, not both; got both. The backward direction reads each batch from its last step to its first, so its final state does not continue into the next batch.", nameof(Stateful));
         return this;
     }
 }

@@ -59,6 +59,15 @@ public sealed class History
         TerminatedOnNaN = TerminatedOnNaN,
     };
 
+    /// <summary>The epochs from index <paramref name="start"/> on, with only <paramref name="keys"/> (in that order): one <c>Fit</c> call's part.</summary>
+    internal History Since(int start, IEnumerable<string> keys) => new()
+    {
+        Values = keys.ToDictionary(k => k, k => Values[k].Skip(start).ToList()),
+        Epochs = Epochs.Skip(start).ToList(),
+        StopReason = StopReason,
+        TerminatedOnNaN = TerminatedOnNaN,
+    };
+
     /// <summary>Appends every epoch of <paramref name="other"/> (to chain resumed runs).</summary>
     /// <param name="other">A later history.</param>
     public void Append(History other)

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using RnnToolkit.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -95,31 +95,27 @@ public sealed class Trainer
     public void Report(string message) => messageSink?.Invoke(message);
 
     /// <summary>
-    /// Trains for epochs <paramref name="initialEpoch"/> .. <paramref name="epochs"/> - 1 (Keras' <c>fit</c>) and returns
-    /// this call's history: <c>loss</c>, each metric, their <c>val_</c> versions when there is validation data, and
-    /// <c>lr</c>. All arguments are checked before training starts. A NaN or infinite batch loss stops training with a
+    /// Trains (Keras' <c>fit</c>) for epochs <see cref="FitOptions.InitialEpoch"/> .. <see cref="FitOptions.Epochs"/> - 1 and
+    /// returns this call's history: <c>loss</c>, each metric, their <c>val_</c> versions when there is validation data, and
+    /// <c>lr</c>. All options are checked before training starts. A NaN or infinite batch loss stops training with a
     /// message in <see cref="History.StopReason"/> and restores the weights of the last epoch that ended with a finite loss.
     /// </summary>
     /// <param name="x">Inputs, samples first (e.g. (1000, 10, 1)).</param>
     /// <param name="y">Targets, samples first.</param>
-    /// <param name="epochs">The index of the last epoch + 1 (the number of epochs when starting from 0).</param>
-    /// <param name="batchSize">Samples per batch (the last batch may be smaller).</param>
-    /// <param name="validationSplit">Fraction of the samples, taken from the end before shuffling, held out for validation.</param>
-    /// <param name="validationData">Validation inputs and targets (takes precedence over <paramref name="validationSplit"/>).</param>
-    /// <param name="shuffle">Shuffle the training samples every epoch.</param>
-    /// <param name="callbacks">Callbacks, called in order.</param>
-    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch (written to <paramref name="output"/>).</param>
-    /// <param name="progress">Receives every progress report (in addition to <paramref name="verbose"/> output).</param>
-    /// <param name="initialEpoch">The epoch to start at (to resume: <see cref="Epoch"/> after <see cref="LoadCheckpoint"/>).</param>
-    /// <param name="seed">Seeds shuffling and torch's generator per epoch, so runs (and resumed runs) are reproducible.</param>
-    /// <param name="output">Where verbose output goes (the console by default).</param>
-    /// <param name="cancellationToken">Stops training after the current batch (a notebook's interrupt); the history so far is returned with a <see cref="History.StopReason"/>.</param>
-    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
-        (Tensor X, Tensor Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null, CancellationToken cancellationToken = default)
+    /// <param name="options">How to train (defaults: one epoch of batches of 32, shuffled, with a progress bar).</param>
+    public History Fit(Tensor x, Tensor y, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Fit([x], y, epochs, batchSize, validationSplit, validationData is var (vx, vy) ? ([vx], vy) : null, shuffle, callbacks, verbose, progress, initialEpoch, seed, output, cancellationToken);
+        return Fit([x], y, options);
+    }
+
+    /// <summary><c>Fit</c> on a generated data set (<c>trainer.Fit(train, new FitOptions { Epochs = 10, ValidationData = test })</c>).</summary>
+    /// <param name="data">Inputs and targets, samples first.</param>
+    /// <param name="options">How to train.</param>
+    public History Fit(SupervisedData data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Fit([data.X], data.Y, options);
     }
 
     /// <summary>
@@ -128,204 +124,99 @@ public sealed class Trainer
     /// </summary>
     /// <param name="x">The inputs, one tensor per model input.</param>
     /// <param name="y">Targets, samples first.</param>
-    /// <param name="epochs">The index of the last epoch + 1.</param>
-    /// <param name="batchSize">Samples per batch.</param>
-    /// <param name="validationSplit">Fraction of the samples held out for validation.</param>
-    /// <param name="validationData">Validation inputs and targets.</param>
-    /// <param name="shuffle">Shuffle every epoch.</param>
-    /// <param name="callbacks">Callbacks.</param>
-    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch.</param>
-    /// <param name="progress">Receives every progress report.</param>
-    /// <param name="initialEpoch">The epoch to start at.</param>
-    /// <param name="seed">Seed of shuffling and torch's generator.</param>
-    /// <param name="output">Where verbose output goes.</param>
-    /// <param name="cancellationToken">Stops training after the current batch.</param>
-    public History Fit(Tensor[] x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
-        (Tensor[] X, Tensor Y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, IProgress<TrainingProgress>? progress = null, int initialEpoch = 0, int? seed = null, TextWriter? output = null,
-        CancellationToken cancellationToken = default)
+    /// <param name="options">How to train.</param>
+    public History Fit(Tensor[] x, Tensor y, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
+        options ??= new FitOptions();
         CheckInputCount(x, "x");
-        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Epochs must be non-negative.");
-        if (initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "The initial epoch must be non-negative.");
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
-        if (validationSplit is < 0 or >= 1 || double.IsNaN(validationSplit))
-            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "The validation split must be in [0, 1).");
-        if (verbose is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "Verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
+        CheckOptions(options);
         CheckAll(x, y, "x", "y");
+        using var data = FitData.Split(x, y, options, this);
+        CheckStateful(options, data);
+        CheckShapes(data.X, data.Y, "x", "y");
+        if (data.ValX is not null) CheckShapes(data.ValX, data.ValY!, "validationData.X", "validationData.Y");
+        return new TrainingRun(this, data, options).Run();
+    }
 
-        var cbs = (callbacks ?? []).ToList();
-        long n = x[0].shape[0];
-        Tensor[]? xTrain = null, xVal = null;
-        Tensor? yTrain = null, yVal = null;
-        bool ownSplit = false;
-        if (validationData is var (vx, vy))
-        {
-            ArgumentNullException.ThrowIfNull(vx, "validationData.X");
-            CheckInputCount(vx, "validationData.X");
-            CheckAll(vx, vy, "validationData.X", "validationData.Y");
-            (xTrain, yTrain, xVal, yVal) = (x, y, vx, vy);
-        }
-        else if (validationSplit > 0)
-        {
-            long nTrain = (long)Math.Floor(n * (1 - validationSplit));
-            if (nTrain <= 0 || nTrain >= n)
-                throw new ArgumentException($"A validation split of {validationSplit} of {n} samples leaves {nTrain} for training and {n - nTrain} for validation; both need at least one.", nameof(validationSplit));
-            xTrain = x.Select(t => t.narrow(0, 0, nTrain)).ToArray(); yTrain = y.narrow(0, 0, nTrain);
-            xVal = x.Select(t => t.narrow(0, nTrain, n - nTrain)).ToArray(); yVal = y.narrow(0, nTrain, n - nTrain);
-            ownSplit = true;
-        }
-        else (xTrain, yTrain) = (x, y);
+    static void CheckOptions(FitOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o.Callbacks, "options.Callbacks");
+        if (o.Epochs < 0) throw new ArgumentOutOfRangeException("options.Epochs", o.Epochs, "Epochs must be non-negative.");
+        if (o.InitialEpoch < 0) throw new ArgumentOutOfRangeException("options.InitialEpoch", o.InitialEpoch, "The initial epoch must be non-negative.");
+        if (o.BatchSize <= 0) throw new ArgumentOutOfRangeException("options.BatchSize", o.BatchSize, "The batch size must be positive.");
+        if (o.ValidationSplit is < 0 or >= 1 || double.IsNaN(o.ValidationSplit))
+            throw new ArgumentOutOfRangeException("options.ValidationSplit", o.ValidationSplit, "The validation split must be in [0, 1).");
+        if (o.Verbose is < 0 or > 2) throw new ArgumentOutOfRangeException("options.Verbose", o.Verbose, "Verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
+        if (o.TruncatedBptt is int k && k <= 0) throw new ArgumentOutOfRangeException("options.TruncatedBptt", k, $"TruncatedBptt: expected k ≥ 1 steps (or null for whole sequences); got {k}.");
+    }
 
-        try
+    // Stateful training and truncated BPTT need stateful layers, batches that continue each other, and per-step targets.
+    void CheckStateful(FitOptions o, FitData data)
+    {
+        var stateful = StatefulLayers();
+        bool carries = o.Stateful || o.TruncatedBptt is not null;
+        if (!carries && stateful.Count > 0)
+            throw new ArgumentException($"The model has stateful layers ({string.Join(", ", stateful.Select(l => l.GetType().Name))}); expected FitOptions.Stateful = true (consecutive batches continue the same sequences) or TruncatedBptt = k; got neither.", "options");
+        if (carries && stateful.Count == 0)
+            throw new ArgumentException($"FitOptions.{(o.Stateful ? "Stateful" : "TruncatedBptt")}: expected a model with at least one stateful recurrent layer to carry the state (e.g. new Lstm(…, stateful: true)); got none.", "options");
+        if (o.Stateful && o.Shuffle)
+            throw new ArgumentException("FitOptions.Stateful: expected Shuffle = false (sample i of batch b + 1 continues sample i of batch b); got Shuffle = true.", "options");
+        if (o.Stateful)
+            foreach (var (part, t) in new[] { ("training", data.X[0]), ("validation", data.ValX?[0]) })
+                if (t is not null && t.shape[0] % o.BatchSize != 0)
+                    throw new ArgumentException($"FitOptions.Stateful: expected a number of {part} samples divisible by BatchSize = {o.BatchSize} (every batch continues the previous one sample by sample); got {t.shape[0]} samples.", "options");
+        if (o.TruncatedBptt is int k)
         {
-            CheckShapes(xTrain, yTrain, "x", "y");
-            if (xVal is not null) CheckShapes(xVal, yVal!, "validationData.X", "validationData.Y");
-            return Run(xTrain, yTrain, xVal, yVal, epochs, batchSize, shuffle, cbs, verbose, progress, initialEpoch, seed, output, cancellationToken);
-        }
-        finally
-        {
-            if (ownSplit)
-            {
-                foreach (var t in xTrain.Concat(xVal!)) t.Dispose();
-                yTrain.Dispose();
-                yVal!.Dispose();
-            }
+            long T = data.X[0].dim() >= 2 ? data.X[0].shape[1] : 0;
+            foreach (var (name, t) in data.X.Select((t, i) => ($"x[{i}]", t)).Append(("y", data.Y)))
+                if (t.dim() < 2 || t.shape[1] != T)
+                    throw new ArgumentException($"TruncatedBptt = {k}: expected inputs and per-step targets with the same time axis, (samples, T, …) with T = {T}; got {name} of shape {Shapes.Format(t)}.", "options");
         }
     }
 
-    History Run(Tensor[] x, Tensor y, Tensor[]? xVal, Tensor? yVal, int epochs, int batchSize, bool shuffle, List<Callback> cbs,
-        int verbose, IProgress<TrainingProgress>? progress, int initialEpoch, int? seed, TextWriter? output, CancellationToken cancellationToken)
-    {
-        var bar = verbose == 0 ? null : new ConsoleProgressBar(output, perEpochOnly: verbose == 2);
-        messageSink = bar is null ? null : bar.WriteMessage;
-        var history = new History();
-        StopTraining = false;
-        StopReason = null;
-        long n = x[0].shape[0];
-        int batches = (int)((n + batchSize - 1) / batchSize);
-        var lastGood = WeightSnapshot.Capture(Model);
-        int lastGoodEpoch = initialEpoch - 1;
-        var watch = new Stopwatch();
-        try
-        {
-            foreach (var c in cbs) c.OnTrainBegin(this);
-            for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
-            {
-                foreach (var c in cbs) c.OnEpochBegin(this, epoch);
-                watch.Restart();
-                long[] order = Order(n, shuffle, seed, epoch);
-                if (seed is int s) torch.random.manual_seed(Mix(s, epoch) ^ 0x5DEECE66DL);
-                Model.train();
-                foreach (var m in Metrics) m.Reset();
-                double lossSum = 0;
-                long seen = 0;
-                bool nan = false, cancelled = false;
-                for (int b = 0; b < batches; b++)
-                {
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        cancelled = true;
-                        StopTraining = true;
-                        StopReason = $"Training cancelled at epoch {epoch + 1}, batch {b + 1} of {batches}; the weights are those after the last completed batch, and the unfinished epoch is not recorded.";
-                        break;
-                    }
-                    double lv;
-                    long count = Math.Min(batchSize, n - (long)b * batchSize);
-                    using (var scope = NewDisposeScope())
-                    {
-                        using var idx = torch.tensor(order.AsSpan(b * batchSize, (int)count).ToArray());
-                        var xb = x.Select(t => t.index_select(0, idx)).ToArray();
-                        var yb = y.index_select(0, idx);
-                        Optimizer.zero_grad();
-                        var output_ = forward(xb);
-                        var loss = Loss.Compute(output_, yb);
-                        lv = loss.ToDouble();
-                        if (!double.IsFinite(lv)) nan = true;
-                        else
-                        {
-                            loss.backward();
-                            foreach (var c in cbs) c.OnAfterBackward(this);
-                            Optimizer.step();
-                            var detached = output_.detach();
-                            foreach (var m in Metrics) m.Update(detached, yb);
-                        }
-                    }
-                    if (nan)
-                    {
-                        lastGood.Restore(Model);
-                        history.TerminatedOnNaN = true;
-                        StopTraining = true;
-                        StopReason = $"Training stopped: the loss became {(double.IsNaN(lv) ? "NaN" : lv.ToString(System.Globalization.CultureInfo.InvariantCulture))} at epoch {epoch + 1}, batch {b + 1}. "
-                            + (lastGoodEpoch >= 0 ? $"The weights from the end of epoch {lastGoodEpoch + 1} (the last with a finite loss) were restored." : "The weights from before training were restored.");
-                        Report(StopReason);
-                        break;
-                    }
-                    lossSum += lv * count;
-                    seen += count;
-                    foreach (var c in cbs) c.OnBatchEnd(this, b, lv);
-                    if (bar is not null || progress is not null)
-                    {
-                        var p = new TrainingProgress(epoch, epochs, b + 1, batches, RunningLogs(lossSum / seen), watch.Elapsed, false);
-                        bar?.Report(p);
-                        progress?.Report(p);
-                    }
-                }
-                if (nan || cancelled) break;
+    /// <summary>The model's layers that carry state between calls (Keras's stateful layers).</summary>
+    internal List<Layers.RecurrentLayer> StatefulLayers() =>
+        new[] { Model }.Concat(Model.modules()).Distinct().OfType<Layers.RecurrentLayer>().Where(l => l.Stateful).ToList();
 
-                var logs = RunningLogs(lossSum / seen);
-                if (xVal is not null)
-                    foreach (var (k, v) in Evaluate(xVal, yVal!, batchSize)) logs["val_" + k] = v;
-                logs["lr"] = LearningRate;
-                history.Add(epoch, logs);
-                History.Add(epoch, logs);
-                Epoch = epoch + 1;
-                if (double.IsFinite(lossSum))
-                {
-                    lastGood.Dispose();
-                    lastGood = WeightSnapshot.Capture(Model);
-                    lastGoodEpoch = epoch;
-                }
-                var done = new TrainingProgress(epoch, epochs, batches, batches, logs, watch.Elapsed, true);
-                bar?.Report(done);
-                progress?.Report(done);
-                foreach (var c in cbs) c.OnEpochEnd(this, epoch, logs);
-            }
-            foreach (var c in cbs) c.OnTrainEnd(this);
-            if (StopReason is not null && !history.TerminatedOnNaN) Report(StopReason);
-            history.StopReason = StopReason;
-            History.StopReason = StopReason;
-            History.TerminatedOnNaN = history.TerminatedOnNaN;
-            return history;
-        }
-        finally
+    /// <summary>Resets every stateful layer of the model (Keras's <c>model.reset_states()</c>).</summary>
+    public void ResetStates()
+    {
+        foreach (var l in StatefulLayers()) l.ResetStates();
+    }
+
+    /// <summary>
+    /// Runs the model over <paramref name="plan"/>, each batch in its own dispose scope, resetting the stateful layers where
+    /// a batch starts fresh. <paramref name="visit"/> gets the batch index, the batch, the output and the targets (null
+    /// without <paramref name="y"/>) and returns false to stop; <paramref name="proceed"/>, when given, is asked before each batch.
+    /// </summary>
+    internal void RunBatches(Tensor[] x, Tensor? y, IReadOnlyList<Batch> plan, Func<int, Batch, Tensor, Tensor?, bool> visit, Func<int, bool>? proceed = null)
+    {
+        var stateful = StatefulLayers();
+        for (int b = 0; b < plan.Count; b++)
         {
-            lastGood.Dispose();
-            messageSink = null;
+            if (proceed is not null && !proceed(b)) return;
+            var batch = plan[b];
+            if (batch.Fresh) foreach (var l in stateful) l.ResetStates();
+            using var scope = NewDisposeScope();
+            using var index = torch.tensor(batch.Samples);
+            var output = forward(x.Select(t => batch.Of(t, index)).ToArray());
+            if (!visit(b, batch, output, y is null ? null : batch.Of(y, index))) return;
         }
     }
 
-    Dictionary<string, double> RunningLogs(double loss)
-    {
-        var logs = new Dictionary<string, double> { ["loss"] = loss };
-        foreach (var m in Metrics) logs[m.Name] = m.Result();
-        return logs;
-    }
+    /// <summary>The model's output for a batch (its inputs, one tensor per model input).</summary>
+    internal Tensor Forward(Tensor[] x) => forward(x);
 
-    static long Mix(int seed, int epoch) => unchecked(seed * 1_000_003L + epoch * 7_919L + 17);
+    /// <summary>Where <see cref="Report"/> writes while a <c>Fit</c> runs (null: silent).</summary>
+    internal Action<string>? MessageSink { set => messageSink = value; }
 
-    static long[] Order(long n, bool shuffle, int? seed, int epoch)
+    /// <summary>Records a finished epoch.</summary>
+    internal void Record(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        var order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
-        if (shuffle)
-        {
-            var rng = seed is int s ? new Random((int)(Mix(s, epoch) & 0x7FFFFFFF)) : Random.Shared;
-            rng.Shuffle(order);
-        }
-        return order;
+        History.Add(epoch, logs);
+        Epoch = epoch + 1;
     }
 
     /// <summary>Runs the model on a couple of samples to check the targets' shape and type against the loss and metrics.</summary>
@@ -335,6 +226,7 @@ public sealed class Trainer
         using var _ = no_grad();
         bool wasTraining = Model.training;
         Model.eval();
+        ResetStates();
         try
         {
             long k = Math.Min(2, x[0].shape[0]);
@@ -360,11 +252,12 @@ public sealed class Trainer
         }
         finally
         {
+            ResetStates();
             Model.train(wasTraining);
         }
     }
 
-    /// <summary>The loss and metrics on <paramref name="x"/>, <paramref name="y"/> (eval mode, no gradients).</summary>
+    /// <summary>The loss and metrics on <paramref name="x"/>, <paramref name="y"/> (eval mode, no gradients; a stateful model's batches continue each other, from zero states).</summary>
     /// <param name="x">Inputs, samples first.</param>
     /// <param name="y">Targets, samples first.</param>
     /// <param name="batchSize">Samples per batch.</param>
@@ -374,7 +267,7 @@ public sealed class Trainer
         return Evaluate([x], y, batchSize);
     }
 
-    /// <summary>The loss and metrics of a several-input model (eval mode, no gradients).</summary>
+    /// <summary>The loss and metrics of a several-input model (eval mode, no gradients; a stateful model's batches continue each other, from zero states).</summary>
     /// <param name="x">One tensor per model input, samples first.</param>
     /// <param name="y">Targets, samples first.</param>
     /// <param name="batchSize">Samples per batch.</param>
@@ -384,25 +277,28 @@ public sealed class Trainer
         CheckInputCount(x, "x");
         CheckAll(x, y, "x", "y");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        return Evaluate(x, y, Batch.Plan(InOrder(x[0].shape[0]), batchSize, continued: StatefulLayers().Count > 0, steps: null, length: 0));
+    }
+
+    /// <summary>The loss and metrics over the batches of <paramref name="plan"/> (eval mode, no gradients).</summary>
+    internal Dictionary<string, double> Evaluate(Tensor[] x, Tensor y, IReadOnlyList<Batch> plan)
+    {
         bool wasTraining = Model.training;
         Model.eval();
         try
         {
+            using var _ = no_grad();
             foreach (var m in Metrics) m.Reset();
-            long n = x[0].shape[0];
             double sum = 0;
-            for (long start = 0; start < n; start += batchSize)
+            long weight = 0;
+            RunBatches(x, y, plan, (_, batch, output, yb) =>
             {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                long count = Math.Min(batchSize, n - start);
-                var xb = x.Select(t => t.narrow(0, start, count)).ToArray();
-                var yb = y.narrow(0, start, count);
-                var output = forward(xb);
-                sum += Loss.Compute(output, yb).ToDouble() * count;
-                foreach (var m in Metrics) m.Update(output, yb);
-            }
-            var logs = new Dictionary<string, double> { ["loss"] = sum / n };
+                sum += Loss.Compute(output, yb!).ToDouble() * batch.Weight;
+                weight += batch.Weight;
+                foreach (var m in Metrics) m.Update(output, yb!);
+                return true;
+            });
+            var logs = new Dictionary<string, double> { ["loss"] = sum / weight };
             foreach (var m in Metrics) logs[m.Name] = m.Result();
             return logs;
         }
@@ -410,6 +306,14 @@ public sealed class Trainer
         {
             Model.train(wasTraining);
         }
+    }
+
+    /// <summary>Sample indices 0 … n − 1.</summary>
+    internal static long[] InOrder(long n)
+    {
+        var order = new long[n];
+        for (long i = 0; i < n; i++) order[i] = i;
+        return order;
     }
 
     /// <summary>The model's outputs for <paramref name="x"/>, in batches, in eval mode without gradients.</summary>
@@ -421,7 +325,7 @@ public sealed class Trainer
         return Predict([x], batchSize);
     }
 
-    /// <summary>The outputs of a several-input model, in batches, in eval mode without gradients.</summary>
+    /// <summary>The outputs of a several-input model, in batches, in eval mode without gradients (a stateful model's batches continue each other, from zero states).</summary>
     /// <param name="x">One tensor per model input, samples first.</param>
     /// <param name="batchSize">Samples per batch.</param>
     public Tensor Predict(Tensor[] x, int batchSize = 32)
@@ -434,19 +338,18 @@ public sealed class Trainer
             if (t.shape.Length == 0 || t.shape[0] == 0) throw new ArgumentException($"x must hold at least one sample; it has shape {Shapes.Format(t)}.", nameof(x));
             if (t.shape[0] != x[0].shape[0]) throw new ArgumentException($"All inputs must have the same number of samples; got {string.Join(" and ", x.Select(Shapes.Format))}.", nameof(x));
         }
-        long n = x[0].shape[0];
         bool wasTraining = Model.training;
         Model.eval();
         var parts = new List<Tensor>();
         try
         {
-            for (long start = 0; start < n; start += batchSize)
+            using var _ = no_grad();
+            var plan = Batch.Plan(InOrder(x[0].shape[0]), batchSize, continued: StatefulLayers().Count > 0, steps: null, length: 0);
+            RunBatches(x, null, plan, (_, _, output, _) =>
             {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                long count = Math.Min(batchSize, n - start);
-                parts.Add(forward(x.Select(t => t.narrow(0, start, count)).ToArray()).MoveToOuterDisposeScope());
-            }
+                parts.Add(output.MoveToOuterDisposeScope());
+                return true;
+            });
             return parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
         }
         finally
@@ -454,6 +357,13 @@ public sealed class Trainer
             if (parts.Count > 1) foreach (var p in parts) p.Dispose();
             Model.train(wasTraining);
         }
+    }
+
+    /// <summary>Checks validation inputs and targets as <c>Fit</c>'s own.</summary>
+    internal void CheckValidationData(Tensor[] x, Tensor y)
+    {
+        CheckInputCount(x, "validationData.X");
+        CheckAll(x, y, "validationData.X", "validationData.Y");
     }
 
     void CheckInputCount(Tensor[] x, string name)
@@ -484,7 +394,7 @@ public sealed class Trainer
 
     /// <summary>
     /// Restores a checkpoint written by <see cref="SaveCheckpoint"/>: weights, optimizer state, <see cref="Epoch"/>,
-    /// <see cref="History"/> and learning rate. Resume with <c>Fit(..., initialEpoch: trainer.Epoch)</c>.
+    /// <see cref="History"/> and learning rate. Resume with <c>Fit(x, y, options with { InitialEpoch = trainer.Epoch })</c>.
     /// </summary>
     /// <param name="path">The file.</param>
     public CheckpointInfo LoadCheckpoint(string path)

@@ -18,8 +18,7 @@ public class SentimentTrainingTests
         torch.random.manual_seed(0);
         var model = new TextClassifier(vocab.Count, 24);
         var trainer = model.Compile(Losses.BinaryCrossEntropy(), Optimizers.Adam(0.01), Metrics.BinaryAccuracy());
-        var h = trainer.Fit(train.X, train.Y, epochs: 12, batchSize: 32, validationData: (test.X, test.Y), verbose: 0, seed: 0,
-            callbacks: [new EarlyStopping("val_binary_accuracy", patience: 12, baseline: 0.97)]);
+        var h = trainer.Fit(train.X, train.Y, new FitOptions { Epochs = 12, BatchSize = 32, ValidationData = (test.X, test.Y), Verbose = 0, Seed = 0, Callbacks = [new EarlyStopping("val_binary_accuracy", patience: 12, baseline: 0.97)] });
         Assert.True(h["val_binary_accuracy"].Max() > 0.9, string.Join(", ", h["val_binary_accuracy"]));
         // Negated reviews of the test part are classified well too (not just by their opinion word).
         var negated = Enumerable.Range(900, 300).Where(i => corpus[i].Text.Contains("not ")).ToArray();

@@ -20,7 +20,7 @@ public class TextGenerationTests
         var model = new CharLstm(vocab.Count, 16);
         var trainer = model.Compile(Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.03),
             Metrics.Accuracy(), Metrics.Perplexity());
-        var h = trainer.Fit(x, seqs.Y, epochs: 25, batchSize: 16, verbose: 0, seed: 0);
+        var h = trainer.Fit(x, seqs.Y, new FitOptions { Epochs = 25, BatchSize = 16, Verbose = 0, Seed = 0 });
         Assert.True(h["accuracy"][^1] > 0.95, string.Join(", ", h["accuracy"]));
         Assert.True(h["perplexity"][^1] < 1.3);
         // Perplexity is exp of the (token-mean) cross-entropy the loss reports.

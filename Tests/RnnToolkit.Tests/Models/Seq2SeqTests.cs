@@ -16,7 +16,7 @@ public class Seq2SeqTests
         torch.random.manual_seed(0);
         var model = new Seq2Seq(data.SourceVocabulary.Count, data.TargetVocabulary.Count, 16, 48, Seq2SeqCell.Gru, Seq2SeqAttention.Bahdanau);
         var trainer = model.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(0.01), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad));
-        var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, epochs: 6, batchSize: 64, validationSplit: 0.15, verbose: 0, seed: 1);
+        var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, new FitOptions { Epochs = 6, BatchSize = 64, ValidationSplit = 0.15, Verbose = 0, Seed = 1 });
         Assert.True(h["loss"][^1] < 0.25 * h["loss"][0], string.Join(", ", h["loss"]));
 
         // Greedy decoding of held-out dates: corpus BLEU-4 (characters) and the attention weights' shape.

@@ -16,8 +16,7 @@ public class AddingProblemTests
         var model = new LastStepLstm(2, 32, 1);
         var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01), Metrics.MeanAbsoluteError());
         // Typically below 0.01 after ~10 epochs (about 600 steps); stops once clearly there.
-        var h = trainer.Fit(train.X, train.Y, epochs: 40, batchSize: 50, validationData: (test.X, test.Y), verbose: 0, seed: 1,
-            callbacks: [new StopBelow("val_loss", 0.005), GradientClipping.ByGlobalNorm(1.0)]);
+        var h = trainer.Fit(train.X, train.Y, new FitOptions { Epochs = 40, BatchSize = 50, ValidationData = (test.X, test.Y), Verbose = 0, Seed = 1, Callbacks = [new StopBelow("val_loss", 0.005), GradientClipping.ByGlobalNorm(1.0)] });
         Assert.True(h["val_loss"][^1] < 0.01, string.Join(", ", h["val_loss"]));
         Assert.True(h["val_loss"][0] > 0.1); // it started at the baseline
         // The final model beats the constant baseline by more than 10x on fresh data.

@@ -21,8 +21,7 @@ public class CoreLayerTests
         using var train = AddingProblem.Generate(3000, 50, seed: 1);
         using var test = AddingProblem.Generate(500, 50, seed: 2);
         var trainer = AddingModel(32).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01), Metrics.MeanAbsoluteError());
-        var h = trainer.Fit(train.X, train.Y, epochs: 40, batchSize: 50, validationData: (test.X, test.Y), verbose: 0, seed: 1,
-            callbacks: [new LambdaCallback { EpochEnd = (t, _, logs) => t.StopTraining |= logs["val_loss"] < 0.005 }, GradientClipping.ByGlobalNorm(1.0)]);
+        var h = trainer.Fit(train.X, train.Y, new FitOptions { Epochs = 40, BatchSize = 50, ValidationData = (test.X, test.Y), Verbose = 0, Seed = 1, Callbacks = [new LambdaCallback { EpochEnd = (t, _, logs) => t.StopTraining |= logs["val_loss"] < 0.005 }, GradientClipping.ByGlobalNorm(1.0)] });
         Assert.True(h["val_loss"][^1] < 0.01, string.Join(", ", h["val_loss"]));
         Assert.True(h["val_loss"][0] > 0.1);
     }

@@ -17,8 +17,7 @@ public class MultiInputTests
         var trainer = model.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(0.01),
             Metrics.Accuracy(ignoreIndex: Vocabulary.Pad), Metrics.Bleu(maxOrder: 2));
         Assert.Equal(2, trainer.InputCount);
-        var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, epochs: 4, batchSize: 32,
-            validationSplit: 0.2, verbose: 0, seed: 1);
+        var h = trainer.Fit([data.Source.Ids, data.DecoderInput], data.DecoderTarget, new FitOptions { Epochs = 4, BatchSize = 32, ValidationSplit = 0.2, Verbose = 0, Seed = 1 });
         Assert.Equal(4, h.Count);
         Assert.True(h["loss"][^1] < 0.6 * h["loss"][0], string.Join(", ", h["loss"]));
         Assert.True(h["val_accuracy"][^1] > h["val_accuracy"][0]);
@@ -28,9 +27,9 @@ public class MultiInputTests
         var pred = trainer.Predict([data.Source.Ids.narrow(0, 0, 5), data.DecoderInput.narrow(0, 0, 5)]);
         Assert.Equal(new long[] { 5, 11, data.TargetVocabulary.Count }, pred.shape);
 
-        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(data.Source.Ids, data.DecoderTarget, verbose: 0));
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(data.Source.Ids, data.DecoderTarget, new FitOptions { Verbose = 0 }));
         Assert.Contains("takes 2 input tensors", e.Message);
-        e = Assert.Throws<ArgumentException>(() => trainer.Fit([data.Source.Ids, data.DecoderInput.narrow(0, 0, 10)], data.DecoderTarget, verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit([data.Source.Ids, data.DecoderInput.narrow(0, 0, 10)], data.DecoderTarget, new FitOptions { Verbose = 0 }));
         Assert.Contains("x[1]", e.Message);
     }
 }

@@ -13,7 +13,7 @@ public class ProgressAndSummaryTests
         var (x, y) = TestData.Linear(40);
         var w = new StringWriter();
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
-        t.Fit(x, y, epochs: 2, batchSize: 10, validationSplit: 0.25, verbose: 1, output: w);
+        t.Fit(x, y, new FitOptions { Epochs = 2, BatchSize = 10, ValidationSplit = 0.25, Verbose = 1, Output = w });
         var lines = w.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         var last = lines[1].Split('\r')[^1];
@@ -27,7 +27,7 @@ public class ProgressAndSummaryTests
         var (x, y) = TestData.Linear(40);
         var w = new StringWriter();
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError());
-        t.Fit(x, y, epochs: 3, batchSize: 10, verbose: 2, output: w);
+        t.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 10, Verbose = 2, Output = w });
         var lines = w.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.DoesNotContain('\r', l));
@@ -37,7 +37,7 @@ public class ProgressAndSummaryTests
         var console = Console.Out;
         var captured = new StringWriter();
         Console.SetOut(captured);
-        try { t.Fit(x, y, epochs: 5, initialEpoch: 3, verbose: 0, output: silent, callbacks: [new ReduceLROnPlateau("loss", patience: 0, mode: MonitorMode.Max)]); }
+        try { t.Fit(x, y, new FitOptions { Epochs = 5, InitialEpoch = 3, Verbose = 0, Output = silent, Callbacks = [new ReduceLROnPlateau("loss", patience: 0, mode: MonitorMode.Max)] }); }
         finally { Console.SetOut(console); }
         Assert.Equal("", silent.ToString());
         Assert.Equal("", captured.ToString());
@@ -49,7 +49,7 @@ public class ProgressAndSummaryTests
         var (x, y) = TestData.Linear(25);
         var reports = new List<TrainingProgress>();
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError());
-        t.Fit(x, y, epochs: 2, batchSize: 10, verbose: 0, progress: new ActionProgress<TrainingProgress>(reports.Add));
+        t.Fit(x, y, new FitOptions { Epochs = 2, BatchSize = 10, Verbose = 0, Progress = new ActionProgress<TrainingProgress>(reports.Add) });
         Assert.Equal(2 * (3 + 1), reports.Count);
         Assert.Equal(new[] { 1, 2, 3, 3 }, reports.Take(4).Select(r => r.Batch));
         Assert.True(reports[3].EpochCompleted);

@@ -11,7 +11,7 @@ public class TrainerTests
     {
         var (x, y) = TestData.Linear(200);
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.02), Metrics.MeanAbsoluteError());
-        var h = trainer.Fit(x, y, epochs: 30, batchSize: 20, validationSplit: 0.25, verbose: 0, seed: 1);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 30, BatchSize = 20, ValidationSplit = 0.25, Verbose = 0, Seed = 1 });
         Assert.Equal(30, h.Count);
         foreach (var k in new[] { "loss", "mae", "val_loss", "val_mae", "lr" }) Assert.Equal(30, h.Values[k].Count);
         Assert.True(h["loss"][^1] < 0.1 * h["loss"][0], $"loss {h["loss"][0]} -> {h["loss"][^1]}");
@@ -33,7 +33,7 @@ public class TrainerTests
         var (vx, vy) = TestData.Linear(16, seed: 9);
         var model = TestData.Mlp();
         var trainer = model.Compile("mse", "sgd", "mae");
-        var h = trainer.Fit(x, y, epochs: 1, batchSize: 64, validationData: (vx, vy), shuffle: false, verbose: 0);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 1, BatchSize = 64, ValidationData = (vx, vy), Shuffle = false, Verbose = 0 });
         using (torch.no_grad())
         {
             var manual = (model.call(vx) - vy).square().mean().ToDouble();
@@ -48,7 +48,7 @@ public class TrainerTests
         History Run()
         {
             var t = TestData.Mlp(5).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
-            return t.Fit(x, y, epochs: 3, batchSize: 16, verbose: 0, seed: 42);
+            return t.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 16, Verbose = 0, Seed = 42 });
         }
         Assert.Equal(Run()["loss"], Run()["loss"]);
     }
@@ -61,29 +61,29 @@ public class TrainerTests
         var trainer = model.Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
         var (x, y) = TestData.Linear(10);
 
-        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, y.narrow(0, 0, 9), verbose: 0));
+        var e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, y.narrow(0, 0, 9), new FitOptions { Verbose = 0 }));
         Assert.Contains("same number of samples", e.Message);
         Assert.Contains("10", e.Message); Assert.Contains("9", e.Message);
 
-        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(0, 3), torch.zeros(0, 1), verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(0, 3), torch.zeros(0, 1), new FitOptions { Verbose = 0 }));
         Assert.Contains("empty", e.Message);
 
-        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, torch.zeros(10, 4), verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, torch.zeros(10, 4), new FitOptions { Verbose = 0 }));
         Assert.Contains("(10, 1)", e.Message); Assert.Contains("(10, 4)", e.Message);
 
         var ce = TestData.Mlp().Compile(Losses.SparseCategoricalCrossEntropy());
-        e = Assert.Throws<ArgumentException>(() => ce.Fit(x, torch.zeros(10, 1), verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => ce.Fit(x, torch.zeros(10, 1), new FitOptions { Verbose = 0 }));
         Assert.Contains("(10,)", e.Message);
 
-        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(10, 5), y, verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(torch.zeros(10, 5), y, new FitOptions { Verbose = 0 }));
         Assert.Contains("(10, 5)", e.Message);
 
         var bad = y.clone(); bad[3, 0] = torch.tensor(float.NaN);
-        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, bad, verbose: 0));
+        e = Assert.Throws<ArgumentException>(() => trainer.Fit(x, bad, new FitOptions { Verbose = 0 }));
         Assert.Contains("NaN", e.Message);
 
-        Assert.Throws<ArgumentException>(() => trainer.Fit(x, y, validationSplit: 0.95, verbose: 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(x, y, batchSize: 0, verbose: 0));
+        Assert.Throws<ArgumentException>(() => trainer.Fit(x, y, new FitOptions { ValidationSplit = 0.95, Verbose = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(x, y, new FitOptions { BatchSize = 0, Verbose = 0 }));
         // Nothing was trained.
         Assert.All(model.parameters().Zip(before), pair => Assert.True(pair.First.eq(pair.Second).all().ToBoolean()));
         Assert.Equal(0, trainer.Epoch);
@@ -99,7 +99,7 @@ public class TrainerTests
         var snapshots = new SnapshotEachEpoch();
         var (x, y) = TestData.Linear(16);
         var output = new StringWriter();
-        var h = trainer.Fit(x, y, epochs: 10, batchSize: 4, callbacks: [snapshots], verbose: 2, output: output, seed: 0);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 10, BatchSize = 4, Callbacks = [snapshots], Verbose = 2, Output = output, Seed = 0 });
         Assert.True(h.TerminatedOnNaN);
         Assert.Equal(2, h.Count);
         Assert.Contains("NaN at epoch 3, batch 3", h.StopReason);
@@ -119,7 +119,7 @@ public class TrainerTests
         var snapshots = new SnapshotEachEpoch();
         var (x, y) = TestData.Linear(16);
         var output = new StringWriter();
-        var h = trainer.Fit(x, y, epochs: 10, batchSize: 4, callbacks: [snapshots], verbose: 2, output: output, seed: 0);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 10, BatchSize = 4, Callbacks = [snapshots], Verbose = 2, Output = output, Seed = 0 });
         Assert.True(h.TerminatedOnNaN);
         Assert.Equal(2, h.Count);
         Assert.Equal(2, trainer.Epoch);
@@ -164,12 +164,11 @@ public class TrainerTests
 
     static Tensor Indices(int from, int count) => torch.arange(from, from + count, dtype: ScalarType.Float32).unsqueeze(1);
 
-    static IndexRecorder RecordFit(int n, bool shuffle, int? seed, int epochs = 4, (Tensor, Tensor)? validationData = null, double validationSplit = 0)
+    static IndexRecorder RecordFit(int n, bool shuffle, int? seed, int epochs = 4, ValidationData? validationData = null, double validationSplit = 0)
     {
         var model = new IndexRecorder();
         var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.SGD(1e-4));
-        trainer.Fit(Indices(0, n), torch.zeros(n, 1), epochs: epochs, batchSize: 3, shuffle: shuffle, seed: seed, verbose: 0,
-            validationData: validationData, validationSplit: validationSplit, callbacks: [model.EpochMarker()]);
+        trainer.Fit(Indices(0, n), torch.zeros(n, 1), new FitOptions { Epochs = epochs, BatchSize = 3, Shuffle = shuffle, Seed = seed, Verbose = 0, ValidationData = validationData, ValidationSplit = validationSplit, Callbacks = [model.EpochMarker()] });
         Assert.Equal(epochs, model.Train.Count);
         return model;
     }
@@ -231,8 +230,7 @@ public class TrainerTests
         var probe = new LiveCount();
         var model = new LastStepLstm(1, 8, 1);
         var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(), Metrics.MeanAbsoluteError(), Metrics.MeanSquaredError());
-        trainer.Fit(x.unsqueeze(-1), y, epochs: 8, batchSize: 16, validationData: (vx.unsqueeze(-1), vy),
-            callbacks: [probe, new EarlyStopping("loss", patience: 100, restoreBestWeights: true), new ReduceLROnPlateau("loss", patience: 1)], verbose: 0, seed: 3);
+        trainer.Fit(x.unsqueeze(-1), y, new FitOptions { Epochs = 8, BatchSize = 16, ValidationData = (vx.unsqueeze(-1), vy), Callbacks = [probe, new EarlyStopping("loss", patience: 100, restoreBestWeights: true), new ReduceLROnPlateau("loss", patience: 1)], Verbose = 0, Seed = 3 });
         // After the optimizer's state exists (epoch 1), nothing accumulates.
         Assert.Equal(8, probe.Counts.Count);
         Assert.All(probe.Counts.Skip(2), c => Assert.Equal(probe.Counts[1], c));

@@ -48,11 +48,11 @@ public class CallbackTests : IDisposable
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01), Metrics.MeanAbsoluteError());
         // Monitoring the loss in "max" mode never improves after the first epoch: stops after 1 + patience epochs.
         var es = new EarlyStopping("loss", patience: 1, mode: MonitorMode.Max);
-        var h = trainer.Fit(x, y, epochs: 20, batchSize: 16, callbacks: [es], verbose: 0, seed: 1);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 20, BatchSize = 16, Callbacks = [es], Verbose = 0, Seed = 1 });
         Assert.Equal(2, h.Count);
         Assert.StartsWith("EarlyStopping", h.StopReason);
         var missing = new EarlyStopping("val_accuracy");
-        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(x, y, epochs: 1, callbacks: [missing], verbose: 0));
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(x, y, new FitOptions { Epochs = 1, Callbacks = [missing], Verbose = 0 }));
         Assert.Contains("val_accuracy", e.Message);
     }
 
@@ -103,7 +103,7 @@ public class CallbackTests : IDisposable
     {
         var (x, y) = TestData.Linear(32);
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01));
-        var h = trainer.Fit(x, y, epochs: 4, batchSize: 32, callbacks: [new ReduceLROnPlateau("loss", factor: 0.1, patience: 0, mode: MonitorMode.Max)], verbose: 0);
+        var h = trainer.Fit(x, y, new FitOptions { Epochs = 4, BatchSize = 32, Callbacks = [new ReduceLROnPlateau("loss", factor: 0.1, patience: 0, mode: MonitorMode.Max)], Verbose = 0 });
         Assert.Equal(0.01, h["lr"][0], 12);
         // lr is logged before the callbacks of its epoch run (as in Keras).
         Assert.Equal(0.01, h["lr"][1], 12);
@@ -147,8 +147,7 @@ public class CallbackTests : IDisposable
         // Inside Fit: a batch reported as NaN to the callback ends training after that epoch, with its reason.
         var (x, y) = TestData.Linear(12);
         var fitted = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01));
-        var h = fitted.Fit(x, y, epochs: 5, batchSize: 4, verbose: 0, seed: 0,
-            callbacks: [new LambdaCallback { BatchEnd = (tr, b, loss) => t.OnBatchEnd(tr, b, tr.Epoch == 1 && b == 1 ? double.NaN : loss) }]);
+        var h = fitted.Fit(x, y, new FitOptions { Epochs = 5, BatchSize = 4, Verbose = 0, Seed = 0, Callbacks = [new LambdaCallback { BatchEnd = (tr, b, loss) => t.OnBatchEnd(tr, b, tr.Epoch == 1 && b == 1 ? double.NaN : loss) }] });
         Assert.Equal(2, h.Count);
         Assert.Equal(2, fitted.Epoch);
         Assert.Equal("TerminateOnNaN: batch 2 has loss NaN.", h.StopReason);
@@ -185,7 +184,7 @@ public class CallbackTests : IDisposable
     {
         var (x, y) = TestData.Linear(10);
         var log = new Recorder();
-        TestData.Mlp().Compile(Losses.MeanSquaredError()).Fit(x, y, epochs: 2, batchSize: 5, callbacks: [log], verbose: 0);
+        TestData.Mlp().Compile(Losses.MeanSquaredError()).Fit(x, y, new FitOptions { Epochs = 2, BatchSize = 5, Callbacks = [log], Verbose = 0 });
         Assert.Equal("TB E0 A B0 A B1 EE0 E1 A B0 A B1 EE1 TE", string.Join(" ", log.Events));
     }
 

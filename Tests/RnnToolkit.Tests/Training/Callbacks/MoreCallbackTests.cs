@@ -19,11 +19,11 @@ public class MoreCallbackTests : IDisposable
     {
         var (x, y) = TestData.Linear(20);
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(1.0));
-        var h = t.Fit(x, y, epochs: 5, batchSize: 20, verbose: 0, callbacks: [LearningRateScheduler.StepDecay(0.1, 0.5, every: 2)]);
+        var h = t.Fit(x, y, new FitOptions { Epochs = 5, BatchSize = 20, Verbose = 0, Callbacks = [LearningRateScheduler.StepDecay(0.1, 0.5, every: 2)] });
         Assert.Equal(new[] { 0.1, 0.1, 0.05, 0.05, 0.025 }, h["lr"].Select(v => Math.Round(v, 12)));
-        h = t.Fit(x, y, epochs: 3, batchSize: 20, verbose: 0, callbacks: [LearningRateScheduler.ExponentialDecay(0.2, 0.1)]);
+        h = t.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 20, Verbose = 0, Callbacks = [LearningRateScheduler.ExponentialDecay(0.2, 0.1)] });
         Assert.Equal(new[] { 0.2, 0.02, 0.002 }, h["lr"].Select(v => Math.Round(v, 12)));
-        Assert.Throws<InvalidOperationException>(() => t.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new LearningRateScheduler((_, _) => double.NaN)]));
+        Assert.Throws<InvalidOperationException>(() => t.Fit(x, y, new FitOptions { Epochs = 1, Verbose = 0, Callbacks = [new LearningRateScheduler((_, _) => double.NaN)] }));
     }
 
     [Fact]
@@ -32,15 +32,15 @@ public class MoreCallbackTests : IDisposable
         var (x, y) = TestData.Linear(20);
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
         var path = Path.Combine(dir, "log.csv");
-        var h = t.Fit(x, y, epochs: 2, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path)]);
-        t.Fit(x, y, epochs: 3, initialEpoch: 2, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path, append: true)]);
+        var h = t.Fit(x, y, new FitOptions { Epochs = 2, BatchSize = 10, Verbose = 0, Callbacks = [new CsvLogger(path)] });
+        t.Fit(x, y, new FitOptions { Epochs = 3, InitialEpoch = 2, BatchSize = 10, Verbose = 0, Callbacks = [new CsvLogger(path, append: true)] });
         var lines = File.ReadAllLines(path);
         Assert.Equal("epoch,loss,mae,lr", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.StartsWith("0,", lines[1]);
         Assert.StartsWith("2,", lines[3]);
         Assert.Equal(h["loss"][1], double.Parse(lines[2].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
-        t.Fit(x, y, epochs: 1, batchSize: 10, verbose: 0, callbacks: [new CsvLogger(path)]);
+        t.Fit(x, y, new FitOptions { Epochs = 1, BatchSize = 10, Verbose = 0, Callbacks = [new CsvLogger(path)] });
         Assert.Equal(2, File.ReadAllLines(path).Length);
     }
 
@@ -57,7 +57,7 @@ public class MoreCallbackTests : IDisposable
             EpochEnd = (_, e, logs) => epochs.Add(e),
             BatchEnd = (_, b, _) => { if (++batches == 6) cts.Cancel(); },
         };
-        var h = t.Fit(x, y, epochs: 10, batchSize: 10, verbose: 0, callbacks: [cb], cancellationToken: cts.Token);
+        var h = t.Fit(x, y, new FitOptions { Epochs = 10, BatchSize = 10, Verbose = 0, Callbacks = [cb], CancellationToken = cts.Token });
         // 4 batches per epoch: cancelled during epoch 2 after its second batch.
         Assert.Equal(new[] { 0 }, epochs);
         Assert.Equal(1, h.Count);
@@ -76,7 +76,7 @@ public class MoreCallbackTests : IDisposable
         torch.random.manual_seed(0);
         var model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1));
         var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
-        trainer.Fit(train.X, train.Y, epochs: 5, batchSize: 16, verbose: 0, seed: 0);
+        trainer.Fit(train.X, train.Y, new FitOptions { Epochs = 5, BatchSize = 16, Verbose = 0, Seed = 0 });
         var oneStep = trainer.Evaluate(windows.X, windows.Y)["loss"];
         Assert.InRange(oneStep, 0.03, 0.08); // the noise variance is 0.04
         using var k = TimeSeries.PredictKStepsAhead(xb => trainer.Predict(xb), series, window: 4, k: 64);

@@ -42,18 +42,17 @@ public class CheckpointTests : IDisposable
         var xs = x.unsqueeze(-1); var vxs = vx.unsqueeze(-1);
 
         var straight = Make(7);
-        var full = straight.Fit(xs, y, epochs: 5, batchSize: 16, validationData: (vxs, vy), verbose: 0, seed: 11);
+        var full = straight.Fit(xs, y, new FitOptions { Epochs = 5, BatchSize = 16, ValidationData = (vxs, vy), Verbose = 0, Seed = 11 });
 
         var first = Make(7);
         var path = Path.Combine(dir, "run.ckpt");
-        first.Fit(xs, y, epochs: 2, batchSize: 16, validationData: (vxs, vy), verbose: 0, seed: 11,
-            callbacks: [new ModelCheckpoint(path, monitor: "loss")]);
+        first.Fit(xs, y, new FitOptions { Epochs = 2, BatchSize = 16, ValidationData = (vxs, vy), Verbose = 0, Seed = 11, Callbacks = [new ModelCheckpoint(path, monitor: "loss")] });
 
         var resumed = Make(123); // different initial weights: everything must come from the file
         var info = resumed.LoadCheckpoint(path);
         Assert.Equal(2, info.Epoch);
         Assert.Equal(2, resumed.Epoch);
-        var rest = resumed.Fit(xs, y, epochs: 5, batchSize: 16, validationData: (vxs, vy), verbose: 0, seed: 11, initialEpoch: resumed.Epoch);
+        var rest = resumed.Fit(xs, y, new FitOptions { Epochs = 5, BatchSize = 16, ValidationData = (vxs, vy), Verbose = 0, Seed = 11, InitialEpoch = resumed.Epoch });
 
         Assert.Equal(3, rest.Count);
         Assert.Equal(full["loss"].Skip(2), rest["loss"]);
@@ -67,12 +66,12 @@ public class CheckpointTests : IDisposable
     {
         var (x, y) = TestData.Linear(32);
         var trainer = TestData.Mlp(1).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
-        trainer.Fit(x, y, epochs: 1, verbose: 0);
+        trainer.Fit(x, y, new FitOptions { Epochs = 1, Verbose = 0 });
         var path = Path.Combine(dir, "model.ckpt");
         trainer.SaveCheckpoint(path);
         var saved = trainer.Model.parameters().Select(p => p.detach().clone()).ToList();
 
-        trainer.Fit(x, y, epochs: 3, initialEpoch: 1, verbose: 0);
+        trainer.Fit(x, y, new FitOptions { Epochs = 3, InitialEpoch = 1, Verbose = 0 });
         Checkpoint.BeforeRename = tmp =>
         {
             Assert.True(File.Exists(tmp));
