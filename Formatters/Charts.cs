@@ -32,6 +32,9 @@ public sealed record AttentionMap(Tensor Weights, IReadOnlyList<string>? QueryTo
     /// <summary>The name of the columns (x axis title and hover label; default "key", "source" for <see cref="Alignment"/>).</summary>
     public string KeyName { get; init; } = "key";
 
+    /// <summary>One title per panel (shown under it, in place of "key (head h)"), or null.</summary>
+    public IReadOnlyList<string>? PanelTitles { get; init; }
+
     /// <summary>
     /// A Seq2Seq alignment plot: target (output) tokens down (rows, y, first at the top), source (input) tokens across
     /// (columns, x); row t is the attention α_{t,·} of output step t over the source, as <c>Seq2Seq.Run</c> returns it
@@ -125,11 +128,15 @@ public static class Charts
     /// scale from 0 to the largest weight.
     /// </summary>
     /// <param name="map">The weights and tokens.</param>
-    public static GenericChart Attention(AttentionMap map)
+    public static GenericChart Attention(AttentionMap map) => Attention(map, pixels: false);
+
+    static GenericChart Attention(AttentionMap map, bool pixels)
     {
         ArgumentNullException.ThrowIfNull(map);
         var m = map.Matrices();
         int heads = m.Length, q = m[0].Length, k = q == 0 ? 0 : m[0][0].Length;
+        if (map.PanelTitles is { } titles && titles.Count != heads)
+            throw new ArgumentException($"Expected one panel title per panel ({heads}); got {titles.Count}.", nameof(map));
         var qTokens = Labels(map.QueryTokens, q, map.QueryName);
         var kTokens = Labels(map.KeyTokens, k, map.KeyName);
         double zmax = m.SelectMany(h => h.SelectMany(r => r)).DefaultIfEmpty(1).Max();
@@ -152,11 +159,14 @@ public static class Charts
             t.SetProperty("customdata", Enumerable.Range(0, q).Select(i => Enumerable.Range(0, k).Select(j => new[] { qTokens[i], kTokens[j] }).ToArray()).ToArray());
             t.SetProperty("hovertemplate", map.QueryName + " %{customdata[0]}<br>" + map.KeyName + " %{customdata[1]}<br>weight %{z:.3f}<extra></extra>");
             traces.Add(t);
-            layout.SetProperty(AxisKey("xaxis", h), TokenAxis(kTokens, heads > 1 ? $"{map.KeyName} (head {h})" : map.KeyName, reversed: false));
+            layout.SetProperty(AxisKey("xaxis", h), TokenAxis(kTokens, map.PanelTitles?[h] ?? (heads > 1 ? $"{map.KeyName} (head {h})" : map.KeyName), reversed: false));
             layout.SetProperty(AxisKey("yaxis", h), TokenAxis(qTokens, h == 0 ? map.QueryName : "", reversed: true));
         }
         if (heads > 1) layout.SetProperty("grid", Grid(1, heads));
-        Size(layout, Math.Min(1400, 160 + Math.Max(260, 28 * k + 80) * heads), Math.Clamp(28 * q + 160, 300, 800));
+        if (pixels)                                    // images: square panels side by side
+            Size(layout, Math.Min(1400, 120 + 150 * heads), 300);
+        else
+            Size(layout, Math.Min(1400, 160 + Math.Max(260, 28 * k + 80) * heads), Math.Clamp(28 * q + 160, 300, 800));
         layout.SetProperty("title", new Dictionary<string, object> { ["text"] = map.Title ?? "Attention" });
         return Build(traces, layout);
     }
@@ -168,6 +178,24 @@ public static class Charts
     /// <param name="title">The title.</param>
     public static GenericChart Heatmap(Tensor values, IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null, string title = "") =>
         Attention(new AttentionMap(values, rowLabels, columnLabels) { Title = title });
+
+    /// <summary>
+    /// Images side by side — e.g. the frames of an image sequence, or a prediction beside its input — as heatmaps on one
+    /// colour scale from 0 to the largest value, row 0 at the top.
+    /// </summary>
+    /// <param name="frames">(N, H, W) or (N, 1, H, W): N panels of H × W.</param>
+    /// <param name="frameTitles">A title under each panel, or null for "frame 0", "frame 1", ….</param>
+    /// <param name="title">The chart's title.</param>
+    public static GenericChart Frames(Tensor frames, IReadOnlyList<string>? frameTitles = null, string title = "")
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (!(frames.dim() == 3 || frames.dim() == 4 && frames.shape[1] == 1))
+            throw new ArgumentException($"Charts.Frames: expected frames of shape (N, H, W) or (N, 1, H, W); got [{string.Join(", ", frames.shape)}].", nameof(frames));
+        using var scope = NewDisposeScope();
+        var images = (frames.dim() == 4 ? frames.squeeze(1) : frames).unsqueeze(0);
+        var titles = frameTitles ?? Enumerable.Range(0, (int)images.shape[1]).Select(i => $"frame {i}").ToList();
+        return Attention(new AttentionMap(images) { Title = title, PanelTitles = titles, QueryName = "row", KeyName = "column" }, pixels: true);
+    }
 
     /// <summary>Gradient flow: ‖∂loss/∂h_t‖ against t, one line per model.</summary>
     /// <param name="results">The measurements.</param>

@@ -242,6 +242,35 @@ public class ChartTests
     }
 
     [Fact]
+    public void Frames_are_panels_side_by_side_with_their_titles_and_a_static_image()
+    {
+        using var frames = zeros(3, 1, 4, 5);                          // (N, 1, H, W): a pixel moving right
+        for (int t = 0; t < 3; t++) frames[t, 0, 1, t + 1] = tensor(1f);
+        var chart = Charts.Frames(frames, ["t = 0", "t = 1", "next"], "moving pixel");
+        using var doc = JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(chart));
+        var traces = doc.RootElement.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(3, traces.Count);
+        for (int t = 0; t < 3; t++)
+        {
+            var z = traces[t].GetProperty("z").EnumerateArray().Select(Support.Html.Doubles).ToArray();
+            Assert.Equal(4, z.Length);
+            Assert.Equal(5, z[0].Length);
+            Assert.Equal(1.0, z[1][t + 1]);
+            Assert.Equal(1.0, z.Sum(r => r.Sum()));
+        }
+        var layout = doc.RootElement.GetProperty("layout");
+        Assert.Equal("next", layout.GetProperty("xaxis3").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("moving pixel", layout.GetProperty("title").GetProperty("text").GetString());
+        var svg = Support.Html.Svg(StaticPlot.ToSvg(chart));
+        Assert.Equal(3, svg.Elements().Count(e => e.Name.LocalName == "g" && (string?)e.Attribute("class") == "panel"));
+        Assert.Contains("next", svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value));
+        var bad = Assert.Throws<ArgumentException>(() => Charts.Frames(zeros(2, 3, 4, 5)));
+        Assert.Contains("(N, H, W) or (N, 1, H, W)", bad.Message);
+        Assert.Contains("[2, 3, 4, 5]", bad.Message);
+        Assert.Throws<ArgumentException>(() => Charts.Frames(frames, ["only one"]));
+    }
+
+    [Fact]
     public void Attention_static_svg_has_one_cell_per_weight()
     {
         var svg = Support.Html.Svg(StaticPlot.ToSvg(Charts.Attention(SampleAttention()), 900, 400));

@@ -42,8 +42,17 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     /// <summary>True when the state carries a memory cell c (LSTM family).</summary>
     public virtual bool HasMemoryCell => false;
 
-    /// <summary>Dimensions of one step's input per batch element: 1 for vectors (features), 2 for feature maps (channels, length).</summary>
+    /// <summary>Dimensions of one step's input per batch element: 1 for vectors (features), 2 for 1-D feature maps (channels, length), 3 for images (channels, height, width).</summary>
     public virtual int StepInputRank => 1;
+
+    /// <summary>Names of a step's dimensions after the channels, for shape messages: none, ["L"], or ["H", "W"].</summary>
+    internal static string[] MapDimensions(int stepRank) => stepRank switch
+    {
+        1 => [],
+        2 => ["L"],
+        3 => ["H", "W"],
+        _ => Enumerable.Range(1, stepRank - 1).Select(d => $"D{d}").ToArray(),
+    };
 
     /// <summary>The input-side half of the step for a whole sequence (T, B, …), done once before the loop.</summary>
     public virtual Tensor ProjectInputs(Tensor xs) => xs.alias();
@@ -57,7 +66,7 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
     /// </summary>
     public virtual (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state) => null;
 
-    /// <summary>One full step: state_t = cell(x_t, state_{t-1}). x_t is (B, features) or (B, channels, length).</summary>
+    /// <summary>One full step: state_t = cell(x_t, state_{t-1}). x_t is (B, features), (B, channels, length) or (B, channels, height, width).</summary>
     public override RecurrentState forward(Tensor xt, RecurrentState state)
     {
         CheckInput(xt, "x_t", "B");
@@ -88,7 +97,7 @@ public abstract class RecurrentCell : nn.Module<Tensor, RecurrentState, Recurren
         int rank = leading.Length + StepInputRank;
         if (x.dim() != rank || x.shape[leading.Length] != InputSize)
         {
-            var expected = leading.Append(InputSize.ToString()).Concat(StepInputRank == 2 ? ["L"] : Array.Empty<string>());
+            var expected = leading.Append(InputSize.ToString()).Concat(MapDimensions(StepInputRank));
             throw new ArgumentException($"{GetType().Name}: expected {what} of shape ({string.Join(", ", expected)}); got [{string.Join(", ", x.shape)}].", what);
         }
     }

@@ -99,7 +99,7 @@ public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
     protected (long B, long T) CheckSequence(Tensor x, Tensor? mask, int stepRank)
     {
         string[] leading = BatchFirst ? ["B", "T"] : ["T", "B"];
-        string layout = "(" + string.Join(", ", leading.Append(InputSize.ToString()).Concat(stepRank == 2 ? ["L"] : Array.Empty<string>())) + ")";
+        string layout = "(" + string.Join(", ", leading.Append(InputSize.ToString()).Concat(RecurrentCell.MapDimensions(stepRank))) + ")";
         if (x.dim() != 2 + stepRank || x.shape[2] != InputSize)
             throw new ArgumentException($"{GetType().Name}: expected input of shape {layout} ({(BatchFirst ? "batch-first" : "time-first")}); got [{string.Join(", ", x.shape)}].", nameof(x));
         long B = x.shape[BatchFirst ? 0 : 1], T = x.shape[BatchFirst ? 1 : 0];

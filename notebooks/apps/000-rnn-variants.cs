@@ -49,13 +49,15 @@ Notebook.Cell(2);
 // ==== cell 3: code ====
 Notebook.Cell(3);
 // tags: parameters
-var notebookParameters = Notebook.Parameters(args, "seed", "recallDelay", "recallEpochs", "lookahead", "bidirectionalEpochs", "cnnRnnEpochs");
+var notebookParameters = Notebook.Parameters(args, "seed", "recallDelay", "recallEpochs", "lookahead", "bidirectionalEpochs", "cnnRnnEpochs", "imageSamples", "imageEpochs");
 var seed = notebookParameters.Get("seed", 42);                 // seeds torch, the data generators and the trainers' shuffling
 var recallDelay = notebookParameters.Get("recallDelay", 20);          // §3.3: steps between the symbol and its recall
 var recallEpochs = notebookParameters.Get("recallEpochs", 15);
 var lookahead = notebookParameters.Get("lookahead", 2);             // §3.4: the target at step t is the input at step t + lookahead
 var bidirectionalEpochs = notebookParameters.Get("bidirectionalEpochs", 8);
 var cnnRnnEpochs = notebookParameters.Get("cnnRnnEpochs", 15);         // §4.5
+var imageSamples = notebookParameters.Get("imageSamples", 800);        // §4.5, image sequences: moving squares (12×12 frames, 8 frames each; a quarter for validation)
+var imageEpochs = notebookParameters.Get("imageEpochs", 8);
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
@@ -85,7 +87,9 @@ string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
 // - **2.4 双向 RNN (Bidirectional RNN)**: 000 says it "handles bidirectional sequence data" and then repeats the RNN
 //   description; what it really does is run one RNN forward and one backward over the sequence, so every step sees both
 //   its past and its future (§3.4 measures what that buys).
-// - **2.5 CNN-RNN**: convolutions extract local features, and a recurrent layer models their order.
+// - **2.5 CNN-RNN**: convolutions extract local features, and a recurrent layer models their order — on signals (a 1-D CNN
+//   along time) or on image sequences (a 2-D CNN per frame; or the convolution inside the recurrence, ConvLSTM). Both are
+//   trained in §4.5.
 // - **2.6 注意力机制 (Attention)**: the network computes, for each output, weights over all input positions and takes a
 //   weighted sum, so it can focus on the relevant ones. (Equation and heatmap in §3.6; code in §4.6.)
 //
@@ -272,7 +276,23 @@ display(Charts.ComparisonCurves(lookRuns, "accuracy"));                  // trai
 // $$z_t = \mathrm{ReLU}\Big(\sum_{j=0}^{k-1} W^{(j)}_{c}\, x_{t+j} + b_c\Big),\qquad
 // h_t = \tanh(W_{zh}z_t + W_{hh}h_{t-1} + b_h),\qquad y = \sigma(W_{hy}h_{T'} + b_y)$$
 //
-// with $T' = T - k + 1$ steps ("valid" convolution). Trained in §4.5.
+// with $T' = T - k + 1$ steps ("valid" convolution). For image sequences the CNN runs on each frame
+// ($z_t = \mathrm{CNN}(X_t)$, Keras's `TimeDistributed(Conv2D)`), or the convolution moves *into* the recurrence: the
+// ConvLSTM of Shi et al. (2015) replaces every matrix product of the peephole LSTM by a 2-D convolution $*$, so the
+// input $X_t$, cell $C_t$ and state $H_t$ are all images (channels × height × width):
+//
+// $$
+// \begin{aligned}
+// i_t &= \sigma(W_{xi} * X_t + W_{hi} * H_{t-1} + W_{ci} \odot C_{t-1} + b_i), \qquad
+// f_t = \sigma(W_{xf} * X_t + W_{hf} * H_{t-1} + W_{cf} \odot C_{t-1} + b_f)\\
+// C_t &= f_t \odot C_{t-1} + i_t \odot \tanh(W_{xc} * X_t + W_{hc} * H_{t-1} + b_c)\\
+// o_t &= \sigma(W_{xo} * X_t + W_{ho} * H_{t-1} + W_{co} \odot C_t + b_o), \qquad H_t = o_t \odot \tanh(C_t)
+// \end{aligned}
+// $$
+//
+// with one peephole weight per channel and position ($W_{c\cdot}$ of $C$'s shape; Keras's `ConvLSTM2D` has none).
+// `ConvLstm2dCell` is this cell (peepholes optional), unrolled by the same `Recurrent` as every other cell; it is checked
+// against an independent PyTorch implementation, gradients included. Trained in §4.5.
 //
 // ### 3.6 注意力机制 (Attention)
 //
@@ -378,6 +398,62 @@ display(Charts.ComparisonCurves(cnnRnn, "accuracy"));                    // trai
 // The toolkit now checks oneDNN against libtorch's own kernel once per layer configuration and uses it only where the two
 // agree (`Lstm.OneDnnAgrees()`).
 //
+// **Image sequences.** The same idea on video-like data: a 2 × 2 square moves one pixel per frame in one of 8 directions
+// across 12 × 12 frames with flickering background noise (`MovingSquares`); the model must name the direction after
+// `8` frames. No single frame holds the answer, so the models must compare frames. Two CNN-RNNs, same data, seed and
+// budget: a 2-D CNN on every frame (`TimeDistributed`) feeding an LSTM, and a ConvLSTM (`ConvLstm2dCell`, no
+// peepholes) whose state stays an image, max-pooled over positions before the classifier.
+
+// ==== cell 22: code ====
+Notebook.Cell(22);
+var squares = MovingSquares.Generate(imageSamples, frames: 8, size: 12, seed: seed);
+var (sqTrain, sqVal) = squares.Split(0.25);
+int directions = MovingSquares.Directions.Count;
+var imageModels = new Dictionary<string, nn.Module<Tensor, Tensor>>();
+Func<nn.Module<Tensor, Tensor>> KeepImageModel(string name, Func<nn.Module<Tensor, Tensor>> make) => () => imageModels[name] = make();
+var (cnnLstmName, convLstmName) = ("TimeDistributed(Conv2d(4, 3×3) → ReLU → MaxPool 2) → LSTM(32) → Dense(8)", "ConvLSTM2D(8, 3×3) → global max pool → Dense(8)");
+var imageRuns = Comparison.Run(new[]
+{
+    new Variant(cnnLstmName, KeepImageModel(cnnLstmName, () => nn.Sequential(
+        new TimeDistributed(nn.Sequential(nn.Conv2d(1, 4, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())),   // (B, T, 1, 12, 12) → (B, T, 4·6·6)
+        new Lstm(4 * 6 * 6, 32, returnSequences: false), nn.Linear(32, directions)))),
+    new Variant(convLstmName, KeepImageModel(convLstmName, () => nn.Sequential(
+        new Recurrent(new ConvLstm2dCell(1, 8, kernelSize: 3), returnSequences: false),                                   // (B, T, 1, 12, 12) → H_T (B, 8, 12, 12)
+        nn.AdaptiveMaxPool2d(new long[] { 1, 1 }), nn.Flatten(), nn.Linear(8, directions)))),
+}, sqTrain, sqVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: imageEpochs, batchSize: 32, seed: seed);
+var majorityShare = sqVal.Y.bincount(null).max().ToDouble() / sqVal.Count;   // the majority-class predictor on the validation set
+promised["image sequences: majority-class accuracy"] = majorityShare;
+promised["image sequences: CNN per frame → LSTM val accuracy"] = imageRuns.Rows[0].Final["val_accuracy"];
+promised["image sequences: ConvLSTM val accuracy"] = imageRuns.Rows[1].Final["val_accuracy"];
+display(imageRuns.Rows.Select(r => new { model = r.Name, r.Parameters, val_accuracy = Math.Round(r.Final["val_accuracy"], 3), val_loss = Math.Round(r.Final["val_loss"], 3) })
+    .Append(new { model = "baseline: majority class (accuracy), uniform 1/8 (loss)", Parameters = 0L, val_accuracy = Math.Round(majorityShare, 3), val_loss = Math.Round(Math.Log(directions), 3) }).ToList());
+display(Charts.ComparisonCurves(imageRuns, "accuracy"));                 // training (solid) and validation (dashed) accuracy per epoch
+
+// ==== cell 23: markdown ====
+// One validation sequence as pictures: its 8 frames, then each model's predicted probabilities laid out as a compass
+// (the cell at row $dy + 1$, column $dx + 1$ holds the probability of moving by $(dy, dx)$; the centre is unused).
+
+// ==== cell 24: code ====
+Notebook.Cell(24);
+var sample = sqVal.X.narrow(0, 0, 1);
+var trueDirection = MovingSquares.DirectionNames[(int)sqVal.Y[0].ToInt64()];
+display(Charts.Frames(sample[0], Enumerable.Range(0, 8).Select(t => $"frame {t}").ToList(), $"validation sequence 0 (moving {trueDirection})"));
+(Tensor Grid, string Predicted) Compass(nn.Module<Tensor, Tensor> model)   // (3, 3) probabilities by (dy + 1, dx + 1), and the arg max
+{
+    using var _ = no_grad();
+    model.eval();
+    var probabilities = model.call(sample).softmax(-1)[0];
+    var grid = torch.zeros(3, 3);
+    for (int k = 0; k < directions; k++)
+        grid[MovingSquares.Directions[k].Dy + 1, MovingSquares.Directions[k].Dx + 1] = probabilities[k];
+    return (grid, MovingSquares.DirectionNames[(int)probabilities.argmax().ToInt64()]);
+}
+var (cnnLstmCompass, convLstmCompass) = (Compass(imageModels[cnnLstmName]), Compass(imageModels[convLstmName]));
+Console.WriteLine($"true direction {trueDirection}; predicted: CNN per frame → LSTM {cnnLstmCompass.Predicted}, ConvLSTM {convLstmCompass.Predicted}");
+var compasses = torch.stack(new[] { cnnLstmCompass.Grid, convLstmCompass.Grid });
+display(Charts.Frames(compasses, ["CNN per frame → LSTM", "ConvLSTM"], "predicted direction probabilities (compass layout)"));
+
+// ==== cell 25: markdown ====
 // ### 4.6 注意力机制 (Attention)
 //
 // 000's snippet:
@@ -396,8 +472,8 @@ display(Charts.ComparisonCurves(cnnRnn, "accuracy"));                    // trai
 // mean of the 10 inputs above 0.5?), same data and budget. The model has only the Dense layer's 2 parameters: the
 // attention itself is parameter-free (dot score, no scale).
 
-// ==== cell 22: code ====
-Notebook.Cell(22);
+// ==== cell 26: code ====
+Notebook.Cell(26);
 KerasAttentionClassifier attentionModel = null!;
 var attentionRun = Comparison.Run(new[] { new Variant("Attention()([x, x]) → GlobalAveragePooling1D → Dense(1, σ)", () => attentionModel = new KerasAttentionClassifier()) },
     binTrain, binVal, Losses.BinaryCrossEntropy(), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: cnnRnnEpochs, batchSize: 32, seed: seed);
@@ -409,7 +485,7 @@ using (torch.no_grad())
     selfWeights = attentionModel.attention.Run(binVal.X.narrow(0, 0, 1), binVal.X.narrow(0, 0, 1)).Weights;
 display(new RnnToolkit.Formatting.AttentionMap(selfWeights, sampleSteps, sampleSteps) { Title = "Attention()([x, x]) on one sequence (labels: input values)" });
 
-// ==== cell 23: markdown ====
+// ==== cell 27: markdown ====
 // With scalar inputs the dot score is $x_i x_j$, so every query puts most weight on the largest inputs (the bright
 // columns): the pooled output is a weighted mean tilted towards large values, and the dense layer thresholds it.
 //
@@ -424,8 +500,8 @@ display(new RnnToolkit.Formatting.AttentionMap(selfWeights, sampleSteps, sampleS
 // time grows in proportion to $T$ (a roughly constant time per step) and cannot be parallelised over time; the
 // convolution computes all positions at once.
 
-// ==== cell 24: code ====
-Notebook.Cell(24);
+// ==== cell 28: code ====
+Notebook.Cell(28);
 torch.random.manual_seed(seed);
 var costLstm = new Lstm(16, 64);
 var costConv = new Conv1D(16, 64, 3, "relu");
@@ -457,7 +533,7 @@ var lengths = costRows.Select(r => (double)r.T).ToArray();
 display(Charts.XY([("LSTM(64)", lengths, costRows.Select(r => r.LstmMs).ToArray()), ("Conv1D(64, 3)", lengths, costRows.Select(r => r.ConvMs).ToArray())],
     "forward + backward time against sequence length", "sequence length T", "milliseconds"));
 
-// ==== cell 25: markdown ====
+// ==== cell 29: markdown ====
 // Conclusion, from the figures printed above: at the longest $T$ the recurrence is the slower of the two, and its time grows
 // with the number of steps (the checks require the LSTM to be slower at the longest $T$ and its time to grow at least 3x
 // over 8x the steps) — claim (2) holds for the recurrence.
@@ -473,8 +549,8 @@ display(Charts.XY([("LSTM(64)", lengths, costRows.Select(r => r.LstmMs).ToArray(
 //
 // The metrics this notebook promises, at the default parameters; a regression fails the run.
 
-// ==== cell 26: code ====
-Notebook.Cell(26);
+// ==== cell 30: code ====
+Notebook.Cell(30);
 var checks = new (string Name, bool Ok, string Expected)[]
 {
     ("cost: LSTM / Conv1D time at the longest T", promised["cost: LSTM / Conv1D time at the longest T"] > 1, "> 1"),
@@ -486,6 +562,8 @@ var checks = new (string Name, bool Ok, string Expected)[]
     ("look-ahead accuracy, bidirectional GRU", promised["look-ahead accuracy, bidirectional GRU"] >= 0.9, "≥ 0.9"),
     ("look-ahead accuracy, forward GRU", promised["look-ahead accuracy, forward GRU"] <= 0.5, "≤ 0.5"),
     ("CNN-RNN val accuracy", promised["CNN-RNN val accuracy"] >= 0.9, "≥ 0.9 (chance 0.5)"),
+    ("image sequences: CNN per frame → LSTM val accuracy", promised["image sequences: CNN per frame → LSTM val accuracy"] >= promised["image sequences: majority-class accuracy"] + 0.5, "≥ majority class + 0.5 (chance 1/8)"),
+    ("image sequences: ConvLSTM val accuracy", promised["image sequences: ConvLSTM val accuracy"] >= promised["image sequences: majority-class accuracy"] + 0.5, "≥ majority class + 0.5 (chance 1/8)"),
     ("000 attention: by hand vs toolkit", promised["000 attention: by hand vs toolkit"] < 1e-5, "< 1e-5"),
     ("000 attention: entropy scaled", promised["000 attention: entropy scaled"] > promised["000 attention: entropy unscaled"], "> the unscaled entropy (1/√d flattens α)"),
     ("attention model val accuracy", promised["attention model val accuracy"] >= 0.7, "≥ 0.7 (chance 0.5)"),
@@ -497,7 +575,7 @@ display(report);
 
 Notebook.Finish();
 
-// ==== cell 22: types ====
+// ==== cell 26: types ====
 sealed class KerasAttentionClassifier : nn.Module<Tensor, Tensor>
 {
     public readonly KerasAttention attention = new KerasAttention();

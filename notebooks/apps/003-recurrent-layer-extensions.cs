@@ -400,7 +400,10 @@ display(Charts.ComparisonCurves(gru));                                 // traini
 // feature maps, and the recurrent weights are convolution kernels — the idea behind ConvLSTM (Shi et al. 2015). Its
 // parameters do not depend on the map length $L$, and a state position only sees its $k$ neighbours per step, so
 // information spreads $(k-1)/2$ positions per step. `ConvRnnCell` implements it (σ as printed); the cell below counts
-// parameters against a dense RNN on the flattened map and measures how far information travels.
+// parameters against a dense RNN on the flattened map and measures how far information travels. The gated 1-D form is
+// `ConvLstm1dCell`; the 2-D form, ConvLSTM over image sequences (`ConvLstm2dCell`, Shi et al.'s equations with their
+// per-position peepholes optional), is written out and trained on moving squares beside a CNN-per-frame → LSTM model in
+// [notebook 000 §3.5 and §4.5](000-rnn-variants.ipynb) (000 §2.5, CNN-RNN).
 
 // ==== cell 19: code ====
 Notebook.Cell(19);
@@ -525,7 +528,7 @@ var classifier = nn.Sequential(
     ("output", nn.Linear(64, 1)), ("sigmoid", nn.Sigmoid()));
 Console.WriteLine(classifier.Summary(sTrain.X.shape[1], sTrain.X.shape[2]));
 var trainer = classifier.Compile(Losses.BinaryCrossEntropy(), Optimizers.Adam(), Metrics.Accuracy());
-var history = trainer.Fit(sTrain.X, sTrain.Y, epochs: classifierEpochs, batchSize: 32, validationData: (sVal.X, sVal.Y), verbose: 2, seed: seed);
+var history = trainer.Fit(sTrain.X, sTrain.Y, new FitOptions { Epochs = classifierEpochs, BatchSize = 32, ValidationData = (sVal.X, sVal.Y), Verbose = 2, Seed = seed });
 
 // ==== cell 26: markdown ====
 // The training curves (loss and accuracy; training blue, validation orange):
@@ -600,7 +603,7 @@ foreach (var maxNorm in new double?[] { null, 1.0 })
     var clip = GradientClipping.ByGlobalNorm(maxNorm ?? 1e30);       // 1e30: measure the norm, never clip
     var recorder = new NormRecorder { Clip = clip };
     clipNorms[maxNorm is null ? "no clipping" : $"clipped at global norm {maxNorm}"] = recorder.Norms;
-    var h5 = irnn.Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01)).Fit(adding50.X, adding50.Y, epochs: 5, batchSize: 32, callbacks: [clip, recorder], verbose: 0, seed: seed);
+    var h5 = irnn.Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01)).Fit(adding50.X, adding50.Y, new FitOptions { Epochs = 5, BatchSize = 32, Callbacks = [clip, recorder], Verbose = 0, Seed = seed });
     var sorted = recorder.Norms.Where(double.IsFinite).OrderBy(v => v).ToList();
     clipRows.Add(new { clipping = maxNorm is null ? "none" : $"global norm ≤ {maxNorm}", median_gradient_norm = sorted[sorted.Count / 2].ToString("G3"),
         max_gradient_norm = recorder.Norms.Max().ToString("G3"), loss_per_epoch = string.Join("  ", h5["loss"].Select(v => v.ToString("G3"))), stopped = h5.StopReason ?? "" });

@@ -48,7 +48,7 @@ Notebook.Cell(2);
 // ==== cell 3: code ====
 Notebook.Cell(3);
 // tags: parameters
-var notebookParameters = Notebook.Parameters(args, "seed", "sentences", "sequenceLength", "embeddingDim", "lstmUnits", "denseUnits", "textEpochs", "sineEpochs", "dateTrainCount", "dateTestCount", "seq2seqEmbedding", "seq2seqHidden", "seq2seqEpochs", "seq2seqLearningRate");
+var notebookParameters = Notebook.Parameters(args, "seed", "sentences", "sequenceLength", "embeddingDim", "lstmUnits", "denseUnits", "textEpochs", "sineEpochs", "dateTrainCount", "dateTestCount", "seq2seqEmbedding", "seq2seqHidden", "seq2seqEpochs", "seq2seqLearningRate", "bpttLengths", "bpttK", "echoDelay", "echoShortK", "echoLongK", "echoEpochs");
 var seed = notebookParameters.Get("seed", 42);                 // seeds torch, the data generators, the trainers' shuffling and the sampling
 var sentences = notebookParameters.Get("sentences", 500);           // §4: sentences of the generated corpus (~24,000 characters)
 var sequenceLength = notebookParameters.Get("sequenceLength", 40);       // §4: characters per training sequence
@@ -63,6 +63,12 @@ var seq2seqEmbedding = notebookParameters.Get("seq2seqEmbedding", 32);
 var seq2seqHidden = notebookParameters.Get("seq2seqHidden", 64);
 var seq2seqEpochs = notebookParameters.Get("seq2seqEpochs", 9);
 var seq2seqLearningRate = notebookParameters.Get("seq2seqLearningRate", 0.01);
+var bpttLengths = notebookParameters.Get("bpttLengths", new[] { 100, 400, 1600 });   // §6 FAQ, sequence-length limits: T of the memory measurement
+var bpttK = notebookParameters.Get("bpttK", 50);                               // steps per truncated-BPTT piece in that measurement
+var echoDelay = notebookParameters.Get("echoDelay", 5);                            // §6: the echo task's distance d (y_t = x_(t−d))
+var echoShortK = notebookParameters.Get("echoShortK", 4);                           // a truncation below d …
+var echoLongK = notebookParameters.Get("echoLongK", 20);                           // … and one above it
+var echoEpochs = notebookParameters.Get("echoEpochs", 30);
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
@@ -149,8 +155,7 @@ torch.random.manual_seed(seed);
 var seq2seq = new Seq2Seq(srcVocab.Count, tgtVocab.Count, seq2seqEmbedding, seq2seqHidden, Seq2SeqCell.Gru, Seq2SeqAttention.Bahdanau);
 var seq2seqTrainer = seq2seq.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(seq2seqLearningRate), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad));
 var watch = System.Diagnostics.Stopwatch.StartNew();
-var seq2seqHistory = seq2seqTrainer.Fit([dateData.Source.Ids, dateData.DecoderInput], dateData.DecoderTarget,
-    epochs: seq2seqEpochs, batchSize: 64, validationSplit: 0.1, verbose: 0, seed: seed);
+var seq2seqHistory = seq2seqTrainer.Fit([dateData.Source.Ids, dateData.DecoderInput], dateData.DecoderTarget, new FitOptions { Epochs = seq2seqEpochs, BatchSize = 64, ValidationSplit = 0.1, Verbose = 0, Seed = seed });
 Console.WriteLine($"{seq2seqEpochs} epochs in {watch.Elapsed.TotalSeconds:F1} s; val character accuracy (teacher forced) {seq2seqHistory["val_accuracy"][^1]:P2}");
 display(seq2seqHistory);
 
@@ -270,7 +275,7 @@ foreach (var (name, optimizer) in new[] { ("SGD (lr 0.05)", Optimizers.SGD(0.05)
 {
     torch.random.manual_seed(seed);
     var net = new ElmanNetwork(1, 16, 1);
-    var hist = net.Compile(Losses.MeanSquaredError(), optimizer).Fit(sineTrain.X, sineTrain.Y, epochs: sineEpochs, batchSize: 32, validationData: (sineVal.X, sineVal.Y), verbose: 0, seed: seed);
+    var hist = net.Compile(Losses.MeanSquaredError(), optimizer).Fit(sineTrain.X, sineTrain.Y, new FitOptions { Epochs = sineEpochs, BatchSize = 32, ValidationData = (sineVal.X, sineVal.Y), Verbose = 0, Seed = seed });
     sineRuns.Add(new { optimizer = name, val_mse_per_epoch = string.Join("  ", hist["val_loss"].Select(v => v.ToString("F4"))) });
     promised[$"sine val MSE, {name}"] = hist.Last("val_loss");
 }
@@ -319,7 +324,7 @@ Console.WriteLine(ModelSummary.Create(generator, textTrain.X.narrow(0, 0, 1))); 
 // ==== cell 22: code ====
 Notebook.Cell(22);
 var lm = generator.Compile(Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.005), Metrics.Accuracy(), Metrics.Perplexity());
-var textHistory = lm.Fit(textTrain.X, textTrain.Y, epochs: textEpochs, batchSize: 32, validationData: (textVal.X, textVal.Y), verbose: 2, seed: seed);
+var textHistory = lm.Fit(textTrain.X, textTrain.Y, new FitOptions { Epochs = textEpochs, BatchSize = 32, ValidationData = (textVal.X, textVal.Y), Verbose = 2, Seed = seed });
 promised["text val_accuracy"] = textHistory.Last("val_accuracy");
 promised["text val_perplexity"] = textHistory.Last("val_perplexity");
 Console.WriteLine($"a uniform guess has perplexity {chars.Count - 4}; the model reaches {promised["text val_perplexity"]:F2} on held-out text.");
@@ -379,7 +384,7 @@ promised["smallest trained state change"] = trainedChanges.Min();
 // | --- | --- | --- |
 // | RNN vs LSTM and GRU? | LSTM/GRU add gates | yes; see notebooks 000 and 003 for their equations and measurements |
 // | How does an RNN handle long-range dependencies? | through the state; limited by vanishing/exploding gradients | the gradient that reaches step 0 of 50 is ~10⁻¹² of the last step's for a plain RNN (003 §5) |
-// | How does an RNN handle sequence-length limits? | use LSTM or GRU | gating helps; truncated BPTT and attention are the other tools |
+// | How does an RNN handle sequence-length limits? | use LSTM or GRU | gating helps; truncated BPTT (measured below) and attention are the other tools |
 // | Combining RNNs with CNNs and MLPs? | CNN features into an RNN | the CNN-RNN of notebook 000 §4.5 |
 // | Multimodal data? | one RNN per modality, fuse the outputs | a design choice, not measured here |
 // | Sequences of different lengths? | (repeats the gradient answer) | the real answer is **padding + masks/lengths**, below |
@@ -421,12 +426,130 @@ Console.WriteLine("Masks work the same way: Masks.FromLengths(lengths, batch, st
 display(paddingRows);
 
 // ==== cell 29: markdown ====
+// ### Sequence-length limits and truncated backpropagation, measured
+//
+// Backpropagation through time keeps every step's activations until the backward pass, so training memory grows with the
+// sequence length T. Truncated BPTT (d2l's sequential partitioning) runs a long sequence in pieces of k steps: the layer is
+// *stateful* — its final state, detached, is the next piece's initial state — so the forward pass is still the whole
+// sequence's, while each piece has its own backward pass and optimizer step and gradients reach at most k steps back.
+// In the toolkit: `new Lstm(…, stateful: true)` and `Fit(x, y, new FitOptions { TruncatedBptt = k, … })` with per-step
+// targets; `TruncatedBptt = T` is full BPTT.
+//
+// The cell trains one epoch of an LSTM (128 units, a batch of 32 sequences) with full and truncated BPTT and measures the
+// time and the peak memory. What is measured: the growth of this process's peak resident set size (Linux's `VmHWM` in
+// `/proc/self/status`, reset before each run by writing 5 to `/proc/self/clear_refs`) over its resident size before the
+// run, after handing freed memory back with glibc's `malloc_trim` — everything the process touched, libtorch's tensors and
+// .NET's heap alike.
+
+// ==== cell 30: code ====
+Notebook.Cell(30);
+// Peak resident memory of this process (Linux): VmHWM after the run minus VmRSS before it, VmHWM reset first.
+static long StatusKb(string key) =>
+    long.Parse(System.IO.File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+var canMeasureMemory = System.IO.File.Exists("/proc/self/clear_refs");
+var mallocTrim = System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out var libc)
+    && System.Runtime.InteropServices.NativeLibrary.TryGetExport(libc, "malloc_trim", out var trimAddress)
+    ? System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<MallocTrim>(trimAddress) : null;
+canMeasureMemory &= mallocTrim is not null;
+(double Seconds, double PeakMb, int Steps) TrainOnce(int steps, int? k)
+{
+    torch.random.manual_seed(seed);
+    var model = nn.Sequential(("lstm", new Lstm(1, 128, stateful: true)), ("head", nn.Linear(128, 1)));
+    var trainer = model.Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.001));
+    using var xs = torch.randn(32, steps, 1);
+    using var ys = torch.randn(32, steps, 1);
+    int pieces = 0;
+    var counter = new LambdaCallback { BatchEnd = (_, _, _) => pieces++ };
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    mallocTrim?.Invoke(0);
+    if (canMeasureMemory) System.IO.File.WriteAllText("/proc/self/clear_refs", "5");
+    long before = canMeasureMemory ? StatusKb("VmRSS") : 0;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    trainer.Fit(xs, ys, new FitOptions { BatchSize = 32, Shuffle = false, TruncatedBptt = k ?? steps, Callbacks = [counter], Verbose = 0 });
+    clock.Stop();
+    double peak = canMeasureMemory ? (StatusKb("VmHWM") - before) / 1024.0 : double.NaN;
+    return (clock.Elapsed.TotalSeconds, peak, pieces);
+}
+TrainOnce(bpttLengths[^1], null);   // warm-up: first-call costs are not the measurement (and the heap is no longer fresh)
+var bpttRows = (from T in bpttLengths
+                from k in new int?[] { null, bpttK }
+                let run = TrainOnce(T, k)
+                select new { T, backpropagation = k is null ? "full" : $"truncated, k = {k}", optimizer_steps = run.Steps,
+                             seconds = Math.Round(run.Seconds, 2), peak_memory_growth_MB = Math.Round(run.PeakMb, 1) }).ToList();
+double PeakAt(int T, bool truncated) => bpttRows.Single(r => r.T == T && r.backpropagation.StartsWith(truncated ? "truncated" : "full")).peak_memory_growth_MB;
+promised["BPTT memory: full / truncated at the longest T"] = PeakAt(bpttLengths[^1], false) / PeakAt(bpttLengths[^1], true);
+promised["BPTT memory: full at the two longest T"] = PeakAt(bpttLengths[^1], false) / PeakAt(bpttLengths[^2], false);
+Console.WriteLine(canMeasureMemory ? "peak memory growth: VmHWM − VmRSS before the run, in MB" : "no /proc/self/clear_refs here: memory not measured");
+display(bpttRows);
+
+// ==== cell 31: markdown ====
+// The same arithmetic in both columns, but full BPTT holds all T steps' activations at once and truncated BPTT at most k of
+// them: the checks below require full BPTT's peak to grow more than 2-fold from the second-longest T to the longest, and
+// to be more than 4 times the truncated run's at the longest T. Truncated training also takes T/k optimizer steps per epoch
+// instead of one (the `optimizer_steps` column).
+
+// ==== cell 32: markdown ====
+// Truncation bounds how far back a gradient reaches, not how far back the forward pass sees. What can a truncated model
+// still learn? The echo task asks for y_t = x_(t−d): the input d steps back, a random ±1 at every step (chance: 50 % of the
+// signs right). An LSTM (32 units) is trained on 32 sequences of 80 steps with pieces of k steps, k below d and k above it,
+// and scored on 64 new sequences run whole (steps t ≥ d); the untrained model is the baseline.
+
+// ==== cell 33: code ====
+Notebook.Cell(33);
+var echoGenerator = new torch.Generator((ulong)seed);
+SupervisedData Echo(int count, int steps)
+{
+    var x = torch.randint(0, 2, [count, steps, 1], ScalarType.Float32, generator: echoGenerator).mul_(2).sub_(1);   // ±1
+    var y = torch.zeros(count, steps, 1);
+    y.narrow(1, echoDelay, steps - echoDelay).copy_(x.narrow(1, 0, steps - echoDelay));
+    return new SupervisedData(x, y);
+}
+var echoTrain = Echo(32, 80);
+var echoTest = Echo(64, 80);
+double EchoAccuracy(Trainer t)
+{
+    using var scope = torch.NewDisposeScope();
+    var prediction = t.Predict(echoTest.X, batchSize: 64).narrow(1, echoDelay, 80 - echoDelay);
+    var target = echoTest.Y.narrow(1, echoDelay, 80 - echoDelay);
+    return prediction.sign().eq(target).to_type(ScalarType.Float32).mean().ToDouble();
+}
+Trainer EchoModel()
+{
+    torch.random.manual_seed(seed);
+    return nn.Sequential(("lstm", new Lstm(1, 32, stateful: true)), ("head", nn.Linear(32, 1))).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
+}
+var echoRows = new List<object>();
+var echoAccuracy = new Dictionary<string, double>();
+echoAccuracy["untrained"] = EchoAccuracy(EchoModel());
+echoRows.Add(new { model = "untrained", k = "", accuracy = Math.Round(echoAccuracy["untrained"], 3), seconds = 0.0 });
+foreach (var k in new[] { echoShortK, echoLongK })
+{
+    var echoTrainer = EchoModel();
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    echoTrainer.Fit(echoTrain, new FitOptions { Epochs = echoEpochs, BatchSize = 32, TruncatedBptt = k, Verbose = 0, Seed = seed });
+    echoAccuracy[$"k = {k}"] = EchoAccuracy(echoTrainer);
+    echoRows.Add(new { model = $"truncated BPTT, k = {k} {(k < echoDelay ? "<" : ">")} d = {echoDelay}", k = k.ToString(), accuracy = Math.Round(echoAccuracy[$"k = {k}"], 3), seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
+}
+promised["echo accuracy, k above d"] = echoAccuracy[$"k = {echoLongK}"];
+promised["echo accuracy, k below d"] = echoAccuracy[$"k = {echoShortK}"];
+promised["echo accuracy, untrained"] = echoAccuracy["untrained"];
+display(echoRows);
+
+// ==== cell 34: markdown ====
+// With k above d, most targets fall in the same piece as the input they echo, and the gradient links
+// them; the checks below hold that model to at least 0.85 (chance: 0.5) and the untrained one to chance. With k below d,
+// no gradient ever connects y_t to x_(t−d): the checks hold it at least 0.2 below the k-above-d model, and whatever it gets
+// right above the untrained model's score it gets only through the forward pass — the carried state already holds some of
+// x_(t−d), and the last k steps' weights learn to read it.
+
+// ==== cell 35: markdown ====
 // ## Checks
 //
 // The metrics this notebook promises, at the default parameters; a regression fails the run.
 
-// ==== cell 30: code ====
-Notebook.Cell(30);
+// ==== cell 36: code ====
+Notebook.Cell(36);
 var checks = new (string Name, bool Ok, string Expected)[]
 {
     ("smallest state change per step", promised["smallest state change per step"] > 1e-3, "> 0.001 (the state changes at every step)"),
@@ -440,6 +563,11 @@ var checks = new (string Name, bool Ok, string Expected)[]
     ("date BLEU-4 (greedy)", promised["date BLEU-4 (greedy)"] >= 0.95, "≥ 0.95"),
     ("padding: max error with lengths", promised["padding: max error with lengths"] < 1e-5, "< 1e-5"),
     ("padding: max error without lengths", promised["padding: max error without lengths"] > 1e-3, "> 0.001 (padding changes the state)"),
+    ("BPTT memory: full / truncated at the longest T", !canMeasureMemory || promised["BPTT memory: full / truncated at the longest T"] > 4, "> 4 (full BPTT keeps every step)"),
+    ("BPTT memory: full at the two longest T", !canMeasureMemory || promised["BPTT memory: full at the two longest T"] > 2, $"> 2 (T grows {bpttLengths[^1] / bpttLengths[^2]}-fold)"),
+    ("echo accuracy, k above d", promised["echo accuracy, k above d"] >= 0.85, "≥ 0.85 (chance 0.5, untrained ≈ 0.5)"),
+    ("echo accuracy, k below d", promised["echo accuracy, k below d"] <= promised["echo accuracy, k above d"] - 0.2, "≤ k above d − 0.2"),
+    ("echo accuracy, untrained", Math.Abs(promised["echo accuracy, untrained"] - 0.5) < 0.1, "within 0.1 of chance 0.5"),
 };
 var report = checks.Select(c => new { check = c.Name, value = promised[c.Name], expected = c.Expected, passed = c.Ok }).ToList();
 if (report.Any(r => !r.passed))
@@ -447,3 +575,8 @@ if (report.Any(r => !r.passed))
 display(report);
 
 Notebook.Finish();
+
+// ==== cell 30: types ====
+// glibc keeps freed memory resident for reuse, so a run could reuse it without growing; malloc_trim(0) hands it back to
+// the system before each run, and the growth then counts what the run itself holds at its peak.
+delegate int MallocTrim(nuint pad);

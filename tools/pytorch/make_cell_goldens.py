@@ -5,7 +5,8 @@ Writes Tests/RnnToolkit.Tests/Goldens/cells.json: independent PyTorch
 implementations, written directly from the cells' equations with plain tensor
 ops (matmul, conv1d, sigmoid, tanh) and autograd, of the peephole LSTM
 (diagonal / matrix peepholes), the three "as printed" GRUs (000, 002, 003), the
-sigmoid RNN, the convolutional RNN, the 1-D ConvLSTM and the Elman network
+sigmoid RNN, the convolutional RNN, the 1-D ConvLSTM, the 2-D ConvLSTM (with and
+without Shi et al.'s per-position peepholes) and the Elman network
 with output layer (and 001's input skip). Each case runs the cell over T steps
 of a batch-first input from an initial state and records the outputs, the
 final state and the gradients of the scalar loss
@@ -37,6 +38,7 @@ SCRIPT = "tools/pytorch/make_cell_goldens.py"
 BASE_SEED = 20240602
 B, T, I, H = 3, 5, 4, 6
 CONV_C_IN, CONV_C_H, CONV_L = 2, 3, 7
+CONV_MAP = (4, 5)          # ConvLSTM2D frames: height, width (not square, so a swapped axis shows)
 ELMAN_O = 2
 
 
@@ -154,6 +156,27 @@ def conv_lstm_step(p, o, x, h, c):
     return torch.sigmoid(o_) * torch.tanh(c_t), c_t
 
 
+def conv_lstm2d_spec(o):
+    ci, ch, k = o["input_size"], o["hidden_size"], o["kernel_size"]
+    spec = [("W_x", (4 * ch, ci, k, k)), ("W_h", (4 * ch, ch, k, k)), ("b", (4 * ch,))]
+    if o["peepholes"]:
+        spec += [(n, (ch,) + CONV_MAP) for n in ("W_ci", "W_cf", "W_co")]
+    return spec
+
+
+def conv_lstm2d_step(p, o, x, h, c):
+    """Shi et al. 2015, eq. 3: convolutions of x_t and h_{t-1}; peepholes W_c* (.) c per channel and position."""
+    pad = o["kernel_size"] // 2
+    a = F.conv2d(x, p["W_x"], p["b"], padding=pad) + F.conv2d(h, p["W_h"], padding=pad)
+    a_i, a_f, a_c, a_o = a.chunk(4, dim=1)
+    peep = o["peepholes"]
+    i = torch.sigmoid(a_i + p["W_ci"] * c if peep else a_i)
+    f = torch.sigmoid(a_f + p["W_cf"] * c if peep else a_f)
+    c_t = f * c + i * torch.tanh(a_c)
+    o_ = torch.sigmoid(a_o + p["W_co"] * c_t if peep else a_o)
+    return o_ * torch.tanh(c_t), c_t
+
+
 CELLS = {
     # cell: (spec, step, has memory cell, conv)
     "peephole_lstm": (peephole_spec, peephole_step, True, False),
@@ -163,15 +186,23 @@ CELLS = {
     "rnn_sigmoid": (rnn_spec, rnn_sigmoid_step, False, False),
     "conv_rnn": (conv_rnn_spec, conv_rnn_step, False, True),
     "conv_lstm1d": (conv_lstm_spec, conv_lstm_step, True, True),
+    "conv_lstm2d": (conv_lstm2d_spec, conv_lstm2d_step, True, True),
 }
 
 
-def cell_options(conv, opts):
-    """The case's options with the default sizes filled in (and the map length for a convolutional cell)."""
+def map_shape(cell):
+    """A convolutional cell's map after the channels: (L,) for the 1-D cells, (height, width) for conv_lstm2d."""
+    return CONV_MAP if cell == "conv_lstm2d" else (CONV_L,)
+
+
+def cell_options(cell, conv, opts):
+    """The case's options with the default sizes filled in (and the map's size for a convolutional cell)."""
     sizes = {"input_size": opts.pop("input_size", CONV_C_IN if conv else I),
              "hidden_size": opts.pop("hidden_size", CONV_C_H if conv else H)}
     opts = dict(sizes, **opts)
-    if conv:
+    if cell == "conv_lstm2d":
+        opts["height"], opts["width"] = CONV_MAP
+    elif conv:
         opts["length"] = CONV_L
     return opts
 
@@ -179,14 +210,14 @@ def cell_options(conv, opts):
 def cell_case(name, cell, zero_init, **opts):
     """One cell unrolled over T steps from a given (or zero) initial state."""
     spec_fn, step, has_c, conv = CELLS[cell]
-    opts = cell_options(conv, opts)
+    opts = cell_options(cell, conv, opts)
     isz, hsz = opts["input_size"], opts["hidden_size"]
 
     seed_for(BASE_SEED, name)
     spec = spec_fn(opts)
     params = make_params(spec)
-    x_shape = (B, T, isz, CONV_L) if conv else (B, T, isz)
-    s_shape = (B, hsz, CONV_L) if conv else (B, hsz)
+    x_shape = (B, T, isz) + map_shape(cell) if conv else (B, T, isz)
+    s_shape = (B, hsz) + map_shape(cell) if conv else (B, hsz)
     x = uniform(*x_shape).requires_grad_(True)
     if zero_init:
         h0 = torch.zeros(*s_shape, dtype=torch.float32).requires_grad_(True)
@@ -294,7 +325,7 @@ def gradcheck_cell(cell, **opts):
     with respect to the input, the initial state and every parameter: the goldens' gradients come from autograd over
     this code, so the code's own derivatives are checked against finite differences each time the goldens are written."""
     spec_fn, step, has_c, conv = CELLS[cell]
-    opts = cell_options(conv, opts)
+    opts = cell_options(cell, conv, opts)
     isz, hsz = opts["input_size"], opts["hidden_size"]
     g = torch.Generator().manual_seed(7)
     def rand(*shape):
@@ -303,8 +334,8 @@ def gradcheck_cell(cell, **opts):
     names = [n for n, _ in spec]
     params = [rand(*shape) for _, shape in spec]
     b, t = 2, 3
-    x = rand(*((b, t, isz, CONV_L) if conv else (b, t, isz)))
-    s_shape = (b, hsz, CONV_L) if conv else (b, hsz)
+    x = rand(*((b, t, isz) + map_shape(cell) if conv else (b, t, isz)))
+    s_shape = (b, hsz) + map_shape(cell) if conv else (b, hsz)
     h0 = rand(*s_shape)
     c0 = rand(*s_shape) if has_c else None
 
@@ -333,6 +364,8 @@ def gradcheck_all():
     for act in ("sigmoid", "tanh"):
         gradcheck_cell("conv_rnn", activation=act, kernel_size=3)
     gradcheck_cell("conv_lstm1d", kernel_size=3)
+    for peepholes in (False, True):
+        gradcheck_cell("conv_lstm2d", kernel_size=3, peepholes=peepholes)
 
 
 # Hidden sizes around the sequence kernels' eight-lane chunks: one full chunk, a partial one, three full ones.
@@ -357,6 +390,10 @@ def all_cases():
     cases.append(cell_case("conv_lstm1d_k3_init", "conv_lstm1d", False, kernel_size=3))
     cases.append(cell_case("conv_lstm1d_k3_zero_init", "conv_lstm1d", True, kernel_size=3))
     cases.append(cell_case("conv_lstm1d_k5_init", "conv_lstm1d", False, kernel_size=5))
+    cases.append(cell_case("conv_lstm2d_k3_init", "conv_lstm2d", False, kernel_size=3, peepholes=False))
+    cases.append(cell_case("conv_lstm2d_k3_zero_init", "conv_lstm2d", True, kernel_size=3, peepholes=False))
+    cases.append(cell_case("conv_lstm2d_peephole_k3_init", "conv_lstm2d", False, kernel_size=3, peepholes=True))
+    cases.append(cell_case("conv_lstm2d_peephole_k5_zero_init", "conv_lstm2d", True, kernel_size=5, peepholes=True))
     for hsz in KERNEL_HIDDEN_SIZES:
         for form in ("diagonal", "matrix"):
             cases.append(cell_case("peephole_lstm_%s_h%d_init" % (form, hsz), "peephole_lstm", False, form=form, hidden_size=hsz))
@@ -376,8 +413,9 @@ def main():
         generator={
             "sizes": {"batch": B, "time": T, "input_size": I, "hidden_size": H,
                       "conv_in_channels": CONV_C_IN, "conv_hidden_channels": CONV_C_H, "conv_length": CONV_L,
+                      "conv_height": CONV_MAP[0], "conv_width": CONV_MAP[1],
                       "elman_output_size": ELMAN_O},
-            "loss": "sum(outputs*r_out) + sum(h_T*r_h) [+ sum(c_T*r_c) for peephole_lstm, conv_lstm1d]; "
+            "loss": "sum(outputs*r_out) + sum(h_T*r_h) [+ sum(c_T*r_c) for peephole_lstm, conv_lstm1d, conv_lstm2d]; "
                     "elman_network: sum(outputs*r_out)",
         },
         all_cases=all_cases)

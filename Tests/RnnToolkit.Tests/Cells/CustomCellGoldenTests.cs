@@ -8,7 +8,7 @@ namespace RnnToolkit.Tests.Cells;
 
 /// <summary>
 /// The cells PyTorch has no module for (peephole LSTM in both forms, the documents' printed GRUs,
-/// σ-RNN, convolutional recurrences, the Elman network with 001's V x_t) against independent
+/// σ-RNN, convolutional recurrences (1-D, and 2-D ConvLSTM with and without per-position peepholes), the Elman network with 001's V x_t) against independent
 /// PyTorch implementations of their equations (tools/pytorch/make_cell_goldens.py).
 /// </summary>
 public class CustomCellGoldenTests
@@ -35,6 +35,8 @@ public class CustomCellGoldenTests
             "rnn_sigmoid" => new RnnCell(I, H, RnnActivation.Sigmoid),
             "conv_rnn" => new ConvRnnCell(I, H, K(), Option("activation") == "tanh" ? RnnActivation.Tanh : RnnActivation.Sigmoid),
             "conv_lstm1d" => new ConvLstm1dCell(I, H, K()),
+            "conv_lstm2d" => new ConvLstm2dCell(I, H, K(),
+                c.GetProperty("peepholes").GetBoolean() ? new MapSize(c.GetProperty("height").GetInt64(), c.GetProperty("width").GetInt64()) : null),
             var other => throw new InvalidOperationException(other),
         };
     }

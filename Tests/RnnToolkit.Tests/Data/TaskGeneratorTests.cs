@@ -218,3 +218,40 @@ public class TimingTaskTests
         Assert.Throws<ArgumentException>(() => TimingTask.SpikeAccuracy(d.Y.narrow(1, 0, 5), d.Y));
     }
 }
+
+public class MovingSquaresTests
+{
+    public MovingSquaresTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
+
+    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().ToBoolean();
+
+    [Fact]
+    public void A_square_moves_one_pixel_per_frame_in_its_direction()
+    {
+        using var d = MovingSquares.Generate(64, frames: 6, size: 10, noise: 0, seed: 5);
+        Assert.Equal(new long[] { 64, 6, 1, 10, 10 }, d.X.shape);
+        Assert.Equal(new long[] { 64 }, d.Y.shape);
+        Assert.Equal(ScalarType.Int64, d.Y.dtype);
+        for (int i = 0; i < 64; i++)
+        {
+            var (dy, dx) = MovingSquares.Directions[(int)d.Y[i].ToInt64()];
+            (long Row, long Col) TopLeft(int t)
+            {
+                var lit = d.X[i, t, 0].nonzero();                               // without noise: the square's 4 pixels
+                Assert.Equal(4, lit.shape[0]);
+                return (lit[.., 0].min().ToInt64(), lit[.., 1].min().ToInt64());
+            }
+            var first = TopLeft(0);
+            for (int t = 1; t < 6; t++)
+                Assert.Equal((first.Row + dy * t, first.Col + dx * t), TopLeft(t));
+        }
+        Assert.Equal(8, d.Y.unique().Item1.shape[0]);                          // every direction occurs
+
+        using var noisy = MovingSquares.Generate(400, seed: 1);
+        double lit = noisy.X.mean().ToDouble();                                 // 4 square pixels + 2 % of the rest, of 144
+        Assert.InRange(lit, 4.0 / 144 + 0.02 * 140 / 144 - 0.003, 4.0 / 144 + 0.02 * 140 / 144 + 0.003);
+        Assert.True(Same(noisy.X, MovingSquares.Generate(400, seed: 1).X));
+        Assert.False(Same(noisy.X, MovingSquares.Generate(400, seed: 2).X));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MovingSquares.Generate(4, frames: 8, size: 8));
+    }
+}

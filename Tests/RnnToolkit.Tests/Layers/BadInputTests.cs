@@ -74,6 +74,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ConvLstm2d_rejects_wrong_frames_states_and_sizes()
+    {
+        var layer = new Recurrent(new ConvLstm2dCell(2, 3));
+        Rejects(() => layer.call(zeros(2, 5, 2, 6)), "expected input of shape (B, T, 2, H, W)", "got [2, 5, 2, 6]");
+        Rejects(() => layer.call(zeros(new long[] { 2, 5, 3, 4, 5 })), "(B, T, 2, H, W)", "got [2, 5, 3, 4, 5]");
+        Rejects(() => new ConvLstm2dCell(2, 3).call(zeros(2, 2, 4), new RecurrentState(zeros(2, 3, 4), zeros(2, 3, 4))), "x_t of shape (B, 2, H, W)", "got [2, 2, 4]");
+        Rejects(() => layer.Run(zeros(new long[] { 2, 5, 2, 4, 5 }), [new RecurrentState(zeros(2, 3, 4, 4), zeros(2, 3, 4, 5))]), "h of shape [2, 3, 4, 5]", "got [2, 3, 4, 4]");
+        var peephole = new Recurrent(new ConvLstm2dCell(2, 3, 3, new MapSize(4, 5)));
+        Assert.Equal([2L, 5, 3, 4, 5], peephole.call(zeros(new long[] { 2, 5, 2, 4, 5 })).shape);
+        Rejects(() => peephole.call(zeros(new long[] { 2, 5, 2, 5, 4 })), "expected frames of 4×5", "got 5×4");
+        Rejects(() => new ConvLstm2dCell(2, 3, kernelSize: 2), "odd kernel size", "2");
+        Rejects(() => new ConvLstm2dCell(2, 3, 3, new MapSize(0, 5)), "positive height and width", "0×5");
+    }
+
+    [Fact]
     public void Bad_constructor_arguments()
     {
         Rejects(() => new LstmCell(0, 6), "inputSize > 0");

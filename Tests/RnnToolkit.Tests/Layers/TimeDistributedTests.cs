@@ -29,6 +29,38 @@ public class TimeDistributedTests
         TensorAssert.Close(conv.call(x[1, 2].unsqueeze(0))[0], y[1, 2], "step (1, 2)", 1e-6, 1e-6);
     }
 
+    /// <summary>Image sequences (B, T, C, H, W): a CNN per frame, as in a CNN-RNN on video (000 §2.5).</summary>
+    [Fact]
+    public void Runs_a_2d_cnn_on_every_frame()
+    {
+        random.manual_seed(13);
+        var cnn = nn.Sequential(nn.Conv2d(3, 4, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten());
+        var td = new TimeDistributed(cnn);
+        var x = randn(new long[] { 2, 5, 3, 6, 8 });                          // (B, T, C, H, W)
+        var y = td.call(x);
+        Assert.Equal([2L, 5, 4 * 3 * 4], y.shape);
+        var expected = stack(Enumerable.Range(0, 5).Select(t => cnn.call(x[.., t])).ToArray(), 1);   // frame by frame
+        TensorAssert.Close(expected, y, "TimeDistributed(CNN) vs frame loop", 1e-6, 1e-6);
+
+        // A frame's features depend on that frame only: changing frame 3 leaves the other steps' outputs alone.
+        var changed = x.clone();
+        changed[.., 3] = randn(2, 3, 6, 8);
+        var y2 = td.call(changed);
+        TensorAssert.Close(y.index_select(1, tensor(new long[] { 0, 1, 2, 4 })), y2.index_select(1, tensor(new long[] { 0, 1, 2, 4 })), "untouched frames", 0, 0);
+        Assert.True((y[.., 3] - y2[.., 3]).abs().max().ToDouble() > 1e-3);
+    }
+
+    [Fact]
+    public void Runs_a_conv2d_on_channels_last_frames_and_keeps_map_dimensions()
+    {
+        random.manual_seed(14);
+        var conv = nn.Conv2d(2, 3, 3, padding: 1);
+        var x = randn(new long[] { 2, 4, 5, 6, 2 });                          // (B, T, H, W, C): Keras's channels-last frames
+        var y = new TimeDistributed(conv).call(x.permute(0, 1, 4, 2, 3));   // to channels first per frame
+        Assert.Equal([2L, 4, 3, 5, 6], y.shape);
+        TensorAssert.Close(conv.call(x[1, 2].permute(2, 0, 1).unsqueeze(0))[0], y[1, 2], "frame (1, 2)", 1e-6, 1e-6);
+    }
+
     [Fact]
     public void Parameters_are_shared_across_steps()
     {

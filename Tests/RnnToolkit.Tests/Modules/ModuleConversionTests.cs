@@ -187,6 +187,8 @@ public class ModuleConversionTests
 
         // Cells
         CellCase("ConvLstm1dCell", () => new ConvLstm1dCell(2, 3), 2, 5),
+        CellCase("ConvLstm2dCell", () => new ConvLstm2dCell(2, 3), 2, 4, 5),
+        CellCase("ConvLstm2dCell with peepholes", () => new ConvLstm2dCell(2, 3, 3, new MapSize(4, 5)), 2, 4, 5),
         CellCase("ConvRnnCell", () => new ConvRnnCell(2, 3, 3, RnnActivation.Tanh), 2, 5),
         CellCase("Gru000AsPrintedCell", () => new Gru000AsPrintedCell(4, 5), 4),
         CellCase("Gru002AsPrintedCell", () => new Gru002AsPrintedCell(5, 5), 5),
@@ -228,6 +230,8 @@ public class ModuleConversionTests
         Case("Stacked of standard layers", () => new Stacked([new RnnToolkit.Layers.Gru(4, 5, bidirectional: true), new Rnn(10, 3, 2), new RnnToolkit.Layers.Lstm(3, 4)]), RunLayer),
         Case("TimeDistributed", () => new TimeDistributed(nn.Linear(3, 2)), (m, i) => m.forward(i.Randn(2, 4, 3))),
         Case("TimeDistributed of Conv1D", () => new TimeDistributed(new Conv1D(3, 2, 3, padding: ConvPadding.Same)), (m, i) => m.forward(i.Randn(2, 4, 5, 3))),
+        Case("TimeDistributed of Conv2d", () => new TimeDistributed(nn.Sequential(nn.Conv2d(2, 3, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())),
+            (m, i) => m.forward(i.Randn(2, 4, 2, 6, 6))),
 
         // Models
         Case("ElmanNetwork", () => new ElmanNetwork(4, 5, 3, inputSkip: true), (m, i) => m.forward(i.Randn(2, 5, 4))),
