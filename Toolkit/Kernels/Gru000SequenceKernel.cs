@@ -28,11 +28,8 @@ namespace RnnToolkit.Kernels;
 internal static class Gru000SequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0)
-    {
-        var output = SequenceKernel<Step>.Run(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
 
     /// <summary>
     /// The printed GRU's step forward ([ẑ; r̂] += W_h_zr h_{t-1}, the gate pass, a += W_hh (r ⊙ h_{t-1}), the output pass)
@@ -170,12 +167,11 @@ internal static class Gru000SequenceKernel
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
-                float* z_ = gates + 3 * row, r_ = z_ + H, n_ = r_ + H;
                 float* dz_ = d + 3 * row, da_ = dz_ + 2 * H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var (z, r, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(n_ + j, m));
+                    var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
                     var keep = one - z;
                     var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
                     Store(dh_t * keep * r * (one - n * n), da_ + j, m);
@@ -196,12 +192,11 @@ internal static class Gru000SequenceKernel
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
-                float* z_ = gates + 3 * row, r_ = z_ + H, n_ = r_ + H;
                 float* dr_ = d + 3 * row + H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var (z, r, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(n_ + j, m));
+                    var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
                     var dh_t = Load(dh + row + j, m);
                     var d_rh = Load(drh + row + j, m);
                     Store((dh_t * (one - z) * n + d_rh * Load(hPrev + row + j, m)) * r * (one - r), dr_ + j, m);

@@ -29,11 +29,8 @@ namespace RnnToolkit.Kernels;
 internal static class Gru002SequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_hh, Tensor b_h, Tensor h0)
-    {
-        var output = SequenceKernel<Step>.Run(x, W_x_zr, W_h_zr, b_zr, W_hh, b_h, h0);
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_hh, Tensor b_h, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_x_zr, W_h_zr, b_zr, W_hh, b_h, h0);
 
     /// <summary>The printed GRU's step forward ([W_h_zr; W_hh] h_{t-1}, then the gate pass) and back (the pass back, then δh_{t-1} += [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).</summary>
     internal unsafe struct Step : IStepEquations<Step>
@@ -123,13 +120,10 @@ internal static class Gru002SequenceKernel
             {
                 long row = (long)b * H;
                 float* gz = g + 3 * row, gr = gz + H, gu = gr + H;
-                float* hz = hh + 3 * row, hr = hz + H, hp = hr + H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var z = Sigmoid(Load(gz + j, m) + Load(hz + j, m));
-                    var r = Sigmoid(Load(gr + j, m) + Load(hr + j, m));
-                    var p = Load(hp + j, m);
+                    var (z, r, p) = PrintedGruGates.Of(gz, hh + 3 * row, H, j, m);
                     var keep = one - z;
                     var n = Tanh(Vector256.FusedMultiplyAdd(keep, p, Load(gu + j, m)));
                     Store(z, gz + j, m); Store(r, gr + j, m); Store(n, gu + j, m); Store(p, P + row + j, m);
@@ -150,13 +144,12 @@ internal static class Gru002SequenceKernel
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
-                float* z_ = gates + 3 * row, r_ = z_ + H, n_ = r_ + H;
                 float* dxz = dx + 3 * row, dxr = dxz + H, dxu = dxr + H;
                 float* dz_ = d + 3 * row, dr_ = dz_ + H, dp_ = dr_ + H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var (z, r, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(n_ + j, m));
+                    var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
                     var keep = one - z;
                     var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
                     var da = dh_t * keep * r * (one - n * n);

@@ -28,11 +28,8 @@ namespace RnnToolkit.Kernels;
 internal static class Gru003SequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0)
-    {
-        var output = SequenceKernel<Step>.Run(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
 
     /// <summary>The printed GRU's step forward ([W_h_zr; W_hh] h_{t-1}, then the gate pass) and back (the pass back, then δh_{t-1} += [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).</summary>
     internal unsafe struct Step : IStepEquations<Step>
@@ -123,13 +120,10 @@ internal static class Gru003SequenceKernel
             {
                 long row = (long)b * H;
                 float* gz = g + 3 * row, gr = gz + H, gu = gr + H;
-                float* hz = hh + 3 * row, hr = hz + H, hp = hr + H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var z = Sigmoid(Load(gz + j, m) + Load(hz + j, m));
-                    var r = Sigmoid(Load(gr + j, m) + Load(hr + j, m));
-                    var p = Load(hp + j, m);
+                    var (z, r, p) = PrintedGruGates.Of(gz, hh + 3 * row, H, j, m);
                     var keep = one - z;
                     var n = Tanh(Vector256.FusedMultiplyAdd(Load(gu + j, m), r, Vector256.FusedMultiplyAdd(p, keep, Load(b_h + j, m))));
                     Store(z, gz + j, m); Store(r, gr + j, m); Store(p, P + row + j, m); Store(n, N + row + j, m);

@@ -26,11 +26,8 @@ namespace RnnToolkit.Kernels;
 internal static class GruSequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0)
-    {
-        var output = SequenceKernel<Step>.Run(x, W_ih, W_hh, b_ih, b_hh, h0);
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_ih, W_hh, b_ih, b_hh, h0);
 
     /// <summary>The GRU's step forward (ĥ = W_hh h_{t-1} + b_hh, then the gate pass) and back (the pass back, then δh_{t-1} += W_hhᵀ δĥ).</summary>
     internal unsafe struct Step : IStepEquations<Step>
@@ -131,13 +128,12 @@ internal static class GruSequenceKernel
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
-                float* r_ = gates + 3 * row, z_ = r_ + H, n_ = z_ + H;
                 float* dxr = dx + 3 * row, dxz = dxr + H, dxn = dxz + H;
                 float* dhr = dhh + 3 * row, dhz = dhr + H, dhn = dhz + H;
                 for (int j = 0; j < H; j += 8)
                 {
                     int m = Math.Min(8, H - j);
-                    var (r, z, n) = (Load(r_ + j, m), Load(z_ + j, m), Load(n_ + j, m));
+                    var (r, z, n) = LoadThree(gates + 3 * row, H, j, m);
                     var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
                     var dn = dh_t * (one - z) * (one - n * n);
                     var dz = dh_t * (Load(hPrev + row + j, m) - n) * z * (one - z);

@@ -17,11 +17,8 @@ namespace RnnToolkit.Kernels;
 internal static class RnnSequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: one output, so every gradient reaching the node is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu)
-    {
-        var output = relu ? SequenceKernel<Step<Relu>>.Run(x, W_ih, W_hh, b_ih, b_hh, h0) : SequenceKernel<Step<Tanh>>.Run(x, W_ih, W_hh, b_ih, b_hh, h0);
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu) =>
+        relu ? SequenceKernel<Step<Relu>>.RunToLast(x, W_ih, W_hh, b_ih, b_hh, h0) : SequenceKernel<Step<Tanh>>.RunToLast(x, W_ih, W_hh, b_ih, b_hh, h0);
 
     /// <summary>φ and its derivative, on eight lanes.</summary>
     internal interface IActivation

@@ -18,6 +18,13 @@ internal sealed class SequenceKernel<TStep> : autograd.MultiTensorFunction<Seque
     /// <summary>Runs the node on its inputs (x (T, B, I) time-first, first) and returns its one output.</summary>
     public static Tensor Run(params Tensor[] inputs) => apply(inputs)[0];
 
+    /// <summary>Runs the node, whose output is h_1…h_T (T, B, H): that and h_T, a view of it.</summary>
+    public static (Tensor Output, Tensor HT) RunToLast(params Tensor[] inputs)
+    {
+        var output = Run(inputs);
+        return (output, output[-1]);
+    }
+
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         KernelRuns.Count(TStep.Kernel);
