@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using RnnToolkit.Native;
-using TorchSharp;
 using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
@@ -24,181 +22,186 @@ namespace RnnToolkit.Kernels;
 /// </code>
 /// r ⊙ h_{t-1} feeds the second product, and W_hhᵀ δa feeds δr̂, so each step is two products with a
 /// C# pass over eight-lane chunks (<see cref="VectorMath"/>) after each, forward and backward; the
-/// weight gradients are one product each over all steps after the loop. Float32 only.
+/// weight gradients are one product each over all steps after the loop. Float32 only. The skeleton around the steps is
+/// <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
-internal sealed unsafe class Gru000SequenceKernel : autograd.MultiTensorFunction<Gru000SequenceKernel>
+internal static class Gru000SequenceKernel
 {
-    public override string Name => nameof(Gru000SequenceKernel);
-
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0)
-    {
-        var output = apply(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0)[0];
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
 
-    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    /// <summary>
+    /// The printed GRU's step forward ([ẑ; r̂] += W_h_zr h_{t-1}, the gate pass, a += W_hh (r ⊙ h_{t-1}), the output pass)
+    /// and back (the candidate's pass, δ(r ⊙ h_{t-1}) = W_hhᵀ δa, the reset's pass, δh_{t-1} += W_h_zrᵀ [δẑ; δr̂]).
+    /// </summary>
+    internal unsafe struct Step : IStepEquations<Step>
     {
-        KernelRuns.Count(nameof(Gru000SequenceKernel));
-        var t_ = vars.Select(v => (Tensor)v).ToArray();
-        var (x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h) = (t_[0], t_[1], t_[2], t_[3], t_[4], t_[5], t_[6]);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        using var scope = NewDisposeScope();
-        var h0 = t_[7].contiguous();
-
-        // [x̂_z; x̂_r; x̂_a] for every step in one product; the loop turns it into [z; r; n] in place.
-        var g = cat([b_zr, b_h]).addmm(x.reshape(T * B, I), cat([W_x_zr, W_xh]).t()).view(T, B, 3 * H);
-        var zr_t = g.narrow(2, 0, 2 * H).unbind(0);
-        var a_t = g.narrow(2, 2 * H, H).unbind(0);
-        var (W_h_zrT, W_hhT) = (W_h_zr.t(), W_hh.t());
-        var output = empty(T, B, H, dtype: x.dtype);
-        var output_t = output.unbind(0);
-        var RH = empty(T, B, H, dtype: x.dtype);                                  // r ⊙ h_{t-1} of every step: the second product's input, and ∂L/∂W_hh's
-        var RH_t = RH.unbind(0);
-        float* pg = Floats(g), pout = Floats(output), pRH = Floats(RH), ph0 = Floats(h0);
-        Tensor h = h0;
+        public static string Kernel => nameof(Gru000SequenceKernel);
         // Two sequential products per step, the larger (gates) B·2H·H: one thread (B = 64, H = 128: 42.6 vs 48.0 ms per training step).
-        using (SingleThread.ForSteps(B * 2 * H * H))
-            for (int t = 0; t < T; t++)
-            {
-                zr_t[t].addmm_(h, W_h_zrT);                                        // [ẑ; r̂]
-                Gates(pg + t * B * 3 * H, t == 0 ? ph0 : pout + (t - 1) * B * H, pRH + t * B * H, (int)B, (int)H);
-                a_t[t].addmm_(RH_t[t], W_hhT);                                      // a = x̂_a + W_hh (r ⊙ h_{t-1})
-                Output(pg + t * B * 3 * H, pout + t * B * H, (int)B, (int)H);
-                h = output_t[t];
-            }
-        ctx.save_for_backward([x, W_x_zr, W_h_zr, W_xh, W_hh, h0, g, RH, output]);
-        ctx.set_materialize_grads(false);
-        foreach (var keep in new[] { output, g, RH, h0 }) keep.MoveToOuterDisposeScope();
-        return [output];
-    }
+        public static long StepMacs(Sequence s) => s.B * 2 * s.H * s.H;
+        public Sequence Shape { get; private set; }
+        public Tensor Output { get; private set; }
+        public readonly Tensor[] Saved => [x, W_x_zr, W_h_zr, W_xh, W_hh, h0, gates, RH];
 
-    /// <summary>The step's first pass, row by row in eight-lane chunks: z, r = σ(ẑ), σ(r̂) in place;  r ⊙ h_{t-1}.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Gates(float* g, float* hPrev, float* rh, int B, int H)
-    {
-        for (int b = 0; b < B; b++)
+        Tensor x, W_x_zr, W_h_zr, W_xh, W_hh, W_h_zrT, W_hhT, h0, gates, RH;  // gates: [x̂_z; x̂_r; x̂_a], turned into [z; r; n]; RH: r ⊙ h_{t-1} of every step
+        Tensor d, dh;                                                           // [δẑ; δr̂; δa] of every step; δh_t within a step, carried back
+        Tensor[] zr_t, a_t, RH_t, output_t, dzr_t, da_t;
+        float* pg, pout, pRH, ph0, pdY, pd, pdh;
+
+        public static Step Forward(Tensor[] v)
         {
-            long row = (long)b * H;
-            float* gz = g + 3 * row, gr = gz + H;
-            for (int j = 0; j < H; j += 8)
+            var k = new Step { x = v[0], W_x_zr = v[1], W_h_zr = v[2], W_xh = v[4], W_hh = v[5], h0 = v[7].contiguous() };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            // [x̂_z; x̂_r; x̂_a] for every step in one product; the steps turn it into [z; r; n] in place.
+            k.gates = s.Project(k.x, cat([k.W_x_zr, k.W_xh]), cat([v[3], v[6]]), 3);
+            k.zr_t = k.gates.narrow(2, 0, 2 * s.H).unbind(0);
+            k.a_t = k.gates.narrow(2, 2 * s.H, s.H).unbind(0);
+            (k.W_h_zrT, k.W_hhT) = (k.W_h_zr.t(), k.W_hh.t());
+            k.Output = s.Steps(1);
+            k.output_t = k.Output.unbind(0);
+            k.RH = s.Steps(1);                                                  // the second product's input, and ∂L/∂W_hh's
+            k.RH_t = k.RH.unbind(0);
+            k.pg = Floats(k.gates); k.pout = Floats(k.Output); k.pRH = Floats(k.RH); k.ph0 = Floats(k.h0);
+            return k;
+        }
+
+        public readonly void Forward(int t, StepPair pair)
+        {
+            var s = Shape;
+            zr_t[t].addmm_(t == 0 ? h0 : output_t[t - 1], W_h_zrT);                          // [ẑ; r̂]
+            Gates(s.At(pg, t, 3), s.Previous(ph0, pout, t), s.At(pRH, t, 1), (int)s.B, (int)s.H);
+            a_t[t].addmm_(RH_t[t], W_hhT);                                                  // a = x̂_a + W_hh (r ⊙ h_{t-1})
+            HiddenState(s.At(pg, t, 3), s.At(pout, t, 1), (int)s.B, (int)s.H);
+        }
+
+        public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
+        {
+            var k = new Step { x = saved[0], W_x_zr = saved[1], W_h_zr = saved[2], W_xh = saved[3], W_hh = saved[4], h0 = saved[5], gates = saved[6], RH = saved[7], Output = output };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            var dY = dOutput.contiguous();
+            k.d = s.Steps(3);
+            (k.dzr_t, k.da_t) = (k.d.narrow(2, 0, 2 * s.H).unbind(0), k.d.narrow(2, 2 * s.H, s.H).unbind(0));
+            k.dh = s.Carried();                                                 // carried back: W_hhᵀ δa ⊙ r + W_h_zrᵀ [δẑ; δr̂]
+            k.pdY = Floats(dY); k.pg = Floats(k.gates); k.pout = Floats(output); k.ph0 = Floats(k.h0); k.pd = Floats(k.d); k.pdh = Floats(k.dh);
+            return k;
+        }
+
+        public readonly void Backward(int t, StepPair pair)
+        {
+            var s = Shape;
+            BackwardCandidate(pdh, s.At(pdY, t, 1), s.At(pg, t, 3), s.At(pd, t, 3), (int)s.B, (int)s.H);
+            using var drh = da_t[t].mm(W_hh);                                               // δ(r ⊙ h_{t-1}) = W_hhᵀ δa
+            BackwardReset(pdh, Floats(drh), s.At(pg, t, 3), s.Previous(ph0, pout, t), s.At(pd, t, 3), (int)s.B, (int)s.H);
+            dh.addmm_(dzr_t[t], W_h_zr);                                                     // δh_{t-1}, before its own ∂L/∂y
+        }
+
+        public readonly List<Tensor?> Gradients()
+        {
+            var s = Shape;
+            var (H, TB) = (s.H, s.T * s.B);
+            var d2 = d.view(TB, 3 * H);
+            var dzr2 = d.narrow(2, 0, 2 * H).reshape(TB, 2 * H);
+            var da2 = d.narrow(2, 2 * H, H).reshape(TB, H);
+            var (dx, dWx) = s.ThroughProjection(d2, cat([W_x_zr, W_xh]), x);         // ∂L/∂x_t = [W_x_zr; W_xh]ᵀ δ;  [∂L/∂W_x_zr; ∂L/∂W_xh] = Σ_t δ x_tᵀ
+            var db = d2.sum(dim: 0);
+            return
+            [
+                dx,
+                dWx.narrow(0, 0, 2 * H),
+                s.ThroughRecurrence(dzr2, s.Previous(h0, Output)),                           // ∂L/∂W_h_zr = Σ_t [δẑ; δr̂] h_{t-1}ᵀ
+                db.narrow(0, 0, 2 * H),
+                dWx.narrow(0, 2 * H, H),
+                s.ThroughRecurrence(da2, RH),                                                // ∂L/∂W_hh = Σ_t δa (r ⊙ h_{t-1})ᵀ
+                db.narrow(0, 2 * H, H),
+                dh,                                                                          // ∂L/∂h_0
+            ];
+        }
+
+        /// <summary>The step's first pass, row by row in eight-lane chunks: z, r = σ(ẑ), σ(r̂) in place;  r ⊙ h_{t-1}.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Gates(float* g, float* hPrev, float* rh, int B, int H)
+        {
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var z = Sigmoid(Load(gz + j, m));
-                var r = Sigmoid(Load(gr + j, m));
-                Store(z, gz + j, m); Store(r, gr + j, m);
-                Store(r * Load(hPrev + row + j, m), rh + row + j, m);
+                long row = (long)b * H;
+                float* gz = g + 3 * row, gr = gz + H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var z = Sigmoid(Load(gz + j, m));
+                    var r = Sigmoid(Load(gr + j, m));
+                    Store(z, gz + j, m); Store(r, gr + j, m);
+                    Store(r * Load(hPrev + row + j, m), rh + row + j, m);
+                }
             }
         }
-    }
 
-    /// <summary>The step's second pass, row by row in eight-lane chunks: n = tanh(a) in place;  h_t = (1 − z) ⊙ r ⊙ n.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Output(float* g, float* h, int B, int H)
-    {
-        var one = Vector256<float>.One;
-        for (int b = 0; b < B; b++)
+        /// <summary>The step's second pass, row by row in eight-lane chunks: n = tanh(a) in place;  h_t = (1 − z) ⊙ r ⊙ n.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void HiddenState(float* g, float* h, int B, int H)
         {
-            long row = (long)b * H;
-            float* z_ = g + 3 * row, r_ = z_ + H, a_ = r_ + H;
-            for (int j = 0; j < H; j += 8)
+            var one = Vector256<float>.One;
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var n = Tanh(Load(a_ + j, m));
-                Store(n, a_ + j, m);
-                Store((one - Load(z_ + j, m)) * Load(r_ + j, m) * n, h + row + j, m);
+                long row = (long)b * H;
+                float* z_ = g + 3 * row, r_ = z_ + H, a_ = r_ + H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var n = Tanh(Load(a_ + j, m));
+                    Store(n, a_ + j, m);
+                    Store((one - Load(z_ + j, m)) * Load(r_ + j, m) * n, h + row + j, m);
+                }
             }
         }
-    }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
-    {
-        using var scope = NewDisposeScope();
-        var saved = ctx.get_saved_variables();
-        var (x, W_x_zr, W_h_zr, W_xh, W_hh, h0, gates, RH, output) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5], saved[6], saved[7], saved[8]);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        var dY = IncomingGradient.Of(grads, output).contiguous();
-        var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-
-        var d = empty(T, B, 3 * H, dtype: x.dtype);                               // [δẑ; δr̂; δa]
-        var (dzr_t, da_t) = (d.narrow(2, 0, 2 * H).unbind(0), d.narrow(2, 2 * H, H).unbind(0));
-        var dh = zeros(B, H, dtype: x.dtype);                                     // δh_t within a step; carried back: W_hhᵀ δa ⊙ r + W_h_zrᵀ [δẑ; δr̂]
-        float* pdY = Floats(dY), pgates = Floats(gates), pout = Floats(output), ph0 = Floats(h0), pd = Floats(d), pdh = Floats(dh);
-        using (SingleThread.ForSteps(B * 2 * H * H))
-            for (long t = T - 1; t >= 0; t--)
-            {
-                BackwardCandidate(pdh, pdY + t * B * H, pgates + t * B * 3 * H, pd + t * B * 3 * H, (int)B, (int)H);
-                using var drh = da_t[t].mm(W_hh);                                  // δ(r ⊙ h_{t-1}) = W_hhᵀ δa
-                BackwardReset(pdh, Floats(drh), pgates + t * B * 3 * H, t == 0 ? ph0 : pout + (t - 1) * B * H, pd + t * B * 3 * H, (int)B, (int)H);
-                dh.addmm_(dzr_t[t], W_h_zr);                                        // δh_{t-1}, before its own ∂L/∂y
-            }
-        var d2 = d.view(T * B, 3 * H);
-        var dzr2 = d.narrow(2, 0, 2 * H).reshape(T * B, 2 * H);
-        var da2 = d.narrow(2, 2 * H, H).reshape(T * B, H);
-        var dWx = d2.t().mm(x.reshape(T * B, I));                                  // [∂L/∂W_x_zr; ∂L/∂W_xh] = Σ_t δ x_tᵀ
-        var db = d2.sum(dim: 0);
-        var result = new List<Tensor>
+        /// <summary>
+        /// The step's first pass back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t (kept in δh for the second pass);
+        /// δa = δh_t ⊙ (1 − z) r (1 − n²);  δẑ = δh_t ⊙ (−r n) z(1 − z).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void BackwardCandidate(float* dh, float* dY, float* gates, float* d, int B, int H)
         {
-            d2.mm(cat([W_x_zr, W_xh])).view(T, B, I),                              // ∂L/∂x_t = [W_x_zr; W_xh]ᵀ δ
-            dWx.narrow(0, 0, 2 * H),
-            dzr2.t().mm(hPrev.reshape(T * B, H)),                                  // ∂L/∂W_h_zr = Σ_t [δẑ; δr̂] h_{t-1}ᵀ
-            db.narrow(0, 0, 2 * H),
-            dWx.narrow(0, 2 * H, H),
-            da2.t().mm(RH.view(T * B, H)),                                         // ∂L/∂W_hh = Σ_t δa (r ⊙ h_{t-1})ᵀ
-            db.narrow(0, 2 * H, H),
-            dh,                                                                    // ∂L/∂h_0
-        };
-        foreach (var t in result) t.MoveToOuterDisposeScope();
-        return result;
-    }
-
-    /// <summary>
-    /// The step's first pass back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t (kept in δh for the second pass);
-    /// δa = δh_t ⊙ (1 − z) r (1 − n²);  δẑ = δh_t ⊙ (−r n) z(1 − z).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BackwardCandidate(float* dh, float* dY, float* gates, float* d, int B, int H)
-    {
-        var one = Vector256<float>.One;
-        for (int b = 0; b < B; b++)
-        {
-            long row = (long)b * H;
-            float* z_ = gates + 3 * row, r_ = z_ + H, n_ = r_ + H;
-            float* dz_ = d + 3 * row, da_ = dz_ + 2 * H;
-            for (int j = 0; j < H; j += 8)
+            var one = Vector256<float>.One;
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var (z, r, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(n_ + j, m));
-                var keep = one - z;
-                var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
-                Store(dh_t * keep * r * (one - n * n), da_ + j, m);
-                Store(-(dh_t * r * n) * z * keep, dz_ + j, m);
-                Store(dh_t, dh + row + j, m);
+                long row = (long)b * H;
+                float* dz_ = d + 3 * row, da_ = dz_ + 2 * H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
+                    var keep = one - z;
+                    var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
+                    Store(dh_t * keep * r * (one - n * n), da_ + j, m);
+                    Store(-(dh_t * r * n) * z * keep, dz_ + j, m);
+                    Store(dh_t, dh + row + j, m);
+                }
             }
         }
-    }
 
-    /// <summary>
-    /// The step's second pass back, given δ(r ⊙ h_{t-1}) = W_hhᵀ δa: δr̂ = (δh_t ⊙ (1 − z) n + δ(r ⊙ h_{t-1}) ⊙ h_{t-1}) r(1 − r);
-    /// δh ← δ(r ⊙ h_{t-1}) ⊙ r (the product adds W_h_zrᵀ [δẑ; δr̂]).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BackwardReset(float* dh, float* drh, float* gates, float* hPrev, float* d, int B, int H)
-    {
-        var one = Vector256<float>.One;
-        for (int b = 0; b < B; b++)
+        /// <summary>
+        /// The step's second pass back, given δ(r ⊙ h_{t-1}) = W_hhᵀ δa: δr̂ = (δh_t ⊙ (1 − z) n + δ(r ⊙ h_{t-1}) ⊙ h_{t-1}) r(1 − r);
+        /// δh ← δ(r ⊙ h_{t-1}) ⊙ r (the product adds W_h_zrᵀ [δẑ; δr̂]).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void BackwardReset(float* dh, float* drh, float* gates, float* hPrev, float* d, int B, int H)
         {
-            long row = (long)b * H;
-            float* z_ = gates + 3 * row, r_ = z_ + H, n_ = r_ + H;
-            float* dr_ = d + 3 * row + H;
-            for (int j = 0; j < H; j += 8)
+            var one = Vector256<float>.One;
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var (z, r, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(n_ + j, m));
-                var dh_t = Load(dh + row + j, m);
-                var d_rh = Load(drh + row + j, m);
-                Store((dh_t * (one - z) * n + d_rh * Load(hPrev + row + j, m)) * r * (one - r), dr_ + j, m);
-                Store(d_rh * r, dh + row + j, m);
+                long row = (long)b * H;
+                float* dr_ = d + 3 * row + H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
+                    var dh_t = Load(dh + row + j, m);
+                    var d_rh = Load(drh + row + j, m);
+                    Store((dh_t * (one - z) * n + d_rh * Load(hPrev + row + j, m)) * r * (one - r), dr_ + j, m);
+                    Store(d_rh * r, dh + row + j, m);
+                }
             }
         }
     }

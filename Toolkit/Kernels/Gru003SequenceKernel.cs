@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using RnnToolkit.Native;
-using TorchSharp;
 using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
@@ -25,150 +23,144 @@ namespace RnnToolkit.Kernels;
 /// </code>
 /// Each step is one product and one C# pass over eight-lane chunks (<see cref="VectorMath"/>) for its
 /// element-wise work, forward and backward; the weight gradients are one product each over all steps
-/// after the loop. Float32 only.
+/// after the loop. Float32 only. The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
-internal sealed unsafe class Gru003SequenceKernel : autograd.MultiTensorFunction<Gru003SequenceKernel>
+internal static class Gru003SequenceKernel
 {
-    public override string Name => nameof(Gru003SequenceKernel);
-
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0)
-    {
-        var output = apply(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0)[0];
-        return (output, output[-1]);
-    }
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0) =>
+        SequenceKernel<Step>.RunToLast(x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
 
-    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    /// <summary>The printed GRU's step forward ([W_h_zr; W_hh] h_{t-1}, then the gate pass) and back (the pass back, then δh_{t-1} += [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).</summary>
+    internal unsafe struct Step : IStepEquations<Step>
     {
-        KernelRuns.Count(nameof(Gru003SequenceKernel));
-        var v = vars.Select(o => (Tensor)o).ToArray();
-        var (x, W_x_zr, W_h_zr, b_zr, W_xh, W_hh) = (v[0], v[1], v[2], v[3], v[4], v[5]);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        using var scope = NewDisposeScope();
-        var b_h = v[6].contiguous();
-        var h0 = v[7].contiguous();
+        public static string Kernel => nameof(Gru003SequenceKernel);
+        public static long StepMacs(Sequence s) => s.B * 3 * s.H * s.H;
+        public Sequence Shape { get; private set; }
+        public Tensor Output { get; private set; }
+        public readonly Tensor[] Saved => [x, W_x_zr, W_h_zr, W_xh, W_hh, h0, gates, P, N];
 
-        // [x̂_z; x̂_r; u] for every step in one product; the loop turns the first two into z, r in place (u is kept for δr̂).
-        var g = cat([b_zr, zeros(H, dtype: x.dtype)]).addmm(x.reshape(T * B, I), cat([W_x_zr, W_xh]).t()).view(T, B, 3 * H);
-        var W_hT = cat([W_h_zr, W_hh]).t();
-        var output = empty(T, B, H, dtype: x.dtype);
-        var output_t = output.unbind(0);
-        var P = empty(T, B, H, dtype: x.dtype);                                   // p and n of every step, for the backward pass
-        var N = empty(T, B, H, dtype: x.dtype);
-        float* pg = Floats(g), pout = Floats(output), pP = Floats(P), pN = Floats(N), pbh = Floats(b_h), ph0 = Floats(h0);
-        Tensor h = h0;
-        using (SingleThread.ForSteps(B * 3 * H * H))
-            for (int t = 0; t < T; t++)
-            {
-                using var hh = h.mm(W_hT);                                         // [W_hz h; W_hr h; p]
-                Forward(pg + t * B * 3 * H, Floats(hh), pbh, t == 0 ? ph0 : pout + (t - 1) * B * H, pout + t * B * H,
-                    pP + t * B * H, pN + t * B * H, (int)B, (int)H);
-                h = output_t[t];
-            }
-        ctx.save_for_backward([x, W_x_zr, W_h_zr, W_xh, W_hh, h0, g, P, N, output]);
-        ctx.set_materialize_grads(false);
-        foreach (var keep in new[] { output, g, P, N, h0 }) keep.MoveToOuterDisposeScope();
-        return [output];
-    }
+        Tensor x, W_x_zr, W_h_zr, W_xh, W_hh, W_h, b_h, h0, gates, P, N;  // W_h = [W_h_zr; W_hh]; gates: [x̂_z; x̂_r; u], the first two turned into z, r; P, N: p, n of every step
+        Tensor dx, d, da, dh;                                              // [δẑ; δr̂; δu], [δẑ; δr̂; δp], δa of every step; δh carried back
+        Tensor[] output_t, d_t;
+        float* pg, pout, pP, pN, pbh, ph0, pdY, pdx, pd, pda, pdh;
 
-    /// <summary>
-    /// One step, row by row in eight-lane chunks: z, r = σ(x̂_z + W_hz h), σ(x̂_r + W_hr h);  n = tanh(u ⊙ r + p ⊙ (1 − z) + b_h);
-    /// h_t = (1 − z) ⊙ h_{t-1} + z ⊙ n.  z, r overwrite x̂_z, x̂_r; p and n are kept.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Forward(float* g, float* hh, float* b_h, float* hPrev, float* h, float* P, float* N, int B, int H)
-    {
-        var one = Vector256<float>.One;
-        for (int b = 0; b < B; b++)
+        public static Step Forward(Tensor[] v)
         {
-            long row = (long)b * H;
-            float* gz = g + 3 * row, gr = gz + H, gu = gr + H;
-            float* hz = hh + 3 * row, hr = hz + H, hp = hr + H;
-            for (int j = 0; j < H; j += 8)
+            var k = new Step { x = v[0], W_x_zr = v[1], W_h_zr = v[2], W_xh = v[4], W_hh = v[5], b_h = v[6].contiguous(), h0 = v[7].contiguous() };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            // [x̂_z; x̂_r; u] for every step in one product; the steps turn the first two into z, r in place (u is kept for δr̂).
+            k.gates = s.Project(k.x, cat([k.W_x_zr, k.W_xh]), cat([v[3], zeros(s.H, dtype: s.Type)]), 3);
+            k.W_h = cat([k.W_h_zr, k.W_hh]).t();
+            k.Output = s.Steps(1);
+            k.output_t = k.Output.unbind(0);
+            (k.P, k.N) = (s.Steps(1), s.Steps(1));
+            k.pg = Floats(k.gates); k.pout = Floats(k.Output); k.pP = Floats(k.P); k.pN = Floats(k.N); k.pbh = Floats(k.b_h); k.ph0 = Floats(k.h0);
+            return k;
+        }
+
+        public readonly void Forward(int t, StepPair pair)
+        {
+            var s = Shape;
+            using var hh = (t == 0 ? h0 : output_t[t - 1]).mm(W_h);                            // [W_hz h; W_hr h; p]
+            Activate(s.At(pg, t, 3), Floats(hh), pbh, s.Previous(ph0, pout, t), s.At(pout, t, 1), s.At(pP, t, 1), s.At(pN, t, 1), (int)s.B, (int)s.H);
+        }
+
+        public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
+        {
+            var k = new Step { x = saved[0], W_x_zr = saved[1], W_h_zr = saved[2], W_xh = saved[3], W_hh = saved[4], h0 = saved[5], gates = saved[6], P = saved[7], N = saved[8], Output = output };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            var dY = dOutput.contiguous();
+            (k.dx, k.d, k.da) = (s.Steps(3), s.Steps(3), s.Steps(1));
+            k.d_t = k.d.unbind(0);
+            k.W_h = cat([k.W_h_zr, k.W_hh]);
+            k.dh = s.Carried();                                    // (1 − z) ⊙ δh_t + [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]
+            k.pdY = Floats(dY); k.pg = Floats(k.gates); k.pP = Floats(k.P); k.pN = Floats(k.N); k.pout = Floats(output); k.ph0 = Floats(k.h0);
+            k.pdx = Floats(k.dx); k.pd = Floats(k.d); k.pda = Floats(k.da); k.pdh = Floats(k.dh);
+            return k;
+        }
+
+        public readonly void Backward(int t, StepPair pair)
+        {
+            var s = Shape;
+            Derive(pdh, s.At(pdY, t, 1), s.At(pg, t, 3), s.At(pP, t, 1), s.At(pN, t, 1), s.Previous(ph0, pout, t),
+                s.At(pdx, t, 3), s.At(pd, t, 3), s.At(pda, t, 1), (int)s.B, (int)s.H);
+            dh.addmm_(d_t[t], W_h);                                                          // δh_{t-1}, before its own ∂L/∂y
+        }
+
+        public readonly List<Tensor?> Gradients()
+        {
+            var s = Shape;
+            var (H, TB) = (s.H, s.T * s.B);
+            var (dx2, d2) = (dx.view(TB, 3 * H), d.view(TB, 3 * H));
+            var (dInput, dWx) = s.ThroughProjection(dx2, cat([W_x_zr, W_xh]), x);  // [W_x_zr; W_xh]ᵀ [δẑ; δr̂; δu];  [∂L/∂W_x_zr; ∂L/∂W_xh]
+            var dWh = s.ThroughRecurrence(d2, s.Previous(h0, Output));              // [∂L/∂W_h_zr; ∂L/∂W_hh] = Σ_t [δẑ; δr̂; δp] h_{t-1}ᵀ
+            return
+            [
+                dInput,
+                dWx.narrow(0, 0, 2 * H),
+                dWh.narrow(0, 0, 2 * H),
+                d2.narrow(1, 0, 2 * H).sum(dim: 0),                                  // ∂L/∂b_zr = Σ_t [δẑ; δr̂]
+                dWx.narrow(0, 2 * H, H),
+                dWh.narrow(0, 2 * H, H),
+                da.view(TB, H).sum(dim: 0),                                          // ∂L/∂b_h = Σ_t δa
+                dh,                                                                  // ∂L/∂h_0
+            ];
+        }
+
+        /// <summary>
+        /// One step, row by row in eight-lane chunks: z, r = σ(x̂_z + W_hz h), σ(x̂_r + W_hr h);  n = tanh(u ⊙ r + p ⊙ (1 − z) + b_h);
+        /// h_t = (1 − z) ⊙ h_{t-1} + z ⊙ n.  z, r overwrite x̂_z, x̂_r; p and n are kept.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Activate(float* g, float* hh, float* b_h, float* hPrev, float* h, float* P, float* N, int B, int H)
+        {
+            var one = Vector256<float>.One;
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var z = Sigmoid(Load(gz + j, m) + Load(hz + j, m));
-                var r = Sigmoid(Load(gr + j, m) + Load(hr + j, m));
-                var p = Load(hp + j, m);
-                var keep = one - z;
-                var n = Tanh(Vector256.FusedMultiplyAdd(Load(gu + j, m), r, Vector256.FusedMultiplyAdd(p, keep, Load(b_h + j, m))));
-                Store(z, gz + j, m); Store(r, gr + j, m); Store(p, P + row + j, m); Store(n, N + row + j, m);
-                Store(Vector256.FusedMultiplyAdd(z, n, keep * Load(hPrev + row + j, m)), h + row + j, m);
+                long row = (long)b * H;
+                float* gz = g + 3 * row, gr = gz + H, gu = gr + H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var (z, r, p) = PrintedGruGates.Of(gz, hh + 3 * row, H, j, m);
+                    var keep = one - z;
+                    var n = Tanh(Vector256.FusedMultiplyAdd(Load(gu + j, m), r, Vector256.FusedMultiplyAdd(p, keep, Load(b_h + j, m))));
+                    Store(z, gz + j, m); Store(r, gr + j, m); Store(p, P + row + j, m); Store(n, N + row + j, m);
+                    Store(Vector256.FusedMultiplyAdd(z, n, keep * Load(hPrev + row + j, m)), h + row + j, m);
+                }
             }
         }
-    }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
-    {
-        using var scope = NewDisposeScope();
-        var s = ctx.get_saved_variables();
-        var (x, W_x_zr, W_h_zr, W_xh, W_hh, h0, gates, P, N, output) = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        var dY = IncomingGradient.Of(grads, output).contiguous();
-        var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-
-        var dx = empty(T, B, 3 * H, dtype: x.dtype);                              // [δẑ; δr̂; δu]
-        var d = empty(T, B, 3 * H, dtype: x.dtype);                               // [δẑ; δr̂; δp]
-        var da = empty(T, B, H, dtype: x.dtype);                                  // δa, for ∂L/∂b_h
-        var d_t = d.unbind(0);
-        var W_h = cat([W_h_zr, W_hh]);
-        var dh = zeros(B, H, dtype: x.dtype);                                     // δh carried back: (1 − z) ⊙ δh_t + [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]
-        float* pdY = Floats(dY), pgates = Floats(gates), pP = Floats(P), pN = Floats(N), pout = Floats(output), ph0 = Floats(h0);
-        float* pdx = Floats(dx), pd = Floats(d), pda = Floats(da), pdh = Floats(dh);
-        using (SingleThread.ForSteps(B * 3 * H * H))
-            for (long t = T - 1; t >= 0; t--)
-            {
-                Backward(pdh, pdY + t * B * H, pgates + t * B * 3 * H, pP + t * B * H, pN + t * B * H, t == 0 ? ph0 : pout + (t - 1) * B * H,
-                    pdx + t * B * 3 * H, pd + t * B * 3 * H, pda + t * B * H, (int)B, (int)H);
-                dh.addmm_(d_t[t], W_h);                                            // δh_{t-1}, before its own ∂L/∂y
-            }
-        var dx2 = dx.view(T * B, 3 * H);
-        var d2 = d.view(T * B, 3 * H);
-        var dWx = dx2.t().mm(x.reshape(T * B, I));                                 // [∂L/∂W_x_zr; ∂L/∂W_xh] = Σ_t [δẑ; δr̂; δu] x_tᵀ
-        var dWh = d2.t().mm(hPrev.reshape(T * B, H));                              // [∂L/∂W_h_zr; ∂L/∂W_hh] = Σ_t [δẑ; δr̂; δp] h_{t-1}ᵀ
-        var result = new List<Tensor>
+        /// <summary>
+        /// One step back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t;  δa = δh_t ⊙ z (1 − n²);  δu = δa ⊙ r;
+        /// δp = δa ⊙ (1 − z);  δr̂ = δa ⊙ u r(1 − r);  δẑ = (δh_t ⊙ (n − h_{t-1}) − δa ⊙ p) z(1 − z);
+        /// δh ← (1 − z) ⊙ δh_t (the product adds [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Derive(float* dh, float* dY, float* gates, float* P, float* N, float* hPrev, float* dx, float* d, float* da_, int B, int H)
         {
-            dx2.mm(cat([W_x_zr, W_xh])).view(T, B, I),                             // ∂L/∂x_t = [W_x_zr; W_xh]ᵀ [δẑ; δr̂; δu]
-            dWx.narrow(0, 0, 2 * H),
-            dWh.narrow(0, 0, 2 * H),
-            d2.narrow(1, 0, 2 * H).sum(dim: 0),                                    // ∂L/∂b_zr = Σ_t [δẑ; δr̂]
-            dWx.narrow(0, 2 * H, H),
-            dWh.narrow(0, 2 * H, H),
-            da.view(T * B, H).sum(dim: 0),                                         // ∂L/∂b_h = Σ_t δa
-            dh,                                                                    // ∂L/∂h_0
-        };
-        foreach (var t in result) t.MoveToOuterDisposeScope();
-        return result;
-    }
-
-    /// <summary>
-    /// One step back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t;  δa = δh_t ⊙ z (1 − n²);  δu = δa ⊙ r;
-    /// δp = δa ⊙ (1 − z);  δr̂ = δa ⊙ u r(1 − r);  δẑ = (δh_t ⊙ (n − h_{t-1}) − δa ⊙ p) z(1 − z);
-    /// δh ← (1 − z) ⊙ δh_t (the product adds [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Backward(float* dh, float* dY, float* gates, float* P, float* N, float* hPrev, float* dx, float* d, float* da_, int B, int H)
-    {
-        var one = Vector256<float>.One;
-        for (int b = 0; b < B; b++)
-        {
-            long row = (long)b * H;
-            float* z_ = gates + 3 * row, r_ = z_ + H, u_ = r_ + H;
-            float* dxz = dx + 3 * row, dxr = dxz + H, dxu = dxr + H;
-            float* dz_ = d + 3 * row, dr_ = dz_ + H, dp_ = dr_ + H;
-            for (int j = 0; j < H; j += 8)
+            var one = Vector256<float>.One;
+            for (int b = 0; b < B; b++)
             {
-                int m = Math.Min(8, H - j);
-                var (z, r, u, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(u_ + j, m), Load(N + row + j, m));
-                var keep = one - z;
-                var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
-                var da = dh_t * z * (one - n * n);
-                var dr = da * u * r * (one - r);
-                var dz = (dh_t * (n - Load(hPrev + row + j, m)) - da * Load(P + row + j, m)) * z * keep;
-                Store(dz, dxz + j, m); Store(dr, dxr + j, m); Store(da * r, dxu + j, m);
-                Store(dz, dz_ + j, m); Store(dr, dr_ + j, m); Store(da * keep, dp_ + j, m);
-                Store(da, da_ + row + j, m);
-                Store(keep * dh_t, dh + row + j, m);
+                long row = (long)b * H;
+                float* z_ = gates + 3 * row, r_ = z_ + H, u_ = r_ + H;
+                float* dxz = dx + 3 * row, dxr = dxz + H, dxu = dxr + H;
+                float* dz_ = d + 3 * row, dr_ = dz_ + H, dp_ = dr_ + H;
+                for (int j = 0; j < H; j += 8)
+                {
+                    int m = Math.Min(8, H - j);
+                    var (z, r, u, n) = (Load(z_ + j, m), Load(r_ + j, m), Load(u_ + j, m), Load(N + row + j, m));
+                    var keep = one - z;
+                    var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
+                    var da = dh_t * z * (one - n * n);
+                    var dr = da * u * r * (one - r);
+                    var dz = (dh_t * (n - Load(hPrev + row + j, m)) - da * Load(P + row + j, m)) * z * keep;
+                    Store(dz, dxz + j, m); Store(dr, dxr + j, m); Store(da * r, dxu + j, m);
+                    Store(dz, dz_ + j, m); Store(dr, dr_ + j, m); Store(da * keep, dp_ + j, m);
+                    Store(da, da_ + row + j, m);
+                    Store(keep * dh_t, dh + row + j, m);
+                }
             }
         }
     }

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using RnnToolkit.Native;
-using TorchSharp;
 using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
@@ -14,101 +12,117 @@ namespace RnnToolkit.Kernels;
 /// δa_t = (∂L/∂y_t + W_hhᵀ δa_{t+1}) ⊙ φ'(a_t)       φ' = 1 − h² (tanh) or [h &gt; 0] (ReLU)
 /// </code>
 /// Each step: one product in libtorch, then one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
+/// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s; φ is a type argument, so each pass is compiled for its φ.
 /// </summary>
-internal sealed unsafe class RnnSequenceKernel : autograd.MultiTensorFunction<RnnSequenceKernel>
+internal static class RnnSequenceKernel
 {
-    public override string Name => nameof(RnnSequenceKernel);
-
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: one output, so every gradient reaching the node is defined).</summary>
-    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu)
+    public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu) =>
+        relu ? SequenceKernel<Step<Relu>>.RunToLast(x, W_ih, W_hh, b_ih, b_hh, h0) : SequenceKernel<Step<Tanh>>.RunToLast(x, W_ih, W_hh, b_ih, b_hh, h0);
+
+    /// <summary>φ and its derivative, on eight lanes.</summary>
+    internal interface IActivation
     {
-        var output = apply(x, W_ih, W_hh, b_ih, b_hh, h0, relu)[0];
-        return (output, output[-1]);
+        /// <summary>h = φ(a).</summary>
+        static abstract Vector256<float> Of(Vector256<float> a);
+
+        /// <summary>φ'(a), from h = φ(a).</summary>
+        static abstract Vector256<float> SlopeAt(Vector256<float> h);
     }
 
-    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    /// <summary>φ = tanh: φ' = 1 − h².</summary>
+    internal readonly struct Tanh : IActivation
     {
-        KernelRuns.Count(nameof(RnnSequenceKernel));
-        var (x, W_ih, W_hh, b_ih, b_hh, h0, relu) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4], (Tensor)vars[5], (bool)vars[6]);
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        using var scope = NewDisposeScope();
-        var a = (b_ih + b_hh).addmm(x.reshape(T * B, I), W_ih.t()).view(T, B, H);   // becomes h_1…h_T in place
-        var a_t = a.unbind(0);
-        var W_hhT = W_hh.t();
-        float* pa = Floats(a);
-        Tensor h = h0;
-        using (SingleThread.ForSteps(B * 1 * H * H))
-            for (int t = 0; t < T; t++)
-            {
-                a_t[t].addmm_(h, W_hhT);
-                Activate(pa + t * B * H, B * H, relu);
-                h = a_t[t];
-            }
-        ctx.save_for_backward([x, W_ih, W_hh, h0, a]);
-        ctx.save_data("relu", relu);
-        ctx.set_materialize_grads(false);
-        a.MoveToOuterDisposeScope();
-        return [a];
+        public static Vector256<float> Of(Vector256<float> a) => VectorMath.Tanh(a);
+        public static Vector256<float> SlopeAt(Vector256<float> h) => Vector256<float>.One - h * h;
     }
 
-    /// <summary>h_t = φ(a_t) in place over one step's (B, H) block (contiguous, so one run of B·H floats).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Activate(float* a, long count, bool relu)
+    /// <summary>φ = max(a, 0): φ' = [h &gt; 0].</summary>
+    internal readonly struct Relu : IActivation
     {
-        for (long k = 0; k < count; k += 8)
+        public static Vector256<float> Of(Vector256<float> a) => Vector256.Max(a, Vector256<float>.Zero);
+        public static Vector256<float> SlopeAt(Vector256<float> h) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(h, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero);
+    }
+
+    /// <summary>The Elman step forward (a_t += W_hh h_{t-1}, then h_t = φ(a_t) in place) and back (δa_t, then δh_{t-1} = W_hhᵀ δa_t).</summary>
+    internal unsafe struct Step<TPhi> : IStepEquations<Step<TPhi>> where TPhi : struct, IActivation
+    {
+        public static string Kernel => nameof(RnnSequenceKernel);
+        public static long StepMacs(Sequence s) => s.B * 1 * s.H * s.H;
+        public Sequence Shape { get; private set; }
+        public Tensor Output { get; private set; }                   // a, which the steps turn into h_1…h_T in place
+        public readonly Tensor[] Saved => [x, W_ih, W_hh, h0];
+
+        Tensor x, W_ih, W_hh, W_hhT, h0, da, dh;                      // dh: δh_{t-1} = W_hhᵀ δa_t
+        Tensor[] a_t, da_t;
+        float* pout, pdY, pda;
+
+        public static Step<TPhi> Forward(Tensor[] v)
         {
-            int n = (int)Math.Min(8, count - k);
-            var v = Load(a + k, n);
-            Store(relu ? Vector256.Max(v, Vector256<float>.Zero) : Tanh(v), a + k, n);
+            var k = new Step<TPhi> { x = v[0], W_ih = v[1], W_hh = v[2], h0 = v[5] };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            k.Output = s.Project(k.x, k.W_ih, v[3] + v[4], 1);
+            k.a_t = k.Output.unbind(0);
+            k.W_hhT = k.W_hh.t();
+            k.pout = Floats(k.Output);
+            return k;
         }
-    }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
-    {
-        using var scope = NewDisposeScope();
-        var saved = ctx.get_saved_variables();
-        var (x, W_ih, W_hh, h0, output) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
-        bool relu = (bool)ctx.get_data("relu");
-        long T = x.shape[0], B = x.shape[1], I = x.shape[2], H = W_hh.shape[1];
-        var dY = IncomingGradient.Of(grads, output).contiguous();
-        var da = empty(T, B, H, dtype: x.dtype);
-        var da_t = da.unbind(0);
-        var dh = zeros(B, H, dtype: x.dtype);
-        float* pdY = Floats(dY), pout = Floats(output), pda = Floats(da);
-        using (SingleThread.ForSteps(B * 1 * H * H))
-            for (long t = T - 1; t >= 0; t--)
+        public readonly void Forward(int t, StepPair pair)
+        {
+            a_t[t].addmm_(t == 0 ? h0 : a_t[t - 1], W_hhT);
+            Activate(Shape.At(pout, t, 1), Shape.B * Shape.H);
+        }
+
+        public static Step<TPhi> Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
+        {
+            var k = new Step<TPhi> { x = saved[0], W_ih = saved[1], W_hh = saved[2], h0 = saved[3], Output = output };
+            var s = k.Shape = Sequence.Of(k.x, k.W_hh);
+            var dY = dOutput.contiguous();
+            k.da = s.Steps(1);
+            k.da_t = k.da.unbind(0);
+            k.dh = s.Carried();
+            k.pdY = Floats(dY); k.pout = Floats(output); k.pda = Floats(k.da);
+            return k;
+        }
+
+        public void Backward(int t, StepPair pair)
+        {
+            Derive(Floats(dh), Shape.At(pdY, t, 1), Shape.At(pout, t, 1), Shape.At(pda, t, 1), Shape.B * Shape.H);
+            dh = da_t[t].mm(W_hh);
+        }
+
+        public readonly List<Tensor?> Gradients()
+        {
+            var s = Shape;
+            var hPrev = s.Previous(h0, Output);
+            var da2 = da.view(s.T * s.B, s.H);
+            var db = da2.sum(dim: 0);
+            var (dInput, dW_ih) = s.ThroughProjection(da2, W_ih, x);
+            return [dInput, dW_ih, s.ThroughRecurrence(da2, hPrev), db, db.clone(), dh];
+        }
+
+        /// <summary>h_t = φ(a_t) in place over one step's (B, H) block (contiguous, so one run of B·H floats).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Activate(float* a, long count)
+        {
+            for (long k = 0; k < count; k += 8)
             {
-                Derive(Floats(dh), pdY + t * B * H, pout + t * B * H, pda + t * B * H, B * H, relu);
-                dh = da_t[t].mm(W_hh);
+                int n = (int)Math.Min(8, count - k);
+                Store(TPhi.Of(Load(a + k, n)), a + k, n);
             }
-        var hPrev = cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
-        var da2 = da.view(T * B, H);
-        var db = da2.sum(dim: 0);
-        var result = new List<Tensor>
-        {
-            da2.mm(W_ih).view(T, B, I),
-            da2.t().mm(x.reshape(T * B, I)),
-            da2.t().mm(hPrev.reshape(T * B, H)),
-            db,
-            db.clone(),
-            dh,
-        };
-        foreach (var t in result) t.MoveToOuterDisposeScope();
-        result.Add(null!);                                        // the φ flag is not differentiable
-        return result;
-    }
+        }
 
-    /// <summary>δa_t = (δh + ∂L/∂y_t) ⊙ φ'(a_t), φ' = 1 − h² or [h &gt; 0], over one step's (B, H) block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Derive(float* dh, float* dY, float* h, float* da, long count, bool relu)
-    {
-        var one = Vector256<float>.One;
-        for (long k = 0; k < count; k += 8)
+        /// <summary>δa_t = (δh + ∂L/∂y_t) ⊙ φ'(a_t), over one step's (B, H) block.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Derive(float* dh, float* dY, float* h, float* da, long count)
         {
-            int n = (int)Math.Min(8, count - k);
-            var h_t = Load(h + k, n);
-            var dphi = relu ? Vector256.ConditionalSelect(Vector256.GreaterThan(h_t, Vector256<float>.Zero), one, Vector256<float>.Zero) : one - h_t * h_t;
-            Store((Load(dh + k, n) + Load(dY + k, n)) * dphi, da + k, n);
+            for (long k = 0; k < count; k += 8)
+            {
+                int n = (int)Math.Min(8, count - k);
+                Store((Load(dh + k, n) + Load(dY + k, n)) * TPhi.SlopeAt(Load(h + k, n)), da + k, n);
+            }
         }
     }
 }

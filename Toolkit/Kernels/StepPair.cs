@@ -37,13 +37,16 @@ internal sealed class StepPair : IDisposable
     public static StepPair For(long stepMacs)
     {
         if (!(Force ?? Wants(stepMacs, get_num_threads(), Environment.ProcessorCount)))
-            return new StepPair(null, SingleThread.ForSteps(stepMacs));
+            return Inline(stepMacs);
         var threads = SingleThread.Begin();                    // first: the partner sets its count to 1 when it starts
         var partner = PartnerThread.TryBegin();
         for (var spin = new SpinWait(); partner is null && Force == true; partner = PartnerThread.TryBegin()) spin.SpinOnce(sleep1Threshold: -1);
         if (partner is not null) pairedLoops++;
         return new StepPair(partner, threads);
     }
+
+    /// <summary>A loop that runs inline, with <see cref="SingleThread.ForSteps"/>'s thread count for steps of <paramref name="stepMacs"/> multiply-adds.</summary>
+    public static StepPair Inline(long stepMacs) => new(null, SingleThread.ForSteps(stepMacs));
 
     /// <summary>Whether a loop pairs: steps of at least <see cref="MinStepMacs"/> with two libtorch threads and two processors or more.</summary>
     public static bool Wants(long stepMacs, int libtorchThreads, int processors) =>

@@ -60,6 +60,11 @@ internal static unsafe class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* p, int n) => n == 8 ? Vector256.Load(p) : LoadPartial(p, n);
 
+    /// <summary>Lanes j…j+n of the three <paramref name="H"/>-long blocks of one row of gates, [a; b; c].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<float> A, Vector256<float> B, Vector256<float> C) LoadThree(float* row, int H, int j, int n) =>
+        (Load(row + j, n), Load(row + H + j, n), Load(row + 2 * H + j, n));
+
     /// <summary>Writes the first <paramref name="n"/> ≤ 8 lanes of <paramref name="v"/> to <paramref name="p"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> v, float* p, int n)
