@@ -44,8 +44,9 @@ public sealed class Recurrent : RecurrentLayer
     /// <param name="returnSequences">forward returns every step when true (default), the last valid step when false.</param>
     /// <param name="goBackwards">Process the sequence in reverse.</param>
     /// <param name="recurrentDropout">Keras's recurrent_dropout, in [0, 1): dropout on h_{t-1} as the cell's recurrent input during training, one mask per sequence for all steps.</param>
-    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0)
-        : base(nameof(Recurrent), batchFirst, returnSequences)
+    /// <param name="returnState">Keras's return_state: forward keeps the final state in <see cref="RecurrentLayer.FinalState"/>.</param>
+    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0, bool returnState = false)
+        : base(nameof(Recurrent), batchFirst, returnSequences, returnState)
     {
         if (recurrentDropout is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(recurrentDropout), recurrentDropout, "Recurrent: expected recurrentDropout in [0, 1).");
