@@ -40,8 +40,13 @@ public sealed class Bidirectional : RecurrentLayer
     public MergeMode Mode { get; }
 
     /// <summary>Wraps two layers of the same shape, one per direction.</summary>
-    public Bidirectional(RecurrentLayer forward, RecurrentLayer backward, MergeMode mode = MergeMode.Concat, bool returnSequences = true)
-        : base(nameof(Bidirectional), forward.BatchFirst, returnSequences)
+    /// <param name="forward">The layer that reads the sequence left to right.</param>
+    /// <param name="backward">The layer that reads it right to left.</param>
+    /// <param name="mode">How the directions are merged.</param>
+    /// <param name="returnSequences">forward returns every step (default) or the last valid step.</param>
+    /// <param name="returnState">Keras's return_state: forward keeps both directions' final states in <see cref="RecurrentLayer.FinalState"/> (forward's, then backward's).</param>
+    public Bidirectional(RecurrentLayer forward, RecurrentLayer backward, MergeMode mode = MergeMode.Concat, bool returnSequences = true, bool returnState = false)
+        : base(nameof(Bidirectional), forward.BatchFirst, returnSequences, returnState)
     {
         if (forward.BatchFirst != backward.BatchFirst || forward.InputSize != backward.InputSize || forward.OutputSize != backward.OutputSize)
             throw new ArgumentException($"Bidirectional: expected two layers of the same layout and sizes; got forward (batchFirst {forward.BatchFirst}, {forward.InputSize} → {forward.OutputSize}) and backward (batchFirst {backward.BatchFirst}, {backward.InputSize} → {backward.OutputSize}).", nameof(backward));
@@ -52,8 +57,8 @@ public sealed class Bidirectional : RecurrentLayer
     }
 
     /// <summary>Wraps two layers made by <paramref name="make"/> (one per direction), e.g. <c>() =&gt; new Recurrent(new LstmCell(8, 16))</c>.</summary>
-    public Bidirectional(Func<RecurrentLayer> make, MergeMode mode = MergeMode.Concat, bool returnSequences = true)
-        : this(make(), make(), mode, returnSequences) { }
+    public Bidirectional(Func<RecurrentLayer> make, MergeMode mode = MergeMode.Concat, bool returnSequences = true, bool returnState = false)
+        : this(make(), make(), mode, returnSequences, returnState) { }
 
     /// <inheritdoc/>
     public override long OutputSize => Mode == MergeMode.Concat ? 2 * Forward.OutputSize : Forward.OutputSize;

@@ -28,9 +28,10 @@ public sealed class Lstm : StandardRecurrent
     /// <param name="returnSequences">forward returns every step (default) or the last valid step.</param>
     /// <param name="recurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training, one mask per sequence (training then runs on the cells).</param>
     /// <param name="projSize">P &gt; 0 projects each layer's hidden state to P features (PyTorch's proj_size, 0 &lt; P &lt; hiddenSize); runs on the cells. 0 (default): no projection.</param>
+    /// <param name="returnState">Keras's return_state: forward keeps the final states (h, c per layer and direction) in <see cref="RecurrentLayer.FinalState"/>.</param>
     /// <param name="stateful">Keras's stateful: each call's final states, detached, are the next call's initial states (sample i continues sample i), until <see cref="RecurrentLayer.ResetStates"/>; not with <paramref name="bidirectional"/>.</param>
-    public Lstm(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, long projSize = 0, double recurrentDropout = 0, bool stateful = false)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, projSize, recurrentDropout, stateful).Validated(nameof(Lstm))) { }
+    public Lstm(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, long projSize = 0, double recurrentDropout = 0, bool returnState = false, bool stateful = false)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, projSize, recurrentDropout, returnState, stateful).Validated(nameof(Lstm))) { }
 
     Lstm(RecurrentOptions o)
         : base(nameof(Lstm), o.ProjSize > 0 ? new ProjectedParameters(o) : nn.LSTM(o.InputSize, o.HiddenSize, o.NumLayers, o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),

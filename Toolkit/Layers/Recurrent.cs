@@ -46,9 +46,10 @@ public sealed class Recurrent : RecurrentLayer
     /// <param name="returnSequences">forward returns every step when true (default), the last valid step when false.</param>
     /// <param name="goBackwards">Process the sequence in reverse.</param>
     /// <param name="recurrentDropout">Keras's recurrent_dropout, in [0, 1): dropout on h_{t-1} as the cell's recurrent input during training, one mask per sequence for all steps.</param>
+    /// <param name="returnState">Keras's return_state: forward keeps the final state in <see cref="RecurrentLayer.FinalState"/>.</param>
     /// <param name="stateful">Keras's stateful: carry each call's final state (detached) into the next call, until <see cref="RecurrentLayer.ResetStates"/>.</param>
-    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0, bool stateful = false)
-        : base(nameof(Recurrent), batchFirst, returnSequences, stateful)
+    public Recurrent(RecurrentCell cell, bool batchFirst = true, bool returnSequences = true, bool goBackwards = false, double recurrentDropout = 0, bool returnState = false, bool stateful = false)
+        : base(nameof(Recurrent), batchFirst, returnSequences, returnState, stateful)
     {
         if (stateful && goBackwards)
             throw new ArgumentException("Recurrent: expected stateful or goBackwards, not both; got both. A layer reading each batch backwards ends at the batch's first step, so its final state does not continue into the next batch.", nameof(stateful));

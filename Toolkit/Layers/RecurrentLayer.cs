@@ -10,19 +10,26 @@ namespace RnnToolkit.Layers;
 /// As a <c>Module&lt;Tensor, Tensor&gt;</c> it returns every step's output (Keras
 /// return_sequences=True) or only the last (False), so it composes in <c>nn.Sequential</c>;
 /// <see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> gives everything: outputs, final states, and takes initial states and masks.
+/// Inside a model, where forward can return only one tensor, <see cref="ReturnState"/> (Keras's return_state) makes each
+/// forward call keep the final states too, read from <see cref="FinalState"/>.
 /// </summary>
 public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
 {
     readonly CarriedStates? carried;
 
-    /// <summary>Creates the layer.</summary>
-    protected RecurrentLayer(string name, bool batchFirst, bool returnSequences) : this(name, batchFirst, returnSequences, stateful: false) { }
+    IReadOnlyList<RecurrentState>? finalState;
+    bool returnState;
 
-    /// <summary>Creates the layer, stateful (Keras's stateful=True) or not.</summary>
-    private protected RecurrentLayer(string name, bool batchFirst, bool returnSequences, bool stateful) : base(name)
+    /// <summary>Creates the layer.</summary>
+    protected RecurrentLayer(string name, bool batchFirst, bool returnSequences, bool returnState = false)
+        : this(name, batchFirst, returnSequences, returnState, stateful: false) { }
+
+    /// <summary>Creates the layer, keeping its final states (Keras's return_state) or not, stateful (Keras's stateful=True) or not.</summary>
+    private protected RecurrentLayer(string name, bool batchFirst, bool returnSequences, bool returnState, bool stateful) : base(name)
     {
         BatchFirst = batchFirst;
         ReturnSequences = returnSequences;
+        ReturnState = returnState;
         carried = stateful ? new CarriedStates() : null;
     }
 
@@ -66,6 +73,33 @@ public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
     /// <summary>forward returns every step's output when true, only the last valid step's when false.</summary>
     public bool ReturnSequences { get; set; }
 
+    /// <summary>
+    /// Keras's return_state: when true, every forward call (as in <c>nn.Sequential</c>) also keeps the final state of every
+    /// layer and direction in <see cref="FinalState"/>; forward still returns one tensor (see <see cref="ReturnSequences"/>).
+    /// Setting it to false forgets the kept states. <see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> returns them either way.
+    /// </summary>
+    public bool ReturnState
+    {
+        get => returnState;
+        set
+        {
+            returnState = value;
+            if (!value) finalState = null;
+        }
+    }
+
+    /// <summary>
+    /// The final states of the last forward call, when <see cref="ReturnState"/> is true: Keras's [h, c] per layer and
+    /// direction, in PyTorch's order (layer by layer, forward before backward; <c>FinalState[i].H</c> is h_n[i], <c>.C</c>
+    /// c_n[i] for the LSTM family) — what <see cref="Run(Tensor, IReadOnlyList{RecurrentState}?, Tensor?)"/> returns as
+    /// <see cref="RecurrentResult.Final"/>. The tensors belong to the same dispose scope as that call's output and carry its
+    /// autograd graph; the next forward call replaces them without disposing them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When <see cref="ReturnState"/> is false, or no forward call has run since it was set.</exception>
+    public IReadOnlyList<RecurrentState> FinalState => !ReturnState
+        ? throw new InvalidOperationException($"{GetType().Name}: expected ReturnState = true (Keras's return_state) before forward for FinalState; got ReturnState = false. Set it (or the constructor's returnState), or call Run(…), which returns the final states.")
+        : finalState ?? throw new InvalidOperationException($"{GetType().Name}: expected a forward call before reading FinalState; got none since ReturnState was set.");
+
     /// <summary>Features of each output step.</summary>
     public abstract long OutputSize { get; }
 
@@ -87,12 +121,18 @@ public abstract class RecurrentLayer : nn.Module<Tensor, Tensor>
     public RecurrentResult RunWithLengths(Tensor x, Tensor lengths, IReadOnlyList<RecurrentState>? initialState = null) =>
         Run(x, initialState, Masks.FromLengths(lengths, BatchFirst ? x.shape[0] : x.shape[1], x.dim() > 1 ? x.shape[BatchFirst ? 1 : 0] : 0));
 
-    /// <summary>Every step's output, or the last valid step's (see <see cref="ReturnSequences"/>).</summary>
+    /// <summary>Every step's output, or the last valid step's (see <see cref="ReturnSequences"/>); with <see cref="ReturnState"/> the final states are kept in <see cref="FinalState"/>.</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         var result = Run(x);
-        return (ReturnSequences ? result.Output : result.Last).MoveToOuterDisposeScope();
+        var output = ReturnSequences ? result.Output : result.Last;
+        if (!ReturnState) return output.MoveToOuterDisposeScope();
+        var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);   // each once: Last is often a final h
+        foreach (var t in result.Final.SelectMany(s => s.Tensors).Prepend(output))
+            if (moved.Add(t)) t.MoveToOuterDisposeScope();
+        finalState = result.Final;
+        return output;
     }
 
     /// <summary>Checks that x is (B, T, …) / (T, B, …) with the right features, and a mask (B, T) of booleans.</summary>

@@ -12,8 +12,8 @@ namespace RnnToolkit.Layers;
 public sealed class Rnn : StandardRecurrent
 {
     /// <summary>A new RNN layer with PyTorch's initialization (options as <see cref="Lstm"/>, plus the non-linearity).</summary>
-    public Rnn(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0, bool stateful = false)
-        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout, Stateful: stateful).Validated(nameof(Rnn)), activation) { }
+    public Rnn(long inputSize, long hiddenSize, long numLayers = 1, RnnActivation activation = RnnActivation.Tanh, bool bias = true, bool batchFirst = true, double dropout = 0, bool bidirectional = false, bool returnSequences = true, double recurrentDropout = 0, bool returnState = false, bool stateful = false)
+        : this(new RecurrentOptions(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences, RecurrentDropout: recurrentDropout, ReturnState: returnState, Stateful: stateful).Validated(nameof(Rnn)), activation) { }
 
     Rnn(RecurrentOptions o, RnnActivation activation)
         : base(nameof(Rnn), nn.RNN(o.InputSize, o.HiddenSize, o.NumLayers, Fusable(activation), o.Bias, o.BatchFirst, o.Dropout, o.Bidirectional),

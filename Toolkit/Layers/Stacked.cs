@@ -19,8 +19,12 @@ public sealed class Stacked : RecurrentLayer
     public double Dropout { get; }
 
     /// <summary>Stacks <paramref name="layers"/> (bottom first); each must accept the previous one's output size.</summary>
-    public Stacked(IReadOnlyList<RecurrentLayer> layers, double dropout = 0.0, bool returnSequences = true)
-        : base(nameof(Stacked), layers.Count > 0 ? layers[0].BatchFirst : true, returnSequences)
+    /// <param name="layers">The layers, bottom first.</param>
+    /// <param name="dropout">Dropout between layers during training.</param>
+    /// <param name="returnSequences">forward returns every step (default) or the last valid step.</param>
+    /// <param name="returnState">Keras's return_state: forward keeps every layer's final states in <see cref="RecurrentLayer.FinalState"/> (bottom first).</param>
+    public Stacked(IReadOnlyList<RecurrentLayer> layers, double dropout = 0.0, bool returnSequences = true, bool returnState = false)
+        : base(nameof(Stacked), layers.Count > 0 ? layers[0].BatchFirst : true, returnSequences, returnState)
     {
         if (layers.Count == 0)
             throw new ArgumentException("Stacked: expected at least one layer; got none.", nameof(layers));

@@ -30,7 +30,7 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <param name="makeCell">Makes the cell of one layer and direction over (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr or null).</param>
     /// <param name="options">The layer's options.</param>
     private protected StandardRecurrent(string name, nn.Module fused, Func<Parameter, Parameter, Parameter?, Parameter?, Parameter?, RecurrentCell> makeCell, RecurrentOptions options)
-        : base(name, options.BatchFirst, options.ReturnSequences, options.Stateful)
+        : base(name, options.BatchFirst, options.ReturnSequences, options.ReturnState, options.Stateful)
     {
         this.fused = fused;
         inputSize = options.InputSize;
@@ -140,6 +140,10 @@ public abstract class StandardRecurrent : RecurrentLayer
     /// <summary>True when the layer's cell has a sequence kernel that trains faster than the fused module (measured: docs/benchmarks.md).</summary>
     protected virtual bool HasSequenceKernel => false;
 
+    /// <summary>Names the option when the layer's configuration is one that only its cells compute (neither libtorch's fused
+    /// module nor a sequence kernel), e.g. the reset-before GRU; null otherwise. Fused and Kernels then throw, Auto runs the cells.</summary>
+    private protected virtual string? CellsOnly => null;
+
     /// <summary>True for the LSTM, whose state carries a memory cell c.</summary>
     protected virtual bool HasMemoryCell => false;
 
@@ -149,6 +153,10 @@ public abstract class StandardRecurrent : RecurrentLayer
         if (ProjSize > 0)   // libtorch's fused LSTM in TorchSharp has no proj_size: the cells do the projection
             return Backend == RecurrentBackend.Fused
                 ? throw new InvalidOperationException($"{GetType().Name}: the fused backend cannot run projSize = {ProjSize} (TorchSharp's LSTM has no proj_size); use Backend = Auto or Cells.")
+                : RecurrentBackend.Cells;
+        if (CellsOnly is { } only)   // a form only the cells compute
+            return Backend is RecurrentBackend.Fused or RecurrentBackend.Kernels
+                ? throw new InvalidOperationException($"{GetType().Name}: the {Backend.ToString().ToLowerInvariant()} backend cannot run {only}; use Backend = Auto or Cells.")
                 : RecurrentBackend.Cells;
         if (this.training && RecurrentDropout > 0)   // train mode: a dropout mask on h_{t-1} inside the recurrence, which only the cells apply
             return Backend is RecurrentBackend.Fused or RecurrentBackend.Kernels
@@ -310,8 +318,9 @@ public abstract class StandardRecurrent : RecurrentLayer
 /// <param name="ReturnSequences">forward returns every step (true) or the last valid step (false).</param>
 /// <param name="ProjSize">LSTM only: size of the projected hidden state (0: none).</param>
 /// <param name="RecurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training (0: none).</param>
+/// <param name="ReturnState">Keras's return_state: forward keeps the final states (<see cref="RecurrentLayer.FinalState"/>).</param>
 /// <param name="Stateful">Keras's stateful: each call's final states, detached, are the next call's initial states.</param>
-internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0, bool Stateful = false)
+internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0, bool ReturnState = false, bool Stateful = false)
 {
     /// <summary>Validates the options before any native call.</summary>
     public RecurrentOptions Validated(string layer)

@@ -161,14 +161,19 @@ display(new (string, nn.Module)[]
 // $$\tilde h_t = \tanh\big(W_{xh}x_t + W_{hh}(r_t \odot h_{t-1}) + b_h\big), \qquad
 // h_t = (1 - z_t) \odot \tilde h_t + z_t \odot h_{t-1}$$
 //
-// (`GruCell` is PyTorch's GRU, which applies the reset after the product, $r_t \odot (W_{hh}h_{t-1} + b_{hh})$ — Keras's
-// `reset_after=True`; the carry term, the point here, is the same.)
+// This is `GruCell(…, resetAfter: false)` (and `Gru(…, resetAfter: false)`): the reset gate scales $h_{t-1}$ *before* the
+// recurrent product, as in Cho et al., d2l, TF1's `GRUCell` and Keras's `reset_after=False`. `GruCell`'s default is
+// PyTorch's GRU, which applies the reset *after* the product, $r_t \odot (W_{hh}h_{t-1} + b_{hh})$ — Keras's
+// `reset_after=True`, cuDNN's form, and the only one libtorch's fused GRU computes. Same weights and layout; the carry term,
+// the point here, is the same in both.
 //
 // The printed version has **no carry term** $z_t \odot h_{t-1}$: the old state reaches $h_t$ only through the squashing
 // candidate, scaled by two gates below 1, so the cell cannot simply *hold* a value — every step rewrites it. The canonical
 // GRU holds $h$ exactly when $z_t \to 1$. Measured on a delayed-recall task: one of 4 symbols, then `recallDelay` blanks and
-// a delimiter; the model must output the symbol at the last step (chance 25 %). Same data, seed, size and budget;
-// `Gru000AsPrintedCell` is 000's equation exactly.
+// a delimiter; the model must output the symbol at the last step (chance 25 %). Same data, seed, size and budget for the
+// canonical GRU in both placements of the reset gate and for 000's; `Gru000AsPrintedCell` is 000's equation exactly.
+// (`keras_parameters`: what Keras's `model.summary()` counts for the same GRU layer — one bias vector with
+// `reset_after=False`, two with `True`; PyTorch's layout keeps two in both forms.)
 
 // ==== cell 10: code ====
 Notebook.Cell(10);
@@ -183,24 +188,32 @@ double RecallAccuracy(nn.Module<Tensor, Tensor> model, SupervisedData d)
 }
 var recallModels = new Dictionary<string, nn.Module<Tensor, Tensor>>();
 Func<nn.Module<Tensor, Tensor>> Keep(string name, Func<nn.Module<Tensor, Tensor>> make) => () => recallModels[name] = make();
+var (gruBefore, gruAfter, printed000) = ("GRU canonical, reset before (Cho et al.)", "GRU canonical, reset after (PyTorch)", "GRU as printed in 000");
 var gruRuns = Comparison.Run(new[]
 {
-    new Variant("GRU canonical (GruCell)", Keep("GRU canonical (GruCell)", () => nn.Sequential(new Recurrent(new GruCell(classes, 32)), nn.Linear(32, classes)))),
-    new Variant("GRU as printed in 000", Keep("GRU as printed in 000", () => nn.Sequential(new Recurrent(new Gru000AsPrintedCell(classes, 32)), nn.Linear(32, classes)))),
+    new Variant(gruBefore, Keep(gruBefore, () => nn.Sequential(new Recurrent(new GruCell(classes, 32, resetAfter: false)), nn.Linear(32, classes)))),
+    new Variant(gruAfter, Keep(gruAfter, () => nn.Sequential(new Recurrent(new GruCell(classes, 32)), nn.Linear(32, classes)))),
+    new Variant(printed000, Keep(printed000, () => nn.Sequential(new Recurrent(new Gru000AsPrintedCell(classes, 32)), nn.Linear(32, classes)))),
 }, recTrain, recVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.01), null, epochs: recallEpochs, batchSize: 32, seed: seed);
-var gruTable = gruRuns.Rows.Select(r => new { model = r.Name, r.Parameters, recall_accuracy = Math.Round(RecallAccuracy(recallModels[r.Name], recVal), 3) }).ToList();
-promised["GRU canonical recall accuracy"] = gruTable[0].recall_accuracy;
-promised["GRU 000 recall accuracy"] = gruTable[1].recall_accuracy;
+long? KerasCount(string model) => model == printed000 ? null : ParameterCounts.Keras(new Gru(classes, 32, resetAfter: model == gruAfter));
+var gruTable = gruRuns.Rows.Select(r => new { model = r.Name, r.Parameters, keras_parameters = KerasCount(r.Name),
+    val_loss = Math.Round(r.Final["val_loss"], 3), recall_accuracy = Math.Round(RecallAccuracy(recallModels[r.Name], recVal), 3) }).ToList();
+promised["GRU reset-before recall accuracy"] = gruTable[0].recall_accuracy;
+promised["GRU reset-after recall accuracy"] = gruTable[1].recall_accuracy;
+promised["GRU 000 recall accuracy"] = gruTable[2].recall_accuracy;
 display(gruTable);
 display(Charts.ComparisonCurves(gruRuns));                               // training (solid) and validation (dashed) loss per epoch
 
 // ==== cell 11: markdown ====
-// In the loss curves the canonical GRU's validation loss keeps falling as it learns to carry the symbol; 000's stalls at
-// the level of a model that knows *when* to answer but not *what*, and its recall accuracy stays at chance. What the two
+// In the loss curves both canonical GRUs' validation loss keeps falling as they learn to carry the symbol; 000's stalls at
+// the level of a model that knows *when* to answer but not *what*, and its recall accuracy stays at chance. Where the reset
+// gate sits makes no difference here: reset-before and reset-after both recall every symbol, with the same PyTorch
+// parameter count (the layout is the same) and the Keras counts of the table (3H fewer for `reset_after=False`). What the
 // trained cells do with their state while only blanks arrive (the first step holds the symbol), plotted as the cosine
-// similarity between the state right after the symbol and the state $t$ blank steps later: the canonical GRU keeps it
-// nearly unchanged for the whole delay (≈ 0.94 from the first blank on), while 000's, which must rewrite its state through
-// the candidate at every step, moves away within three steps (≈ 0.74) and settles where the blank inputs drive it.
+// similarity between the state right after the symbol and the state $t$ blank steps later: the reset-after GRU keeps it
+// nearly unchanged for the whole delay (≈ 0.94 from the first blank on), the reset-before GRU lets it drift slowly
+// (≈ 0.95 after four blanks, ≈ 0.83 at the end) while still recalling the symbol, and 000's, which must rewrite its state
+// through the candidate at every step, moves away within three steps (≈ 0.74) and settles where the blank inputs drive it.
 
 // ==== cell 12: code ====
 Notebook.Cell(12);
@@ -216,10 +229,11 @@ double[] Similarities(string name)                              // mean cosine s
     return Enumerable.Range(0, recallDelay).Select(t => torch.nn.functional.cosine_similarity(states[.., 0, ..], states[.., t, ..], 1).mean().ToDouble()).ToArray();
 }
 var blankSteps = Enumerable.Range(0, recallDelay).Select(t => (double)t).ToArray();
-var (canonicalSimilarity, printedSimilarity) = (Similarities("GRU canonical (GruCell)"), Similarities("GRU as printed in 000"));
-promised["GRU canonical state similarity after the delay"] = canonicalSimilarity[^1];
+var (beforeSimilarity, afterSimilarity, printedSimilarity) = (Similarities(gruBefore), Similarities(gruAfter), Similarities(printed000));
+promised["GRU reset-before state similarity after the delay"] = beforeSimilarity[^1];
+promised["GRU reset-after state similarity after the delay"] = afterSimilarity[^1];
 promised["GRU 000 state similarity after the delay"] = printedSimilarity[^1];
-display(Charts.XY([("canonical GRU", blankSteps, canonicalSimilarity), ("GRU as printed in 000", blankSteps, printedSimilarity)],
+display(Charts.XY([("canonical GRU, reset before", blankSteps, beforeSimilarity), ("canonical GRU, reset after", blankSteps, afterSimilarity), ("GRU as printed in 000", blankSteps, printedSimilarity)],
     $"cos(h right after the symbol, h t blank steps later); the delimiter comes at step {recallDelay}", "blank steps after the symbol", "mean cosine similarity"));
 
 // ==== cell 13: markdown ====
@@ -353,7 +367,7 @@ var cells = new (string Tf1, RecurrentLayer Layer)[]
 {
     ("BasicRNNCell(num_units=10) + dynamic_rnn", new Recurrent(new RnnCell(3, 10))),
     ("BasicLSTMCell(num_units=10) + dynamic_rnn", new Lstm(3, 10)),
-    ("GRUCell(num_units=10) + dynamic_rnn (000: 'BasicGRUCell')", new Gru(3, 10)),
+    ("GRUCell(num_units=10) + dynamic_rnn (000: 'BasicGRUCell')", new Gru(3, 10, resetAfter: false)),   // TF1's GRUCell resets before the product
     ("bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs)", new Bidirectional(() => new Recurrent(new RnnCell(3, 10)))),
 };
 display(cells.Select(c =>
@@ -556,9 +570,11 @@ var checks = new (string Name, bool Ok, string Expected)[]
     ("cost: LSTM / Conv1D time at the longest T", promised["cost: LSTM / Conv1D time at the longest T"] > 1, "> 1"),
     ("cost: LSTM time growth T=25 → 200", promised["cost: LSTM time growth T=25 → 200"] >= 3, "≥ 3x for 8x the steps"),
     ("RNN layer vs equation (max error)", promised["RNN layer vs equation (max error)"] < 1e-5, "< 1e-5"),
-    ("GRU canonical recall accuracy", promised["GRU canonical recall accuracy"] >= 0.6, "≥ 0.6"),
+    ("GRU reset-before recall accuracy", promised["GRU reset-before recall accuracy"] >= 0.6, "≥ 0.6 (chance 0.25)"),
+    ("GRU reset-after recall accuracy", promised["GRU reset-after recall accuracy"] >= 0.6, "≥ 0.6 (chance 0.25)"),
     ("GRU 000 recall accuracy", promised["GRU 000 recall accuracy"] <= 0.4, "≤ 0.4 (chance 0.25: no carry term)"),
-    ("GRU canonical state similarity after the delay", promised["GRU canonical state similarity after the delay"] > promised["GRU 000 state similarity after the delay"], "> the 000 GRU's (it holds the state)"),
+    ("GRU reset-before state similarity after the delay", promised["GRU reset-before state similarity after the delay"] > promised["GRU 000 state similarity after the delay"], "> the 000 GRU's (it holds the state)"),
+    ("GRU reset-after state similarity after the delay", promised["GRU reset-after state similarity after the delay"] > promised["GRU 000 state similarity after the delay"], "> the 000 GRU's (it holds the state)"),
     ("look-ahead accuracy, bidirectional GRU", promised["look-ahead accuracy, bidirectional GRU"] >= 0.9, "≥ 0.9"),
     ("look-ahead accuracy, forward GRU", promised["look-ahead accuracy, forward GRU"] <= 0.5, "≤ 0.5"),
     ("CNN-RNN val accuracy", promised["CNN-RNN val accuracy"] >= 0.9, "≥ 0.9 (chance 0.5)"),

@@ -143,20 +143,23 @@ display(rows);
 // \tilde h_t = \tanh(W_x\tilde h_t + U_hr_{t-1} + b_{\tilde h}),\quad h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t$$
 //
 // Same typos in the gates ($x_t$ and $h_{t-1}$ replaced by the gate itself), and the candidate depends on itself and on
-// the previous reset gate $r_{t-1}$. The interpolation is correct, in the convention of Cho et al. (2014), where $z_t$
-// weights the *new* candidate. Corrected:
+// the previous reset gate $r_{t-1}$. The interpolation is correct, in the convention of Chung et al. (2014), where $z_t$
+// weights the *new* candidate (Cho et al. 2014, who introduced the GRU, put $z_t$ on the *old* state, as PyTorch, Keras
+// and notebooks 000, 002 and 003 do). Corrected:
 //
 // $$z_t = \sigma(W_{xz}x_t + U_{hz}h_{t-1} + b_z),\quad r_t = \sigma(W_{xr}x_t + U_{hr}h_{t-1} + b_r),\quad
 // \tilde h_t = \tanh\big(W_{xh}x_t + U_{hh}(r_t \odot h_{t-1}) + b_h\big),\quad h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t$$
 //
 // PyTorch and Keras write $h_t = (1 - z_t) \odot \tilde h_t + z_t \odot h_{t-1}$: the same cell with $z_t$ replaced by
-// $1 - z_t$ (the sign of the update gate's weights and bias flips). The cell checks exactly that: it runs `GruCell` and the
-// 001 convention with negated update-gate weights, and they agree.
+// $1 - z_t$ (the sign of the update gate's weights and bias flips). The cell checks exactly that: it runs
+// `GruCell(…, resetAfter: false)` — the corrected candidate above, with $r_t$ applied to $h_{t-1}$ before the product (Cho
+// et al.'s form; `GruCell`'s default is PyTorch's, which applies it after) — and the 001 convention with negated
+// update-gate weights, and they agree.
 
 // ==== cell 8: code ====
 Notebook.Cell(8);
 torch.random.manual_seed(seed);
-var gru = new GruCell(3, 4);
+var gru = new GruCell(3, 4, resetAfter: false);
 var gx = torch.randn(1, 6, 3);
 var gruOut = new Recurrent(gru).Run(gx).Output;
 // 001's convention: h_t = (1 − z) h_{t−1} + z h̃ with z' = σ(−(pre-activation of PyTorch's z)) = 1 − z_PyTorch.
@@ -168,7 +171,7 @@ for (int t = 0; t < 6; t++)
     var x = gx[.., t];
     var r = (x.matmul(Block(gru.weight_ih, 0).t()) + Block(gru.bias_ih!, 0) + gh.matmul(Block(gru.weight_hh, 0).t()) + Block(gru.bias_hh!, 0)).sigmoid();
     var z001 = (-(x.matmul(Block(gru.weight_ih, 1).t()) + Block(gru.bias_ih!, 1) + gh.matmul(Block(gru.weight_hh, 1).t()) + Block(gru.bias_hh!, 1))).sigmoid();
-    var cand = (x.matmul(Block(gru.weight_ih, 2).t()) + Block(gru.bias_ih!, 2) + r * (gh.matmul(Block(gru.weight_hh, 2).t()) + Block(gru.bias_hh!, 2))).tanh();
+    var cand = (x.matmul(Block(gru.weight_ih, 2).t()) + Block(gru.bias_ih!, 2) + (r * gh).matmul(Block(gru.weight_hh, 2).t()) + Block(gru.bias_hh!, 2)).tanh();   // U_hh (r ⊙ h)
     gh = (1 - z001) * gh + z001 * cand;
     g001.Add(gh);
 }

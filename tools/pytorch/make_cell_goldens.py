@@ -5,6 +5,8 @@ Writes Tests/RnnToolkit.Tests/Goldens/cells.json: independent PyTorch
 implementations, written directly from the cells' equations with plain tensor
 ops (matmul, conv1d, sigmoid, tanh) and autograd, of the peephole LSTM
 (diagonal / matrix peepholes), the three "as printed" GRUs (000, 002, 003), the
+reset-before GRU of Cho et al. 2014 (as a cell, and as multi-layer / bidirectional /
+variable-length layers in nn.GRU's names and make_goldens.py's layout), the
 sigmoid RNN, the convolutional RNN, the 1-D ConvLSTM, the 2-D ConvLSTM (with and
 without Shi et al.'s per-position peepholes) and the Elman network
 with output layer (and 001's input skip). Each case runs the cell over T steps
@@ -120,6 +122,24 @@ def gru003_step(p, o, x, h, c):
     return (1 - z) * h + z * cand, None
 
 
+def gru_spec(o):
+    i, h = o["input_size"], o["hidden_size"]
+    return [("weight_ih", (3 * h, i)), ("weight_hh", (3 * h, h)), ("bias_ih", (3 * h,)), ("bias_hh", (3 * h,))]
+
+
+def gru_reset_before_step(p, o, x, h, c):
+    """Cho et al. 2014 (Keras reset_after=False) in PyTorch's layout, row blocks r, z, n:
+    the reset gate scales h before the recurrent product of the candidate."""
+    W_ir, W_iz, W_in = p["weight_ih"].chunk(3, dim=0)
+    W_hr, W_hz, W_hn = p["weight_hh"].chunk(3, dim=0)
+    b_ir, b_iz, b_in = p["bias_ih"].chunk(3)
+    b_hr, b_hz, b_hn = p["bias_hh"].chunk(3)
+    r = torch.sigmoid(linear(x, W_ir, b_ir) + linear(h, W_hr, b_hr))
+    z = torch.sigmoid(linear(x, W_iz, b_iz) + linear(h, W_hz, b_hz))
+    n = torch.tanh(linear(x, W_in, b_in) + linear(r * h, W_hn, b_hn))
+    return (1 - z) * n + z * h, None
+
+
 def rnn_spec(o):
     i, h = o["input_size"], o["hidden_size"]
     return [("weight_ih", (h, i)), ("weight_hh", (h, h)), ("bias_ih", (h,)), ("bias_hh", (h,))]
@@ -183,6 +203,7 @@ CELLS = {
     "gru_000_as_printed": (gru000_spec, gru000_step, False, False),
     "gru_002_as_printed": (gru002_spec, gru002_step, False, False),
     "gru_003_as_printed": (gru003_spec, gru003_step, False, False),
+    "gru_reset_before": (gru_spec, gru_reset_before_step, False, False),
     "rnn_sigmoid": (rnn_spec, rnn_sigmoid_step, False, False),
     "conv_rnn": (conv_rnn_spec, conv_rnn_step, False, True),
     "conv_lstm1d": (conv_lstm_spec, conv_lstm_step, True, True),
@@ -262,6 +283,61 @@ def cell_case(name, cell, zero_init, **opts):
         "grad_params": {n: tensor_json(params[n].grad) for n, _ in spec},
     })
     return case
+
+
+def gru_reset_before_layer_case(name, num_layers, bidirectional, batch_first, init, lengths=None):
+    """A multi-layer, optionally bidirectional reset-before GRU in nn.GRU's parameter names and recurrent.json's layout,
+    unrolled here from gru_reset_before_step: layer l reads layer l-1's outputs (directions concatenated); with lengths,
+    padded steps keep the state and output 0, and the reverse direction starts at each sequence's last real step."""
+    seed_for(BASE_SEED, name)
+    D = 2 if bidirectional else 1
+    opts = {"input_size": I, "hidden_size": H}
+    spec = []
+    for l in range(num_layers):
+        in_l = I if l == 0 else D * H
+        for suffix in ("", "_reverse")[:D]:
+            spec += [("weight_ih_l%d%s" % (l, suffix), (3 * H, in_l)), ("weight_hh_l%d%s" % (l, suffix), (3 * H, H)),
+                     ("bias_ih_l%d%s" % (l, suffix), (3 * H,)), ("bias_hh_l%d%s" % (l, suffix), (3 * H,))]
+    params = make_params(spec)
+    x = uniform(*((B, T, I) if batch_first else (T, B, I))).requires_grad_(True)
+    h0 = uniform(num_layers * D, B, H).requires_grad_(True) if init else None
+
+    xs = x.transpose(0, 1) if batch_first else x                                      # (T, B, I)
+    valid = torch.ones(T, B, 1, dtype=torch.bool) if lengths is None else \
+        (torch.arange(T).unsqueeze(1) < torch.tensor(lengths).unsqueeze(0)).unsqueeze(2)
+    h_n = []
+    for l in range(num_layers):
+        directions = []
+        for d, suffix in enumerate(("", "_reverse")[:D]):
+            p = {k: params["%s_l%d%s" % (k, l, suffix)] for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+            h = h0[l * D + d] if init else torch.zeros(B, H, dtype=torch.float32)
+            out = [None] * T
+            for t in (range(T) if d == 0 else reversed(range(T))):
+                step_h, _ = gru_reset_before_step(p, opts, xs[t], h, None)
+                h = torch.where(valid[t], step_h, h)
+                out[t] = step_h * valid[t]
+            directions.append(torch.stack(out))
+            h_n.append(h)
+        xs = torch.cat(directions, dim=2)
+    output = xs.transpose(0, 1) if batch_first else xs
+    h_n = torch.stack(h_n)
+
+    r_out = uniform(*output.shape)
+    r_h = uniform(*h_n.shape)
+    loss = (output * r_out).sum() + (h_n * r_h).sum()
+    loss.backward()
+    return {
+        "name": name, "cell": "gru_reset_before_layer", "mode": "gru_reset_before",
+        "num_layers": num_layers, "bidirectional": bidirectional, "batch_first": batch_first,
+        "input_size": I, "hidden_size": H, "lengths": lengths,
+        "x": tensor_json(x), "h0": tensor_json(h0), "c0": None,
+        "params": {n: tensor_json(params[n]) for n, _ in spec},
+        "output": tensor_json(output), "h_n": tensor_json(h_n), "c_n": None,
+        "r_out": tensor_json(r_out), "r_h": tensor_json(r_h), "r_c": None,
+        "loss": scalar_json(loss),
+        "grad_x": tensor_json(x.grad), "grad_h0": tensor_json(h0.grad) if init else None, "grad_c0": None,
+        "grad_params": {n: tensor_json(params[n].grad) for n, _ in spec},
+    }
 
 
 def elman_case(name, input_skip):
@@ -360,6 +436,7 @@ def gradcheck_all():
     for cell in ("gru_000_as_printed", "gru_003_as_printed"):
         gradcheck_cell(cell)
     gradcheck_cell("gru_002_as_printed", input_size=H)
+    gradcheck_cell("gru_reset_before")
     gradcheck_cell("rnn_sigmoid", activation="sigmoid")
     for act in ("sigmoid", "tanh"):
         gradcheck_cell("conv_rnn", activation=act, kernel_size=3)
@@ -382,6 +459,8 @@ def all_cases():
         extra = {"input_size": H} if cell == "gru_002_as_printed" else {}
         cases.append(cell_case(cell + "_init", cell, False, **extra))
         cases.append(cell_case(cell + "_zero_init", cell, True, **extra))
+    cases.append(cell_case("gru_reset_before_init", "gru_reset_before", False))
+    cases.append(cell_case("gru_reset_before_zero_init", "gru_reset_before", True))
     cases.append(cell_case("rnn_sigmoid_init", "rnn_sigmoid", False, activation="sigmoid"))
     cases.append(cell_case("rnn_sigmoid_zero_init", "rnn_sigmoid", True, activation="sigmoid"))
     cases.append(cell_case("conv_rnn_sigmoid_k3_init", "conv_rnn", False, activation="sigmoid", kernel_size=3))
@@ -400,6 +479,13 @@ def all_cases():
         for cell in ("gru_000_as_printed", "gru_002_as_printed", "gru_003_as_printed"):
             extra = {"input_size": hsz} if cell == "gru_002_as_printed" else {}
             cases.append(cell_case("%s_h%d_init" % (cell, hsz), cell, False, hidden_size=hsz, **extra))
+        cases.append(cell_case("gru_reset_before_h%d_init" % hsz, "gru_reset_before", False, hidden_size=hsz))
+    for layers, bi, bf, init, lengths in ((1, False, True, True, None), (1, True, False, True, None),
+                                          (2, False, False, False, None), (2, True, True, True, None),
+                                          (1, True, True, True, [3, 5, 2]), (2, True, False, False, [4, 1, 3])):
+        name = "gru_reset_before_layer_l%d_%s_%s_%s%s" % (layers, "bi" if bi else "uni", "bf" if bf else "tf",
+                                                          "init" if init else "noinit", "" if lengths is None else "_lengths")
+        cases.append(gru_reset_before_layer_case(name, layers, bi, bf, init, lengths))
     cases.append(elman_case("elman_network", False))
     cases.append(elman_case("elman_network_input_skip", True))
     names = [c["name"] for c in cases]

@@ -7,7 +7,7 @@ using RnnToolkit.Tests.Support;
 namespace RnnToolkit.Tests.Cells;
 
 /// <summary>
-/// The cells PyTorch has no module for (peephole LSTM in both forms, the documents' printed GRUs,
+/// The cells PyTorch has no module for (peephole LSTM in both forms, the documents' printed GRUs, the reset-before GRU,
 /// σ-RNN, convolutional recurrences (1-D, and 2-D ConvLSTM with and without per-position peepholes), the Elman network with 001's V x_t) against independent
 /// PyTorch implementations of their equations (tools/pytorch/make_cell_goldens.py).
 /// </summary>
@@ -15,7 +15,9 @@ public class CustomCellGoldenTests
 {
     const string File = "cells.json";
 
-    public static IEnumerable<object[]> RecurrentCases() => Golden.CaseNames(File, c => c.GetProperty("cell").GetString() != "elman_network");
+    // Single cells unrolled over time (the Elman network and the reset-before GRU layers have tests of their own).
+    public static IEnumerable<object[]> RecurrentCases() => Golden.CaseNames(File, c => c.GetProperty("cell").GetString() is not ("elman_network" or "gru_reset_before_layer"));
+    public static IEnumerable<object[]> ResetBeforeGruCases() => Golden.CaseNames(File, c => c.GetProperty("cell").GetString() == "gru_reset_before");
     // The cells with a sequence kernel (the σ-RNN and the convolutional cells have none: they always run step by step).
     static readonly string[] KernelCells = ["peephole_lstm", "gru_000_as_printed", "gru_002_as_printed", "gru_003_as_printed"];
     public static IEnumerable<object[]> KernelCases() => Golden.CaseNames(File, c => KernelCells.Contains(c.GetProperty("cell").GetString()));
@@ -32,6 +34,7 @@ public class CustomCellGoldenTests
             "gru_000_as_printed" => new Gru000AsPrintedCell(I, H),
             "gru_002_as_printed" => new Gru002AsPrintedCell(I, H),
             "gru_003_as_printed" => new Gru003AsPrintedCell(I, H),
+            "gru_reset_before" => new GruCell(I, H, resetAfter: false),
             "rnn_sigmoid" => new RnnCell(I, H, RnnActivation.Sigmoid),
             "conv_rnn" => new ConvRnnCell(I, H, K(), Option("activation") == "tanh" ? RnnActivation.Tanh : RnnActivation.Sigmoid),
             "conv_lstm1d" => new ConvLstm1dCell(I, H, K()),
@@ -54,6 +57,17 @@ public class CustomCellGoldenTests
         long before = KernelRunsTotal();
         Check(name, kernels: true);
         Assert.True(KernelRunsTotal() > before, $"{name}: no sequence kernel ran");
+    }
+
+    /// <summary>The reset-before GRU has no sequence kernel: with kernels allowed it must still step through its own
+    /// equations (the GRU kernel computes the reset-after form) and match the reference.</summary>
+    [Theory]
+    [MemberData(nameof(ResetBeforeGruCases))]
+    public void Reset_before_gru_cell_never_runs_the_reset_after_kernel(string name)
+    {
+        long before = RnnToolkit.Kernels.KernelRuns.Of(nameof(RnnToolkit.Kernels.GruSequenceKernel));
+        Check(name, kernels: true);
+        Assert.Equal(before, RnnToolkit.Kernels.KernelRuns.Of(nameof(RnnToolkit.Kernels.GruSequenceKernel)));
     }
 
     static long KernelRunsTotal() =>

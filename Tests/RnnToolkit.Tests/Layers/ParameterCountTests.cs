@@ -32,6 +32,11 @@ public class ParameterCountTests
         Assert.Equal(2_600, ParameterCounts.Keras(new Rnn(1, 50)));
         Assert.Equal(20_800, ParameterCounts.Keras(new Lstm(1, 50, bidirectional: true)));
         Assert.Equal(10_400 + 20_200, ParameterCounts.Keras(new Lstm(1, 50, numLayers: 2)));   // LSTM(50, return_sequences) → LSTM(50)
+        // GRU(reset_after=False): one bias vector, 3H(I + H + 1); PyTorch's layout keeps both either way.
+        Assert.Equal(3 * 50 * (1 + 50 + 1), ParameterCounts.Keras(new Gru(1, 50, resetAfter: false)));
+        Assert.Equal(7_800, ParameterCounts.Keras(new Gru(1, 50, resetAfter: false)));
+        Assert.Equal(2 * 7_800 + 3 * 50 * (100 + 50 + 1) * 2, ParameterCounts.Keras(new Gru(1, 50, numLayers: 2, bidirectional: true, resetAfter: false)));
+        Assert.Equal(ParameterCounts.PyTorch(new Gru(1, 50)), ParameterCounts.PyTorch(new Gru(1, 50, resetAfter: false)));
         // …and PyTorch counts the second bias.
         Assert.Equal(10_600, ParameterCounts.PyTorch(new Lstm(1, 50)));
     }

@@ -195,6 +195,8 @@ public class ModuleConversionTests
         CellCase("Gru003AsPrintedCell", () => new Gru003AsPrintedCell(4, 5), 4),
         CellCase("GruCell", () => new GruCell(4, 5), 4),
         CellCase("GruCell without bias", () => new GruCell(4, 5, bias: false), 4),
+        CellCase("GruCell reset before", () => new GruCell(4, 5, resetAfter: false), 4),
+        CellCase("GruCell reset before without bias", () => new GruCell(4, 5, bias: false, resetAfter: false), 4),
         CellCase("LstmCell", () => new LstmCell(4, 5), 4),
         CellCase("LstmCell projected", () => new LstmCell(4, 5, projSize: 3), 4),
         CellCase("PeepholeLstmCell diagonal", () => new PeepholeLstmCell(4, 5), 4),
@@ -218,6 +220,7 @@ public class ModuleConversionTests
             return Flat(m.forward(x), m.forward(x, Inputs.Mask([4, 2], 4)));
         }),
         .. StandardLayerCases(),
+        Case("GRU reset before", () => new RnnToolkit.Layers.Gru(4, 5, 2, bidirectional: true, resetAfter: false), RunLayer),
         Case("LSTM projected", () => new RnnToolkit.Layers.Lstm(4, 5, 2, bidirectional: true, projSize: 3), RunLayer),
         Case("Masking", () => new Masking(), (m, i) =>
         {
