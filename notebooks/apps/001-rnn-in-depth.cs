@@ -46,7 +46,7 @@ Notebook.Cell(2);
 // ==== cell 3: code ====
 Notebook.Cell(3);
 // tags: parameters
-var notebookParameters = Notebook.Parameters(args, "seed", "samples", "steps", "units", "kerasEpochs", "modelSize", "heads");
+var notebookParameters = Notebook.Parameters(args, "seed", "samples", "steps", "units", "kerasEpochs", "modelSize", "heads", "costLengths", "costRepeats");
 var seed = notebookParameters.Get("seed", 42);                 // seeds torch, the data generators and the trainers' shuffling
 var samples = notebookParameters.Get("samples", 1000);            // §4: x_train (1000, 10, 1) as printed
 var steps = notebookParameters.Get("steps", 10);
@@ -54,6 +54,8 @@ var units = notebookParameters.Get("units", 64);                // §4: SimpleRN
 var kerasEpochs = notebookParameters.Get("kerasEpochs", 10);          // §4: epochs=10 as printed
 var modelSize = notebookParameters.Get("modelSize", 32);            // §4: the real Transformer encoder beside 001's "Transformer"
 var heads = notebookParameters.Get("heads", 4);
+var costLengths = notebookParameters.Get("costLengths", new[] { 64, 256, 1024, 2048 });   // §3 Transformer cost: sequence lengths T (batch 1, model size modelSize)
+var costRepeats = notebookParameters.Get("costRepeats", 3);           // §3: each time is the minimum of this many forward + backward runs
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
@@ -211,6 +213,79 @@ var positions = Enumerable.Range(1, 6).Select(i => $"x{i}").ToList();
 display(new RnnToolkit.Formatting.AttentionMap(mhaResult.Weights, positions, positions) { Title = $"MultiHeadAttention, {heads} heads (random weights)" });
 
 // ==== cell 11: markdown ====
+// #### What attention costs as the sequence grows, measured
+//
+// 001 credits the Transformer with "more efficient sequence processing" because every position is processed in parallel;
+// 002 (§6 FAQ 3) adds that attention is "costly". Both are true, in different places: self-attention scores every pair
+// of positions, so its $T \times T$ weights make time and memory grow as $T^2$, while an LSTM does a fixed amount of work
+// per step, $O(T)$, but one step after another. Measured: forward + backward of one `MultiHeadAttention` layer
+// (self-attention, `heads` heads, model size `modelSize`) and of one `Lstm` (`modelSize` → `modelSize`, trained on the
+// toolkit's sequence kernel) on one sequence of $T$ steps, for $T$ in `costLengths`; each time is the minimum of
+// `costRepeats` runs after a warm-up (on a shared machine the minimum is the least disturbed figure; read the trend).
+// Memory, stated exactly rather than sampled from the process: for attention, the bytes of the weight tensor the layer
+// returns and keeps for the backward pass, $B \cdot h \cdot T^2 \cdot 4$; for the LSTM, the bytes its kernel saves for
+// the backward pass that grow with $T$ — per step the four gate pre-activations, $\tanh c_t$ and $[h_t; c_t]$, that is
+// $T \cdot B \cdot 7H \cdot 4$ (from `LstmSequenceKernel`; weights and inputs left out of both). What the long-range
+// side buys is measured in [002 §2.4](002-rnn-variants-and-improvements.ipynb) (recall at growing distance) and
+// [004 §2.3](004-rnn-core.ipynb) (Seq2Seq with and without attention).
+
+// ==== cell 12: code ====
+Notebook.Cell(12);
+torch.random.manual_seed(seed);
+var costAttention = new MultiHeadAttention(modelSize, heads);
+var costLstm = new Lstm(modelSize, modelSize);
+var costRows = new List<(int T, double AttentionMs, double LstmMs, long AttentionBytes, long LstmBytes)>();
+double MinMs(Func<Tensor> forward)
+{
+    using (NewDisposeScope()) forward().sum().backward();                     // warm-up
+    var best = double.MaxValue;
+    for (int i = 0; i < costRepeats; i++)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using (NewDisposeScope()) forward().sum().backward();
+        best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+    }
+    return best;
+}
+var costWatch = System.Diagnostics.Stopwatch.StartNew();
+foreach (var T in costLengths)
+{
+    var xc = torch.randn(1, T, modelSize);
+    long weightBytes = 0;
+    var attentionMs = MinMs(() => { var r = costAttention.SelfAttention(xc); weightBytes = r.Weights.numel() * r.Weights.ElementSize; return r.Output; });
+    var lstmMs = MinMs(() => costLstm.call(xc));
+    costRows.Add((T, attentionMs, lstmMs, weightBytes, (long)T * 1 * 7 * modelSize * sizeof(float)));
+}
+var (costFirst, costLast) = (costRows[0], costRows[^1]);
+double growth = (double)costLast.T / costFirst.T;
+promised["cost: attention weight bytes / (h·T²·4) at the longest T"] = costLast.AttentionBytes / (double)((long)heads * costLast.T * costLast.T * 4);
+promised["cost: attention time growth, shortest → longest T"] = costLast.AttentionMs / costFirst.AttentionMs;
+promised["cost: LSTM time growth, shortest → longest T"] = costLast.LstmMs / costFirst.LstmMs;
+promised["cost: T growth, shortest → longest"] = growth;
+promised["cost: attention / LSTM time at the longest T"] = costLast.AttentionMs / costLast.LstmMs;
+promised["cost: attention / LSTM time at the shortest T"] = costFirst.AttentionMs / costFirst.LstmMs;
+Console.WriteLine($"{costLengths.Length} lengths in {costWatch.Elapsed.TotalSeconds:F1} s. From T = {costFirst.T} to {costLast.T} ({growth:F0}x the steps): attention's time grows "
+    + $"{promised["cost: attention time growth, shortest → longest T"]:F0}x and its weight memory {growth * growth:F0}x; the LSTM's time grows {promised["cost: LSTM time growth, shortest → longest T"]:F0}x and its saved activations {growth:F0}x. "
+    + $"Attention / LSTM time: {promised["cost: attention / LSTM time at the shortest T"]:F2} at T = {costFirst.T}, {promised["cost: attention / LSTM time at the longest T"]:F2} at T = {costLast.T}.");
+display(costRows.Select(r => new { T = r.T, attention_ms = Math.Round(r.AttentionMs, 1), lstm_ms = Math.Round(r.LstmMs, 1),
+    attention_weights_MB = Math.Round(r.AttentionBytes / 1e6, 3), lstm_saved_activations_MB = Math.Round(r.LstmBytes / 1e6, 3) }).ToList());
+var costT = (IReadOnlyList<double>)costRows.Select(r => (double)r.T).ToList();
+display(RnnToolkit.Formatting.Charts.XY(new[]
+{
+    ($"self-attention ({heads} heads, d = {modelSize})", costT, (IReadOnlyList<double>)costRows.Select(r => r.AttentionMs).ToList()),
+    ($"Lstm({modelSize}, {modelSize})", costT, (IReadOnlyList<double>)costRows.Select(r => r.LstmMs).ToList()),
+}, "forward + backward time against sequence length (batch 1, log scale)", "sequence length T", "milliseconds (minimum of runs)", logY: true));
+
+// ==== cell 13: markdown ====
+// Read from the printed line and the table: the attention weights grow exactly as $T^2$ (the checks require the weight
+// tensor to be $h \cdot T^2$ floats) and the LSTM's saved activations as $T$; attention's time grows much faster than the
+// LSTM's over the same range of $T$ (the checks require its growth to be at least twice the LSTM's, and more than linear),
+// so the ratio attention / LSTM rises with $T$. At the shortest length the two cost about the same (the ratio printed for the
+// shortest $T$) — attention computes all positions at once against the LSTM's loop of small steps, 001's "parallel"
+// point — and attention's quadratic term takes over as $T$ grows; where the two cross depends on the model size and the
+// machine. The benefit that pays for this cost is measured in 002 §2.4.
+
+// ==== cell 14: markdown ====
 // ## 4. 具体最佳实践：代码实例和详细解释说明 (Code examples)
 //
 // ### 初期RNN and LSTM: `SimpleRNN(64)` / `LSTM(64)` → `Dense(1)`, Adam, MSE, 10 epochs, batch 32
@@ -227,8 +302,8 @@ display(new RnnToolkit.Formatting.AttentionMap(mhaResult.Weights, positions, pos
 //
 // A GRU of the same size runs beside them, for 001's claim that the GRU has fewer parameters and trains faster.
 
-// ==== cell 12: code ====
-Notebook.Cell(12);
+// ==== cell 15: code ====
+Notebook.Cell(15);
 torch.random.manual_seed(seed);
 var printedData = new SupervisedData(torch.rand(samples, steps, 1), torch.rand(samples, 1));   // as printed: y independent of x
 var learnable = SequenceRegression.Generate(samples, steps, 1, seed: seed);                     // y = mean of x over the steps
@@ -255,11 +330,11 @@ promised["GRU / LSTM parameters"] = (double)snippetTable[2].parameters / snippet
 Console.WriteLine($"predicting the training mean gives val MSE {predictMean:F4} on the random targets; the mean target has variance {meanVal.Y.var().ToDouble():F4}");
 display(snippetTable);
 
-// ==== cell 13: code ====
-Notebook.Cell(13);
+// ==== cell 16: code ====
+Notebook.Cell(16);
 display(onMean.Histories["LSTM(64) → Dense(1)"]);
 
-// ==== cell 14: markdown ====
+// ==== cell 17: markdown ====
 // On the printed data every model ends at the predict-the-mean level (ratio ≈ 1 in the checks): the snippet runs, but
 // it demonstrates nothing. With a learnable target all three get far below the target's variance (≈ 0.009) within the
 // same 10 epochs — averaging 10 steps is a short-range task, and the plain SimpleRNN does it as well as the gated layers.
@@ -294,8 +369,8 @@ display(onMean.Histories["LSTM(64) → Dense(1)"]);
 // `TransformerEncoderBlock` (multi-head self-attention + feed-forward, residuals, layer norm), mean pooling and `Dense(1)`.
 // Both are trained on the learnable mean target, same budget.
 
-// ==== cell 15: code ====
-Notebook.Cell(15);
+// ==== cell 18: code ====
+Notebook.Cell(18);
 TinyTransformerRegressor realTransformer = null!;
 var transformerRuns = Comparison.Run(new[]
 {
@@ -308,13 +383,13 @@ promised["Transformer encoder val MSE / target variance"] = transformerTable[1].
 Console.WriteLine($"target variance (the predict-the-mean MSE) {meanVal.Y.var().ToDouble():F5}");
 display(transformerTable);
 
-// ==== cell 16: markdown ====
+// ==== cell 19: markdown ====
 // The printed model sees the same (all-zero-id) input for every sample, so it can only learn a constant — its MSE stays
 // at the target's variance. The encoder learns the mean. Its self-attention weights on one validation sequence (one panel
 // per head; to average 10 numbers every position may attend everywhere, and heads differ in how evenly they spread):
 
-// ==== cell 17: code ====
-Notebook.Cell(17);
+// ==== cell 20: code ====
+Notebook.Cell(20);
 realTransformer.eval();
 Tensor encoderWeights;
 using (torch.no_grad())
@@ -322,7 +397,7 @@ using (torch.no_grad())
 var stepLabels = Enumerable.Range(0, steps).Select(i => $"t{i}").ToList();
 display(new RnnToolkit.Formatting.AttentionMap(encoderWeights, stepLabels, stepLabels) { Title = "trained encoder self-attention" });
 
-// ==== cell 18: markdown ====
+// ==== cell 21: markdown ====
 // ## 5. 实际应用场景 (Applications)
 //
 // Natural language (classification, sentiment, translation — notebook 004's Seq2Seq translates dates), time-series
@@ -342,22 +417,26 @@ display(new RnnToolkit.Formatting.AttentionMap(encoderWeights, stepLabels, stepL
 //
 // | question | 001's answer | measured / corrected |
 // | --- | --- | --- |
-// | RNN vs LSTM? | RNN uses sigmoid/tanh and suffers vanishing gradients; LSTM's gates keep long-range information | yes; notebook 003 §5 measures the gradient reaching early steps |
+// | RNN vs LSTM? | RNN uses sigmoid/tanh and suffers vanishing gradients; LSTM's gates keep long-range information | yes; notebook 003 §5 measures the gradient reaching early steps, and [002 §2.4](002-rnn-variants-and-improvements.ipynb) a recall task at growing distances: at the same budget the Elman RNN fails first, LSTM and GRU solve the shorter distances, a Transformer encoder all of them |
 // | RNN vs GRU? | GRU merges gates, fewer parameters, faster training | fewer parameters: yes (¾ of an LSTM, §4 table); time per epoch: measured in §4's table, lower here but size- and run-dependent |
-// | RNN vs Transformer? | recurrence vs attention over all positions in parallel | yes; §4 runs a real encoder, and shows 001's "Transformer" code is not one |
-// | How to choose? | LSTM/GRU for long dependencies, RNN for short sequences, Transformer for parallelism | a reasonable rule of thumb; the task and budget decide |
+// | RNN vs Transformer? | recurrence vs attention over all positions in parallel | yes; §4 runs a real encoder, and shows 001's "Transformer" code is not one; the price of attending to all positions — time and memory growing as $T^2$ against an LSTM's $T$ — is measured in §3 (Transformer) |
+// | How to choose? | LSTM/GRU for long dependencies, RNN for short sequences, Transformer for parallelism | a reasonable rule of thumb; the task and budget decide — on 002 §2.4's recall task the Transformer encoder handled the longest dependencies, at a cost that grows as $T^2$ (§3) |
 //
 // ## Checks
 //
 // The metrics this notebook promises, at the default parameters; a regression fails the run.
 
-// ==== cell 19: code ====
-Notebook.Cell(19);
+// ==== cell 22: code ====
+Notebook.Cell(22);
 var checks = new (string Name, bool Ok, string Expected)[]
 {
     ("RNN with V x_t: by hand vs ElmanNetwork", promised["RNN with V x_t: by hand vs ElmanNetwork"] < 1e-5, "< 1e-5"),
     ("GRU: 001 convention vs GruCell", promised["GRU: 001 convention vs GruCell"] < 1e-5, "< 1e-5"),
     ("multi-head attention by hand vs toolkit", promised["multi-head attention by hand vs toolkit"] < 1e-5, "< 1e-5"),
+    ("cost: attention weight bytes / (h·T²·4) at the longest T", promised["cost: attention weight bytes / (h·T²·4) at the longest T"] == 1, "= 1 (the weights are h·T² floats)"),
+    ("cost: attention time growth, shortest → longest T", promised["cost: attention time growth, shortest → longest T"] >= 2 * promised["cost: LSTM time growth, shortest → longest T"], "≥ 2 × the LSTM's growth"),
+    ("cost: attention time growth, shortest → longest T", promised["cost: attention time growth, shortest → longest T"] > promised["cost: T growth, shortest → longest"], "> the growth of T (more than linear)"),
+    ("cost: attention / LSTM time at the longest T", promised["cost: attention / LSTM time at the longest T"] > promised["cost: attention / LSTM time at the shortest T"], "> the ratio at the shortest T"),
     ("random targets: best val MSE / predict-the-mean MSE", promised["random targets: best val MSE / predict-the-mean MSE"] > 0.95, "> 0.95 (nothing to learn)"),
     ("mean target: LSTM val MSE", promised["mean target: LSTM val MSE"] < 0.004, "< 0.004 (target variance ≈ 0.009)"),
     ("mean target: GRU val MSE", promised["mean target: GRU val MSE"] < 0.004, "< 0.004"),
@@ -372,7 +451,7 @@ display(report);
 
 Notebook.Finish();
 
-// ==== cell 15: types ====
+// ==== cell 18: types ====
 sealed class Printed001Transformer : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Embedding embedding = nn.Embedding(1000, 64);

@@ -47,6 +47,9 @@ Notebook.Start("index");
 // | a bidirectional RNN uses the future of a sequence (000 §2.4) | [000 §3.4](000-rnn-variants.ipynb) |
 // | a 1-D CNN reduces parameters and compute (003 §3.4, 000 §5.2) | [003 §3.4](003-recurrent-layer-extensions.ipynb) (parameters), [000 §5.2](000-rnn-variants.ipynb) (time against sequence length) |
 // | attention lets a Seq2Seq decoder align with its input (004 §2.3) | [004 §2.3](004-rnn-core.ipynb) (dates, attention map) |
+// | plain RNNs fail on long dependencies; self-attention captures them better than LSTM/GRU (002 §1, §2.4, §6; 001 §8) | [002 §2.4](002-rnn-variants-and-improvements.ipynb) (Elman RNN, LSTM, GRU, Transformer encoder: recall accuracy against distance d = 5–40) |
+// | attention helps an encoder–decoder as inputs grow (004 §2.3) | [004 §2.3](004-rnn-core.ipynb) (plain Seq2Seq vs Bahdanau attention: exact match against source length) |
+// | the Transformer processes positions in parallel, and attention is costly (001 §3, 002 §6) | [001 §3 Transformer](001-rnn-in-depth.ipynb) (self-attention vs LSTM: time and memory against T = 64–2048) |
 // | 002's printed Q/K/V code is self-attention (002 §4.3) | [002 §4.3](002-rnn-variants-and-improvements.ipynb) (printed vs corrected, trained) |
 //
 // Every notebook starts with the same set-up: it checks that the toolkit's packages have been built
