@@ -246,7 +246,7 @@ torch.random.manual_seed(seed);
 var plainSeq2seq = new Seq2Seq(srcVocab.Count, tgtVocab.Count, seq2seqEmbedding, seq2seqHidden, Seq2SeqCell.Gru, Seq2SeqAttention.None);
 var plainWatch = System.Diagnostics.Stopwatch.StartNew();
 var plainHistory = plainSeq2seq.Compile(Losses.MaskedSequenceCrossEntropy(), Optimizers.Adam(seq2seqLearningRate), Metrics.Accuracy(ignoreIndex: Vocabulary.Pad))
-    .Fit([dateData.Source.Ids, dateData.DecoderInput], dateData.DecoderTarget, epochs: seq2seqEpochs, batchSize: 64, validationSplit: 0.1, verbose: 0, seed: seed);
+    .Fit([dateData.Source.Ids, dateData.DecoderInput], dateData.DecoderTarget, new FitOptions { Epochs = seq2seqEpochs, BatchSize = 64, ValidationSplit = 0.1, Verbose = 0, Seed = seed });
 plainSeq2seq.eval();
 string[] plainOut;
 using (torch.no_grad())
