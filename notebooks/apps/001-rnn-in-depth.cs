@@ -81,6 +81,16 @@ var promised = new Dictionary<string, double>();
 //
 // ## 3. 核心算法原理和具体操作步骤以及数学模型公式详细讲解 (Algorithms and equations)
 //
+// 001 first lists the algorithm in three steps, for every model of the section:
+//
+// 1. **初始化隐藏状态 (initialise the hidden state)** — 001 says the early RNN's state is "usually initialised randomly";
+//    in practice (PyTorch, Keras, the toolkit) $h_0 = 0$ unless an initial state is passed (`Run(x, initialState)`),
+//    and a random $h_0$ would make the same input give different outputs.
+// 2. **计算输出 (compute the output)** — at each step, from the state ($y_t$ below; for LSTM/GRU, $h_t$ itself).
+// 3. **更新隐藏状态 (update the hidden state)** — $h_t$ from $x_t$ and $h_{t-1}$ (the recurrences below).
+//
+// The cell below runs the three steps by hand for the early RNN: $h_0 = 0$, then for each $t$ the update and the output.
+//
 // ### 初期RNN (The early RNN)
 //
 // As printed:

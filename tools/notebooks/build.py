@@ -14,8 +14,8 @@ A source is a .dib file: cells start with a line `#!markdown` or `#!csharp`. A C
 line is `// tags: a, b` gets those Jupyter tags (e.g. `parameters`). Output: nbformat 4.5 with the
 metadata Polyglot Notebooks writes (kernelspec .net-csharp, polyglot_notebook kernelInfo, per-cell
 kernelName), indent 1, sorted keys, non-ASCII kept, no outputs. A committed notebook whose cells equal its
-source's keeps the outputs that tools/notebooks/attach_outputs.py gave it (scripts/update-notebooks.sh runs both);
---check compares the cells only. Only the standard library is used.
+source's keeps the outputs that tools/notebooks/attach_outputs.py gave it (scripts/update-notebooks.sh runs both),
+and so does one whose code cells are unchanged (a markdown edit); --check compares the cells only. Only the standard library is used.
 """
 import hashlib
 import json
@@ -93,6 +93,23 @@ def without_outputs(text):
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def with_outputs_of(current, text):
+    """The built notebook with the outputs of the current one when only markdown changed: the code cells, in order,
+    are the same, so a run of the new notebook would give the same outputs. Otherwise the built one, without outputs."""
+    try:
+        old = json.loads(current)
+    except json.JSONDecodeError:
+        return text
+    new = json.loads(text)
+    old_code = [c for c in old.get("cells", []) if c.get("cell_type") == "code"]
+    new_code = [c for c in new["cells"] if c["cell_type"] == "code"]
+    if [c.get("source") for c in old_code] != [c["source"] for c in new_code]:
+        return text
+    for o, n in zip(old_code, new_code):
+        n["outputs"], n["execution_count"] = o.get("outputs", []), o.get("execution_count")
+    return json.dumps(new, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
@@ -106,6 +123,8 @@ def main():
         current = open(target, encoding="utf-8").read() if os.path.exists(target) else None
         if current is not None and without_outputs(current) == text:
             continue
+        if current is not None and not check:
+            text = with_outputs_of(current, text)
         if check:
             stale.append(target)
             continue
