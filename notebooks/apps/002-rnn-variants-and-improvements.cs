@@ -556,7 +556,7 @@ display(new AttentionMap(countAlpha, countTokens, countTokens) { Title = "traine
 //
 // | question | 002's answer | measured / corrected |
 // | --- | --- | --- |
-// | 1. Main difference between LSTM and GRU? | LSTM has four "gates", GRU two; GRU has fewer parameters and trains faster; LSTM may be better on long dependencies | LSTM has three gates plus a candidate; the GRU has ¾ of the parameters (§4.1/4.2 table) and trains in about 0.8 of the LSTM's time here; task-dependent accuracy |
+// | 1. Main difference between LSTM and GRU? | LSTM has four "gates", GRU two; GRU has fewer parameters and trains faster; LSTM may be better on long dependencies | LSTM has three gates plus a candidate; the GRU has ¾ of the parameters (§4.1/4.2 table) and takes less time per epoch than the LSTM here (the ratio is printed in §4.1/4.2); task-dependent accuracy |
 // | 2. Self-attention vs LSTM/GRU? | attention weights between all positions vs gates on a state | yes; attention connects any two positions in one step, an RNN needs as many steps as the distance. Measured in §2.4 (long-range recall against distance): at the same budget the Transformer encoder solves every distance tried, LSTM and GRU only the short ones, the Elman RNN fails first |
 // | 3. Pros and cons of each? | LSTM expressive but slow; GRU simple and fast; attention long-range but costly | long-range: §2.4's measurement; cost: attention's time and weight memory grow as $T^2$, an LSTM's as $T$ (measured in [001 §3](001-rnn-in-depth.ipynb)), though an RNN's $T$ steps cannot run in parallel |
 //
