@@ -42,6 +42,23 @@ public sealed class NotebookAppTests(PackedFeed feed) : IDisposable
     }
 
     [Fact]
+    public void A_committed_training_notebook_app_runs_and_its_report_holds_the_charts_and_passed_checks()
+    {
+        // 001 trains its models, draws charts and ends with its checks cell, at its default parameters.
+        Assert.NotNull(feed);
+        var app = Path.Combine(Repository.Notebooks, "apps", "001-rnn-in-depth.cs");
+        var report = Path.ChangeExtension(app, ".html");
+        File.Delete(report);
+        var (code, output) = RunApp(app);
+        Assert.True(code == 0, output);
+        var html = File.ReadAllText(report);
+        Assert.Matches(@"<header class=""run""><p><strong>001-rnn-in-depth</strong> — passed", html);
+        Assert.True(Regex.Matches(html, "<img class=\"rnntk-static\" alt=\"chart\" src=\"data:image/svg\\+xml;base64,").Count >= 2, "the charts' static images");
+        Assert.Contains("passed", output);                                            // the checks table printed to the console
+        Assert.DoesNotContain("class=\"output error\"", html);
+    }
+
+    [Fact]
     public async Task An_exported_notebook_trains_with_live_curves_and_its_report_holds_the_charts()
     {
         Assert.NotNull(feed);
@@ -54,7 +71,7 @@ public sealed class NotebookAppTests(PackedFeed feed) : IDisposable
                 + "torch.random.manual_seed(1);\nvar model = nn.Sequential(nn.Linear(3, 1));\nvar x = torch.randn(32, 3);\nvar y = x.sum(1, keepdim: true);\n"
                 + "var trainer = new Trainer(model, Losses.MeanSquaredError(), metrics: [Metrics.MeanAbsoluteError()]);\n"
                 + "var live = new LiveTrainingCurves();\n"
-                + "var history = trainer.Fit(x, y, epochs: epochs, batchSize: 8, validationSplit: 0.25, callbacks: [live], verbose: 0);\nhistory",
+                + "var history = trainer.Fit(x, y, new FitOptions { Epochs = epochs, BatchSize = 8, ValidationSplit = 0.25, Callbacks = [live], Verbose = 0 });\nhistory",
             "if (history[\"loss\"].Count() != epochs) throw new Exception(\"expected one loss per epoch\");\nConsole.WriteLine(\"CHECKS PASSED\");");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(notebook))!;
         json["cells"]![0]!["metadata"]!["tags"] = new System.Text.Json.Nodes.JsonArray("local-feed");
