@@ -82,6 +82,9 @@ def write_atomic(nb, path):
 def execute(path, out_dir, kernel, timeout):
     """Runs one notebook; returns (passed, seconds, message)."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:                 # as papermill and "Restart & Run All" do: only this run's outputs (the
+        if cell.cell_type == "code":      # committed notebooks carry outputs; cells after a failure must not keep them)
+            cell.outputs, cell.execution_count = [], None
     client = Client(nb, kernel_name=kernel, timeout=timeout,
                     resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
     start = time.monotonic()
