@@ -20,7 +20,8 @@ internal static class FormatterTable
 {
     /// <summary>The toolkit's own types, which name <see cref="ToolkitFormatterSource"/> through their attribute.</summary>
     public static readonly Type[] ToolkitTypes =
-        [typeof(History), typeof(ModelSummary), typeof(GradientFlowResult), typeof(ComparisonResult), typeof(AttentionMap), typeof(LiveChart)];
+        [typeof(History), typeof(ModelSummary), typeof(GradientFlowResult), typeof(ComparisonResult), typeof(AttentionMap), typeof(LiveChart),
+         typeof(RnnToolkit.Notebooks.Table), typeof(RnnToolkit.Notebooks.CheckReport)];
 
     /// <summary>The formatters, SVG ones only when <paramref name="svg"/>.</summary>
     public static IEnumerable<FormatterEntry> Entries(bool svg)
@@ -44,6 +45,8 @@ internal static class FormatterTable
             .. Of<GradientFlowResult>((g, w) => ChartHtml.Write(Charts.GradientFlow([g]), w), null, (g, w) => Svg(Charts.GradientFlow([g]), w)),
             .. Of<IEnumerable<GradientFlowResult>>((g, w) => ChartHtml.Write(Charts.GradientFlow(g.ToList()), w), null, (g, w) => Svg(Charts.GradientFlow(g.ToList()), w)),
             .. Of<ComparisonResult>(TableHtml.WriteComparison, (c, w) => w.Write(c.ToString()), (c, w) => Svg(Charts.ComparisonCurves(c), w)),
+            .. Of<RnnToolkit.Notebooks.Table>((t, w) => w.Write(TableHtml.Rows(t)), (t, w) => w.Write(t.ToString())),
+            .. Of<RnnToolkit.Notebooks.CheckReport>((r, w) => w.Write(TableHtml.Checks(r)), (r, w) => w.Write(r.ToString())),
             .. Of<Plotly.NET.GenericChart>(ChartHtml.Write, null, Svg),
             .. Of<XPlot.Plotly.PlotlyChart>(ChartHtml.Write, null, (c, w) => w.Write(StaticPlot.ToSvg(c))),
             .. Of<LiveChart>((c, w) => ChartHtml.Write(c.Chart, w), null, (c, w) => Svg(c.Chart, w)),

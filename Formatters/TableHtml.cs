@@ -6,7 +6,7 @@ using RnnToolkit.Training;
 
 namespace RnnToolkit.Formatting;
 
-/// <summary>The text/html tables of <see cref="ModelSummary"/> (Keras style) and <see cref="ComparisonResult"/>.</summary>
+/// <summary>The text/html tables of <see cref="ModelSummary"/> (Keras style), <see cref="ComparisonResult"/>, notebook tables and checks.</summary>
 public static class TableHtml
 {
     /// <summary>The Keras-style summary: one row per layer (name and type, output shape, parameters), then the totals.</summary>
@@ -95,6 +95,41 @@ public static class TableHtml
         if (curves && result.Histories.Values.Any(h => h.Count > 0))
             sb.Append(ChartHtml.ToHtml(Charts.ComparisonCurves(result)));
         return sb.Append("</div>").ToString();
+    }
+
+    /// <summary>A <see cref="RnnToolkit.Notebooks.Table"/>: a header row of its columns, then its rows, numbers right-aligned.</summary>
+    /// <param name="table">The table.</param>
+    public static string Rows(RnnToolkit.Notebooks.Table table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var sb = new StringBuilder("<table class=\"rnntk-table\"><thead><tr>");
+        foreach (var c in table.Columns) sb.Append("<th>").Append(Enc(c)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var row in table.Rows)
+        {
+            sb.Append("<tr>");
+            foreach (var v in row)
+                sb.Append(RnnToolkit.Notebooks.Table.IsNumber(v) ? "<td style=\"text-align: right\">" : "<td>").Append(Enc(RnnToolkit.Notebooks.Table.Cell(v))).Append("</td>");
+            sb.Append("</tr>");
+        }
+        return sb.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>A notebook's checks: check, value, expected (the rule with its baselines), status — failures marked.</summary>
+    /// <param name="report">The checks' results.</param>
+    public static string Checks(RnnToolkit.Notebooks.CheckReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder("<table class=\"rnntk-checks\"><thead><tr><th>check</th><th>value</th><th>expected</th><th>status</th></tr></thead><tbody>");
+        foreach (var r in report)
+        {
+            var colour = r.Passed switch { true => "#1a7f37", false => "#cf222e", null => "#6e7781" };
+            sb.Append("<tr><td>").Append(Enc(r.Check)).Append("</td><td style=\"text-align: right\">").Append(Enc(RnnToolkit.Notebooks.Table.Cell(r.Value)))
+              .Append("</td><td>").Append(Enc(r.Expected)).Append("</td><td style=\"color: ").Append(colour).Append("\">").Append(Enc(r.Status));
+            if (r.Note.Length > 0) sb.Append(" (").Append(Enc(r.Note)).Append(')');
+            sb.Append("</td></tr>");
+        }
+        return sb.Append("</tbody></table>").ToString();
     }
 
     /// <summary>Writes <see cref="Summary"/>.</summary>

@@ -25,6 +25,26 @@ public class RegistrationTests
         Assert.Equal(["text/html", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(Tensor)).ToArray());
         Assert.Equal(["text/html", "image/svg+xml"], Formatter.GetPreferredMimeTypesFor(typeof(History)).ToArray());
     }
+
+    [Fact]
+    public void Notebook_start_registers_the_formatters_seeds_torch_and_says_so()
+    {
+        Formatter.ResetToDefault();
+        var console = Console.Out;
+        var written = new StringWriter();
+        Console.SetOut(written);
+        RnnToolkit.NotebookSession session;
+        try { session = RnnToolkit.Notebook.Start(1234); }
+        finally { Console.SetOut(console); }
+        using var drawn = rand(3);
+        torch.random.manual_seed(1234);
+        using var expected = rand(3);
+        Assert.Equal(expected.data<float>().ToArray(), drawn.data<float>().ToArray());
+        Assert.True(RnnToolkit.Formatters.IsRegistered);
+        Assert.Empty(session.Checks.Names);
+        Assert.Equal(1234, session.Seed);
+        Assert.Equal($"TorchSharp native library: {session.Native.Action}; formatters registered; seed 1234", written.ToString().Trim());
+    }
 }
 
 /// <summary>

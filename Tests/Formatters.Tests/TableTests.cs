@@ -69,4 +69,36 @@ public class TableTests
         Assert.Equal(["LSTM loss", "LSTM val_loss", "GRU loss", "GRU val_loss"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
         Assert.Equal([2.5, 1.25, 2.5 / 3], Support.Html.Doubles(data[3].GetProperty("y")));
     }
+
+    [Fact]
+    public void A_table_of_anonymous_objects_renders_as_an_html_table_with_numbers_right_aligned()
+    {
+        var table = RnnToolkit.Notebooks.TableExtensions.ToTable(new[] { new { model = "LSTM", accuracy = 0.91234 }, new { model = "GRU<1>", accuracy = 0.5 } });
+        var doc = Support.Html.Parse(table.ToDisplayString("text/html"));
+        Assert.Equal(["model", "accuracy"], Support.Html.Cells(doc.QuerySelector("table.rnntk-table thead tr")!));
+        var rows = doc.QuerySelectorAll("table.rnntk-table tbody tr");
+        Assert.Equal(["LSTM", "0.9123"], Support.Html.Cells(rows[0]));
+        Assert.Equal(["GRU<1>", "0.5"], Support.Html.Cells(rows[1]));               // encoded, not markup
+        Assert.Contains("text-align: right", rows[0].Children[1].GetAttribute("style"));
+        Assert.Null(rows[0].Children[0].GetAttribute("style"));
+        Assert.Equal(table.ToString(), table.ToDisplayString("text/plain"));
+    }
+
+    [Fact]
+    public void The_checks_table_marks_each_check_passed_failed_or_not_applicable()
+    {
+        var checks = new RnnToolkit.Notebooks.NotebookChecks();
+        var chance = checks.Baseline("chance", 0.25);
+        checks.Expect("accuracy", 0.9).AtLeast(chance, 0.5);
+        checks.Expect("memory ratio", 0).Above(4, "full BPTT keeps every step").OnlyWhen(false, "no RSS here");
+        checks.Expect("bad accuracy", 0.3).AtLeast(chance, 0.5);
+        var report = Assert.Throws<RnnToolkit.Notebooks.NotebookChecksFailedException>(() => checks.Verify()).Report;
+        var doc = Support.Html.Parse(report.ToDisplayString("text/html"));
+        Assert.Equal(["check", "value", "expected", "status"], Support.Html.Cells(doc.QuerySelector("table.rnntk-checks thead tr")!));
+        var rows = doc.QuerySelectorAll("table.rnntk-checks tbody tr").Select(Support.Html.Cells).ToArray();
+        Assert.Equal(["accuracy", "0.9", "≥ chance (0.25) + 0.5", "passed"], rows[0]);
+        Assert.Equal(["memory ratio", "0", "> 4 (full BPTT keeps every step)", "not applicable (no RSS here)"], rows[1]);
+        Assert.Equal(["bad accuracy", "0.3", "≥ chance (0.25) + 0.5", "FAILED"], rows[2]);
+        Assert.Equal(report.ToString(), report.ToDisplayString("text/plain"));
+    }
 }
