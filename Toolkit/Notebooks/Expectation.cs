@@ -35,6 +35,19 @@ public sealed class Expectation
         return Rule(v => v <= baseline.Value - m, m == 0 ? $"≤ {baseline}" : $"≤ {baseline} − {NotebookChecks.Format(m)}");
     }
 
+    /// <summary>
+    /// value ≤ baseline + slack: a model the notebook says fails stays near what learning nothing gives (e.g. chance).
+    /// Pair it with a positive check that shows learning happened elsewhere, so it does not pass merely because nothing
+    /// was learned.
+    /// </summary>
+    /// <param name="baseline">What learning nothing gives.</param>
+    /// <param name="slack">How far above it the value may be (≥ 0).</param>
+    public Expectation NotAbove(Baseline baseline, double slack)
+    {
+        var s = NonNegative(slack);
+        return Rule(v => v <= baseline.Value + s, s == 0 ? $"≤ {baseline}" : $"≤ {baseline} + {NotebookChecks.Format(s)}");
+    }
+
     /// <summary>value ≤ fraction × baseline (errors: e.g. at most half the mean predictor's MSE).</summary>
     /// <param name="baseline">The baseline (≥ 0).</param>
     /// <param name="fraction">The fraction of it allowed, in (0, 1] for an improvement.</param>

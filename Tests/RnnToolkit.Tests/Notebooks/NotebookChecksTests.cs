@@ -41,6 +41,17 @@ public class NotebookChecksTests
     }
 
     [Theory]
+    [InlineData(0.39, true)]
+    [InlineData(0.41, false)]
+    public void A_failing_model_stays_within_the_slack_above_chance(double accuracy, bool passes)
+    {
+        var checks = new NotebookChecks();
+        checks.Expect("Elman RNN at d = 40", accuracy).NotAbove(checks.Baseline("chance", 0.25), 0.15);
+        Assert.Equal(passes, Passes(checks));
+        Assert.Equal("≤ chance (0.25) + 0.15", new NotebookChecks().Expect("x", 0).NotAbove(new Baseline("chance", 0.25), 0.15).Evaluate().Expected);
+    }
+
+    [Theory]
     [InlineData(0.55, true)]
     [InlineData(0.61, false)]
     [InlineData(0.39, false)]
