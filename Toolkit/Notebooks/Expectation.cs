@@ -48,6 +48,15 @@ public sealed class Expectation
         return Rule(v => v <= baseline.Value + s, s == 0 ? $"≤ {baseline}" : $"≤ {baseline} + {NotebookChecks.Format(s)}");
     }
 
+    /// <summary>value ≥ baseline − slack: no worse than another measurement by more than the slack (e.g. no drop on the longest inputs).</summary>
+    /// <param name="baseline">The value compared with.</param>
+    /// <param name="slack">How far below it the value may be (≥ 0).</param>
+    public Expectation NotBelow(Baseline baseline, double slack)
+    {
+        var s = NonNegative(slack);
+        return Rule(v => v >= baseline.Value - s, s == 0 ? $"≥ {baseline}" : $"≥ {baseline} − {NotebookChecks.Format(s)}");
+    }
+
     /// <summary>value ≤ fraction × baseline (errors: e.g. at most half the mean predictor's MSE).</summary>
     /// <param name="baseline">The baseline (≥ 0).</param>
     /// <param name="fraction">The fraction of it allowed, in (0, 1] for an improvement.</param>

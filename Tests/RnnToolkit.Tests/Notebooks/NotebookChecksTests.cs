@@ -52,6 +52,16 @@ public class NotebookChecksTests
     }
 
     [Theory]
+    [InlineData(0.9, true)]
+    [InlineData(0.89, false)]
+    public void No_drop_beyond_the_slack_below_another_measurement(double longest, bool passes)
+    {
+        var checks = new NotebookChecks();
+        checks.Expect("longest sources", longest).NotBelow(checks.Baseline("all sources", 0.998), 0.098);
+        Assert.Equal(passes, Passes(checks));
+    }
+
+    [Theory]
     [InlineData(0.55, true)]
     [InlineData(0.61, false)]
     [InlineData(0.39, false)]
