@@ -67,17 +67,29 @@ public static class TableExtensions
 {
     /// <summary>
     /// The rows as a <see cref="Table"/> with one column per public property of <typeparamref name="T"/>, in declaration
-    /// order (anonymous objects and records included).
+    /// order (anonymous objects and records included); when <typeparamref name="T"/> has none (a <c>List&lt;object&gt;</c>
+    /// of anonymous objects), of the rows' own type, which all rows must share.
     /// </summary>
     /// <param name="rows">The rows.</param>
     public static Table ToTable<T>(this IEnumerable<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
+        var list = rows.Cast<object?>().ToList();
+        var type = typeof(T);
+        if (Properties(type).Length == 0 && list.FirstOrDefault(r => r is not null) is { } first)
+        {
+            type = first.GetType();
+            if (list.FirstOrDefault(r => r is not null && r.GetType() != type) is { } other)
+                throw new ArgumentException($"The rows are of different types ({type.Name} and {other.GetType().Name}); expected one type, whose properties are the columns.", nameof(rows));
+        }
+        var properties = Properties(type);
         if (properties.Length == 0)
-            throw new ArgumentException($"{typeof(T).Name} has no public properties to use as columns; expected objects such as new {{ name = …, value = … }}.", nameof(rows));
+            throw new ArgumentException($"{type.Name} has no public properties to use as columns; expected objects such as new {{ name = …, value = … }}.", nameof(rows));
         return new Table(
             properties.Select(p => p.Name).ToList(),
-            rows.Select(r => (IReadOnlyList<object?>)properties.Select(p => r is null ? null : p.GetValue(r)).ToList()).ToList());
+            list.Select(r => (IReadOnlyList<object?>)properties.Select(p => r is null ? null : p.GetValue(r)).ToList()).ToList());
     }
+
+    static PropertyInfo[] Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
 }

@@ -17,6 +17,17 @@ public class TableTests
     }
 
     [Fact]
+    public void A_list_of_objects_takes_its_columns_from_the_rows_type()
+    {
+        var rows = new List<object> { new { optimizer = "SGD", mse = 0.05 }, new { optimizer = "Adam", mse = 0.012 } };
+        var table = rows.ToTable();
+        Assert.Equal(["optimizer", "mse"], table.Columns);
+        Assert.Equal(["Adam", 0.012], table.Rows[1]);
+        Assert.Contains("different types (<>f__AnonymousType",
+            Assert.Throws<ArgumentException>(() => new List<object> { new { a = 1 }, new { b = 2 } }.ToTable()).Message);
+    }
+
+    [Fact]
     public void A_row_with_the_wrong_width_or_a_type_without_properties_is_refused()
     {
         Assert.Contains("Row 1 has 1 values; expected one per column (2: a, b)",
