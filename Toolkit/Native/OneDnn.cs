@@ -26,6 +26,7 @@ internal static unsafe class OneDnn
     static delegate* unmanaged<IntPtr, byte> userEnabledNNPACK;
     static bool resolved, available, enabled = true;
     static int inferenceDepth;
+    static volatile bool ready;     // resolved and published: Available need not take the lock (the standard layers read it on every call)
 
     /// <summary>True when the libtorch in this process exports the switch.</summary>
     public static bool Available { get { Resolve(); return available; } }
@@ -112,27 +113,35 @@ internal static unsafe class OneDnn
 
     static void Resolve()
     {
+        if (ready) return;
         lock (gate)
         {
             if (resolved) return;
             resolved = true;
-            TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);   // libtorch_cpu.so is loaded by now
-            if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null, out var lib) &&
-                !NativeLibrary.TryLoad("torch_cpu", typeof(TorchSharp.torch).Assembly, null, out lib))
-                return;
-            if (NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var context) &&
-                NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setter))
-            {
-                globalContext = (delegate* unmanaged<IntPtr>)context;
-                setUserEnabledMkldnn = (delegate* unmanaged<IntPtr, byte, void>)setter;
-                available = true;
-                if (NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var nnpack))
-                    setUserEnabledNNPACK = (delegate* unmanaged<IntPtr, byte, void>)nnpack;
-                if (NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledMkldnnEv", out var mkldnnGetter))
-                    userEnabledMkldnn = (delegate* unmanaged<IntPtr, byte>)mkldnnGetter;
-                if (NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledNNPACKEv", out var nnpackGetter))
-                    userEnabledNNPACK = (delegate* unmanaged<IntPtr, byte>)nnpackGetter;
-            }
+            try { Bind(); }
+            finally { ready = true; }
+        }
+    }
+
+    // Finds libtorch's switches (and their getters) in libtorch_cpu.so.
+    static void Bind()
+    {
+        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);   // libtorch_cpu.so is loaded by now
+        if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null, out var lib) &&
+            !NativeLibrary.TryLoad("torch_cpu", typeof(TorchSharp.torch).Assembly, null, out lib))
+            return;
+        if (NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var context) &&
+            NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setter))
+        {
+            globalContext = (delegate* unmanaged<IntPtr>)context;
+            setUserEnabledMkldnn = (delegate* unmanaged<IntPtr, byte, void>)setter;
+            available = true;
+            if (NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var nnpack))
+                setUserEnabledNNPACK = (delegate* unmanaged<IntPtr, byte, void>)nnpack;
+            if (NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledMkldnnEv", out var mkldnnGetter))
+                userEnabledMkldnn = (delegate* unmanaged<IntPtr, byte>)mkldnnGetter;
+            if (NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledNNPACKEv", out var nnpackGetter))
+                userEnabledNNPACK = (delegate* unmanaged<IntPtr, byte>)nnpackGetter;
         }
     }
 }
