@@ -172,4 +172,31 @@ public class BackendPolicyTests
         Assert.Contains("Float64) steps the cells", BackendPolicy.Choose(Kernels, Lstm with { DType = ScalarType.Float64 }, TwoThreads).Reason);
         Assert.Contains("masked) steps the cells", BackendPolicy.Choose(Kernels, Lstm with { Mask = MaskKind.Packable }, TwoThreads).Reason);
     }
+
+    // The layers feed the policy their own configuration: stateful or not, one or two directions, float32 or float64
+    // weights, each requested backend resolves as the table's plain layer (Auto: kernels to train, fused to infer).
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("rnn")]
+    public void Stateful_bidirectional_and_float64_layers_resolve_as_the_table_says(string kind)
+    {
+        foreach (var (stateful, bidirectional) in new[] { (false, false), (true, false), (false, true) })
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+            {
+                StandardRecurrent layer = kind switch
+                {
+                    "lstm" => new RnnToolkit.Layers.Lstm(3, 5, numLayers: 2, bidirectional: bidirectional, stateful: stateful),
+                    "gru" => new Gru(3, 5, numLayers: 2, bidirectional: bidirectional, stateful: stateful),
+                    _ => new Rnn(3, 5, numLayers: 2, bidirectional: bidirectional, stateful: stateful),
+                };
+                layer.to(dtype);
+                foreach (var requested in new[] { Auto, Fused, Cells, Kernels })
+                {
+                    layer.Backend = requested;
+                    foreach (var autograd in new[] { true, false })
+                        Assert.Equal(requested == Auto ? (autograd ? Kernels : Fused) : requested, layer.ResolveBackend(null, training: autograd));
+                }
+            }
+    }
 }
