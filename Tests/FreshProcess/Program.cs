@@ -3,7 +3,17 @@ using RnnToolkit.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// The first statement touches the toolkit, nothing else: an LSTM regressor on "sum of the sequence".
+// --settings: the runtime initializer's report, one setting a line, and nothing else.
+if (args is ["--settings"])
+{
+    var report = TorchSharpNative.EnsureLoaded();                   // the first call into the toolkit
+    foreach (var setting in report.Settings)
+        Console.WriteLine($"setting: {setting.Name} | changed: {setting.Changed} | {setting}");
+    Console.WriteLine($"native: {report}");
+    return 0;
+}
+
+// Otherwise the first statement touches the toolkit, nothing else: an LSTM regressor on "sum of the sequence".
 var lstm = new Lstm(1, 16, returnSequences: false);
 Console.WriteLine($"native: {TorchSharpNative.EnsureLoaded()}");
 random.manual_seed(7);

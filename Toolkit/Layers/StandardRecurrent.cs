@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using RnnToolkit.Cells;
 using RnnToolkit.Native;
 using TorchSharp;
@@ -148,27 +147,21 @@ public abstract class StandardRecurrent : RecurrentLayer
     protected virtual bool HasMemoryCell => false;
 
     /// <summary>The path <see cref="Run"/> takes for this input in the current mode (see <see cref="RecurrentBackend.Auto"/>).</summary>
-    public RecurrentBackend ResolveBackend(Tensor? mask, bool training = false)
+    /// <param name="mask">The call's padding mask, or null.</param>
+    /// <param name="training">True for a call that builds an autograd graph.</param>
+    public RecurrentBackend ResolveBackend(Tensor? mask, bool training = false) =>
+        BackendPolicy.Choose(Backend, Shape(batch: 0, mask, autograd: training, ScalarType.Float32), HostCapabilities.Current()).PathOrThrow();
+
+    // What the backend choice knows of a call: the layer's configuration and mode, the call's batch, mask and autograd.
+    CallShape Shape(long batch, Tensor? mask, bool autograd, ScalarType dtype) => new(
+        GetType().Name, inputSize, HiddenSize, gateRows, NumLayers, IsBidirectional, ProjSize, CellsOnly, HasSequenceKernel,
+        RecurrentDropout, TrainMode: training, autograd, KindOf(mask), batch, dtype);
+
+    static MaskKind KindOf(Tensor? mask)
     {
-        if (ProjSize > 0)   // libtorch's fused LSTM in TorchSharp has no proj_size: the cells do the projection
-            return Backend == RecurrentBackend.Fused
-                ? throw new InvalidOperationException($"{GetType().Name}: the fused backend cannot run projSize = {ProjSize} (TorchSharp's LSTM has no proj_size); use Backend = Auto or Cells.")
-                : RecurrentBackend.Cells;
-        if (CellsOnly is { } only)   // a form only the cells compute
-            return Backend is RecurrentBackend.Fused or RecurrentBackend.Kernels
-                ? throw new InvalidOperationException($"{GetType().Name}: the {Backend.ToString().ToLowerInvariant()} backend cannot run {only}; use Backend = Auto or Cells.")
-                : RecurrentBackend.Cells;
-        if (this.training && RecurrentDropout > 0)   // train mode: a dropout mask on h_{t-1} inside the recurrence, which only the cells apply
-            return Backend is RecurrentBackend.Fused or RecurrentBackend.Kernels
-                ? throw new InvalidOperationException($"{GetType().Name}: the {Backend.ToString().ToLowerInvariant()} backend cannot apply recurrentDropout = {RecurrentDropout} in train mode; use Backend = Auto or Cells (or eval()).")
-                : RecurrentBackend.Cells;
-        if (Backend is RecurrentBackend.Cells or RecurrentBackend.Kernels) return Backend;
-        if (mask is null) return Backend == RecurrentBackend.Auto && training && HasSequenceKernel ? RecurrentBackend.Kernels : RecurrentBackend.Fused;
+        if (mask is null) return MaskKind.None;
         using var lengths = Masks.ToLengths(mask);
-        bool packable = lengths is not null && lengths.min().item<long>() > 0;
-        if (packable || Backend == RecurrentBackend.Auto)
-            return packable ? RecurrentBackend.Fused : RecurrentBackend.Cells;
-        throw new ArgumentException($"{GetType().Name}: the fused backend needs a prefix mask with every length ≥ 1 (packed sequences); this mask is not. Use Backend = Auto or Cells.", nameof(mask));
+        return lengths is not null && lengths.min().item<long>() > 0 ? MaskKind.Packable : MaskKind.NotPackable;
     }
 
     /// <inheritdoc/>
@@ -185,8 +178,9 @@ public abstract class StandardRecurrent : RecurrentLayer
                     throw new ArgumentException($"{GetType().Name}: expected each initial state's {(HasMemoryCell ? $"h and c, h of shape ({B}, {StateSize}) and c of shape ({B}, {HiddenSize})" : $"h of shape ({B}, {StateSize})")}; got h [{string.Join(", ", s.H.shape)}]{(HasMemoryCell ? $", c [{string.Join(", ", s.C?.shape ?? [])}]" : "")}.", nameof(initialState));
             }
         }
-        bool inference = !is_grad_enabled() || !(x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
-        var backend = ResolveBackend(mask, training: !inference);
+        bool autograd = is_grad_enabled() && (x.requires_grad || parameters().Any(p => p.requires_grad) || initialState is not null && initialState.Any(s => s.Tensors.Any(t => t.requires_grad)));
+        var choice = BackendPolicy.Choose(Backend, Shape(B, mask, autograd, x.dtype), HostCapabilities.Current());
+        var backend = choice.PathOrThrow();
         if (backend is RecurrentBackend.Cells or RecurrentBackend.Kernels)
         {
             foreach (var u in unrollers) u.UseKernels = backend == RecurrentBackend.Kernels;
@@ -198,16 +192,12 @@ public abstract class StandardRecurrent : RecurrentLayer
         fused.train(training);
         var h0 = initialState is null ? null : stack(initialState.Select(s => s.H).ToArray());
         var c0 = initialState is null || !HasMemoryCell ? null : stack(initialState.Select(s => s.C!).ToArray());
-        var lengths = mask is null ? null : Masks.ToLengths(mask);
-        // oneDNN runs LSTM inference 3x faster (where it is right: OneDnnAgrees); with autograd it trains on a slow
-        // reference kernel (see OneDnn). Small steps run faster on one thread (see SingleThread).
-        // With two threads available, a batch run on one thread goes as two halves at once (SecondThread).
-        bool halves = inference && lengths is null && B >= MinBatchToSplit && get_num_threads() > 1 && StepMacs(B) <= SingleThread.RecurrentStepMacs;
-        using var oneThread = inference && StepMacs(B) <= SingleThread.RecurrentStepMacs ? SingleThread.Begin() : null;
-        using var oneDnn = inference && OneDnnAgrees() ? OneDnn.ForInference() : null;
+        var lengths = choice.Packed ? Masks.ToLengths(mask!) : null;
+        using var oneThread = choice.OneThread ? SingleThread.Begin() : null;
+        using var oneDnn = choice.OneDnnIfAgrees && OneDnnAgrees() ? OneDnn.ForInference() : null;
         Tensor output, hn;
         Tensor? cn;
-        if (halves)
+        if (choice.Halves)
         {
             (output, hn, cn) = RunHalves(x, h0, c0);
         }
@@ -227,9 +217,6 @@ public abstract class StandardRecurrent : RecurrentLayer
         var last = IsBidirectional ? cat([hn[^2], hn[^1]], 1) : hn[^1];
         return Carry(new RecurrentResult(output, last, finals).MoveToOuter());
     }
-
-    /// <summary>Smallest batch whose inference is split in two halves running at once.</summary>
-    public const long MinBatchToSplit = 16;
 
     // Inference as two batch halves: the second on SecondThread, the first here; results joined along the batch.
     (Tensor Output, Tensor HN, Tensor? CN) RunHalves(Tensor x, Tensor? h0, Tensor? c0)
@@ -259,40 +246,26 @@ public abstract class StandardRecurrent : RecurrentLayer
             return (cat([first.Output, output2], batchDim), cat([first.HN, hn2], 1), cn2 is null ? null : cat([first.CN!, cn2], 1));
     }
 
-    // Multiply-adds of the widest layer's step: B × gate rows × (layer input + hidden).
-    long StepMacs(long batch) => batch * gateRows * (Math.Max(inputSize, NumLayers > 1 ? OutputSize : 0) + HiddenSize);
-
-    // oneDNN's LSTM inference in libtorch 2.10 returns wrong outputs for some sizes on this project's CPUs (hidden
-    // 1–16, 33, 40, 48, 100, 129, 200 off by 0.04–0.7 whatever the batch; 20–32, 50, 64, 127, 128, 256 right:
-    // Tests/RnnToolkit.Tests/Native/OneDnnTests.cs). So each configuration is checked once, on a small input,
-    // against libtorch's own kernel, and oneDNN runs only the configurations that agree.
-    static readonly ConcurrentDictionary<(Type, long, long, long, bool, bool, bool, ScalarType, DeviceType), bool> oneDnnAgrees = new();
-
     /// <summary>Whether oneDNN's fused kernel gives libtorch's own results for this layer's configuration (checked once per configuration).</summary>
     public bool OneDnnAgrees()
     {
-        if (!OneDnn.Available || ProjSize > 0) return false;
+        if (ProjSize > 0) return false;
         var weight = get_parameter("weight_hh_l0")!;
-        var key = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst, weight.dtype, weight.device_type);
-        return oneDnnAgrees.GetOrAdd(key, _ => CompareWithOneDnn());
+        var configuration = (GetType(), inputSize, HiddenSize, NumLayers, IsBidirectional, hasBias, BatchFirst, weight.dtype, weight.device_type);
+        return OneDnnAgreement.Agrees(configuration, RunOnSampleInput, weight.dtype == ScalarType.Float64 ? 1e-10 : 1e-4);
     }
 
-    bool CompareWithOneDnn()
+    // The fused module's inference on a fixed (3, 7) batch, for the oneDNN agreement check.
+    Tensor RunOnSampleInput()
     {
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         bool wasTraining = fused.training;
         fused.train(false);
         try
         {
-            var generator = new Generator(20261123);
             var weight = get_parameter("weight_hh_l0")!;
-            var x = randn(BatchFirst ? [3, 7, inputSize] : [7, 3, inputSize], generator: generator).to(weight.dtype, weight.device);
-            double tolerance = weight.dtype == ScalarType.Float64 ? 1e-10 : 1e-4;
-            var reference = OneDnn.Without(() => RunFused(fused, x, null, null).Output);
-            Tensor candidate;
-            using (OneDnn.ForInference()) candidate = RunFused(fused, x, null, null).Output;
-            return (candidate - reference).abs().max().to_type(ScalarType.Float64).item<double>() <= tolerance;
+            var x = randn(BatchFirst ? [3, 7, inputSize] : [7, 3, inputSize], generator: new Generator(20261123)).to(weight.dtype, weight.device);
+            return RunFused(fused, x, null, null).Output;
         }
         finally
         {

@@ -9,25 +9,36 @@ namespace RnnToolkit.Native;
 /// maximum and raising the trim threshold keeps those pages in the heap for reuse. Applied once,
 /// on glibc Linux only; set <c>RNNTOOLKIT_MALLOC_TUNING=0</c> to leave malloc alone.
 /// </summary>
-public static partial class MallocTuning
+internal static partial class MallocTuning
 {
     const int M_TRIM_THRESHOLD = -1;
     const int M_MMAP_THRESHOLD = -3;
+    const string TurnOff = "RNNTOOLKIT_MALLOC_TUNING=0";
 
     /// <summary>True once the thresholds have been set in this process.</summary>
     public static bool Applied { get; private set; }
 
-    /// <summary>Sets malloc's mmap threshold to 32 MiB and its trim threshold to 1 GiB (idempotent).</summary>
-    public static void Apply()
+    /// <summary>Sets malloc's mmap threshold to 32 MiB and its trim threshold to 1 GiB (idempotent), and reports both.</summary>
+    public static IReadOnlyList<RuntimeSetting> Apply()
     {
-        if (Applied || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("RNNTOOLKIT_MALLOC_TUNING") == "0")
-            return;
-        try
+        bool mmap = false, trim = false;
+        if (!Applied && OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("RNNTOOLKIT_MALLOC_TUNING") != "0")
         {
-            Applied = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 & mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+            try
+            {
+                mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
+                trim = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+                Applied = mmap & trim;
+            }
+            catch (EntryPointNotFoundException) { }   // not glibc (musl has no mallopt)
+            catch (DllNotFoundException) { }
         }
-        catch (EntryPointNotFoundException) { }   // not glibc (musl has no mallopt)
-        catch (DllNotFoundException) { }
+        // glibc cannot report its thresholds: "before" is its documented default.
+        return
+        [
+            new("malloc M_MMAP_THRESHOLD", "glibc default (128 KiB, adaptive)", mmap ? "32 MiB, fixed" : "glibc default (128 KiB, adaptive)", TurnOff),
+            new("malloc M_TRIM_THRESHOLD", "glibc default (128 KiB, adaptive)", trim ? "1 GiB" : "glibc default (128 KiB, adaptive)", TurnOff),
+        ];
     }
 
     [LibraryImport("libc", EntryPoint = "mallopt")]

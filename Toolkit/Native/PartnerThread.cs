@@ -11,8 +11,8 @@ namespace RnnToolkit.Native;
 /// but libtorch's <c>get_num_threads</c> reports the last one set anywhere, so the partner is first started inside
 /// the caller's single-thread scope (<see cref="TryBegin"/> returns once it has set its count), whose end sets the
 /// caller's count, and the reported one, back.
-/// A step of a sequence kernel lasts ~100 µs, too short for a blocking hand-off (waking a thread costs tens of µs),
-/// so work is handed over through a small ring of jobs that both sides spin on, yielding the core while they wait
+/// A step of a sequence kernel is too short for a blocking hand-off (waking a thread costs a sizeable part of a step;
+/// figures: docs/benchmarks.md, "Paired loops"), so work is handed over through a small ring of jobs that both sides spin on, yielding the core while they wait
 /// (another process on the core gets it). After 1 ms without work the thread blocks until the next job.
 /// One caller at a time: <see cref="TryBegin"/> returns null while another loop holds the thread.
 /// </summary>

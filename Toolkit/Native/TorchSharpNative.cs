@@ -1,33 +1,9 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
 
 namespace RnnToolkit.Native;
-
-/// <summary>What <see cref="TorchSharpNative.EnsureLoaded"/> did.</summary>
-public enum NativeLoadAction
-{
-    /// <summary>Not Linux x64: TorchSharp loads its own way.</summary>
-    NotApplicable,
-    /// <summary>The host's libstdc++ defines the version TorchSharp needs: nothing was touched.</summary>
-    HostHasVersion,
-    /// <summary>The native library found needs no patch (already weak, or built for an older libstdc++).</summary>
-    NoPatchNeeded,
-    /// <summary>A patched copy of libLibTorchSharp.so was made (or reused) in the toolkit's cache and loaded.</summary>
-    LoadedPatchedCopy,
-    /// <summary>The patch was needed but could not be applied; <see cref="NativeLoadReport.Error"/> says why.</summary>
-    Failed,
-}
-
-/// <summary>The outcome of preparing TorchSharp's native library on this host.</summary>
-/// <param name="Action">What was done.</param>
-/// <param name="LibStdCxx">The libstdc++ that was inspected, if any.</param>
-/// <param name="Original">The libLibTorchSharp.so that was found, if any.</param>
-/// <param name="Patched">The patched copy that was loaded, if any.</param>
-/// <param name="Error">Why it failed, when <paramref name="Action"/> is <see cref="NativeLoadAction.Failed"/>.</param>
-public sealed record NativeLoadReport(NativeLoadAction Action, string? LibStdCxx = null, string? Original = null, string? Patched = null, string? Error = null);
 
 /// <summary>
 /// Makes TorchSharp-cpu's native library load on hosts whose libstdc++ is older than GCC 13's
@@ -37,7 +13,7 @@ public sealed record NativeLoadReport(NativeLoadAction Action, string? LibStdCxx
 /// or the build output), marks that one version requirement weak, and loads the copy before
 /// TorchSharp's first native call; the rest of libtorch is linked in place from where it is.
 /// Hosts whose libstdc++ has the version are left alone. Runs automatically when the toolkit's
-/// assembly is first used; calling it again is free.
+/// assembly is first used, as part of the toolkit's runtime initializer (see <see cref="EnsureLoaded"/>).
 /// </summary>
 public static class TorchSharpNative
 {
@@ -45,39 +21,23 @@ public static class TorchSharpNative
     public const string RequiredVersion = "GLIBCXX_3.4.32";
 
     const string LibraryFile = "libLibTorchSharp.so";
-    static readonly object gate = new();
-    static NativeLoadReport? report;
     static IntPtr handle;
 
-#pragma warning disable CA2255 // A module initializer is the one hook that runs before a user's first TorchSharp call through the toolkit.
-    [ModuleInitializer]
-    internal static void OnToolkitLoaded() => EnsureLoaded();
-#pragma warning restore CA2255
+    /// <summary>
+    /// Loads TorchSharp's native library for this host and applies the toolkit's process-wide runtime settings, once per
+    /// process (the toolkit does this itself when it is first used; calling it again is free). The report says what was
+    /// done, and lists every setting changed with its old and new value and the environment variable that turns it off.
+    /// </summary>
+    public static NativeLoadReport EnsureLoaded() => ToolkitRuntime.Initialize();
 
-    /// <summary>Prepares TorchSharp's native library for this host (once per process) and says what it did.</summary>
-    public static NativeLoadReport EnsureLoaded()
+    /// <summary>Finds TorchSharp's native library and libtorch, and prepares (patches and loads) them where this host needs it.</summary>
+    internal static NativeLoadReport Load()
     {
-        lock (gate)
-        {
-            if (report is not null) return report;
-            MallocTuning.Apply();
-            ThreadingDefaults.Apply();
-            try
-            {
-                string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
-                var searchDirs = NativeSearchDirectories();
-                var libTorchSharp = FindLibTorchSharp(torchsharpDir, searchDirs);
-                var libtorchDir = libTorchSharp is null ? null : FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!, torchsharpDir, searchDirs);
-                report = Prepare(FindLibStdCxx(), libTorchSharp, libtorchDir, CacheRoot(), load: true);
-                if (report.Action != NativeLoadAction.Failed)
-                    OneDnn.UseSafeDefault();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or DllNotFoundException or BadImageFormatException or NotSupportedException or TypeInitializationException)
-            {
-                report = new NativeLoadReport(NativeLoadAction.Failed, Error: e.Message);
-            }
-            return report;
-        }
+        string torchsharpDir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        var searchDirs = NativeSearchDirectories();
+        var libTorchSharp = FindLibTorchSharp(torchsharpDir, searchDirs);
+        var libtorchDir = libTorchSharp is null ? null : FindLibTorchDirectory(Path.GetDirectoryName(libTorchSharp)!, torchsharpDir, searchDirs);
+        return Prepare(FindLibStdCxx(), libTorchSharp, libtorchDir, CacheRoot(), load: true);
     }
 
     /// <summary>
@@ -88,7 +48,7 @@ public static class TorchSharpNative
     /// <paramref name="libtorchDir"/>, and, when <paramref name="load"/> is set, loads it and answers
     /// TorchSharp's requests for it. Nothing outside <paramref name="cacheRoot"/> is written.
     /// </summary>
-    public static NativeLoadReport Prepare(string? libStdCxx, string? libTorchSharp, string? libtorchDir, string cacheRoot, bool load)
+    internal static NativeLoadReport Prepare(string? libStdCxx, string? libTorchSharp, string? libtorchDir, string cacheRoot, bool load)
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return new NativeLoadReport(NativeLoadAction.NotApplicable);

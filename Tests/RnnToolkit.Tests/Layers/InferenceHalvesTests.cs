@@ -77,7 +77,7 @@ public class InferenceHalvesTests
         }
     }
 
-    const long MinBatch = StandardRecurrent.MinBatchToSplit;
+    const long MinBatch = BackendPolicy.MinBatchToSplit;
 
     [Fact]
     public async Task The_second_thread_returns_results_and_exceptions()

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using RnnToolkit.Native;
+using RnnToolkit.Tests.Support;
 
 namespace RnnToolkit.Tests.Native;
 
@@ -146,13 +146,9 @@ public sealed class NativeLoadingTests : IDisposable
     [Fact]
     public void A_fresh_process_whose_first_call_is_into_the_toolkit_trains_an_LSTM()
     {
-        string app = Path.Combine(AppContext.BaseDirectory, "RnnToolkit.FreshProcess.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", app]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["RNNTOOLKIT_CACHE"] = temp;                    // an empty cache: the patch happens in that process
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "the fresh process did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\nstdout: {stdout}\nstderr: {stderr}");
+        // An empty cache: the patch happens in that process.
+        var (exitCode, stdout, stderr) = FreshProcess.Run([], new Dictionary<string, string?> { ["RNNTOOLKIT_CACHE"] = temp });
+        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout: {stdout}\nstderr: {stderr}");
         if (ElfVersions.DefinedVersions(HostLibrary()).Contains(TorchSharpNative.RequiredVersion))
         {
             Assert.Contains("Action = HostHasVersion", stdout);            // nothing to patch on this host
