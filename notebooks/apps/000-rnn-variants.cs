@@ -19,6 +19,7 @@ using RnnToolkit.Data;
 using RnnToolkit.Experiments;
 using RnnToolkit.Attention;
 using RnnToolkit.Formatting;
+using RnnToolkit.Notebooks;
 using TorchSharp;
 using static TorchSharp.torch;
 using Notebook = RnnToolkit.Formatting.NotebookApp;
@@ -61,13 +62,8 @@ var imageEpochs = notebookParameters.Get("imageEpochs", 8);
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
-var native = RnnToolkit.Native.TorchSharpNative.EnsureLoaded();   // loads TorchSharp on hosts with an older libstdc++
-RnnToolkit.Formatters.Register();                                  // tensors, summaries, training curves, attention maps render as tables and charts
-torch.random.manual_seed(seed);
-Console.WriteLine($"TorchSharp native library: {native.Action}; seed {seed}");
-
-// Metrics this notebook promises; the last cell checks them.
-var promised = new Dictionary<string, double>();
+var session = RnnToolkit.Notebook.Start(seed);   // loads TorchSharp's native library, registers the formatters, seeds torch, prints what it did
+var checks = session.Checks;                     // the metrics this notebook promises, each with its rule where it is measured; the last cell verifies them
 string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
 
 // ==== cell 5: markdown ====
@@ -117,8 +113,9 @@ for (int t = 0; t < 6; t++)
     h = torch.tanh(h.matmul(p["weight_hh_l0"].t()) + x[.., t, ..].matmul(p["weight_ih_l0"].t()) + p["bias_ih_l0"] + p["bias_hh_l0"]);
     byHand.Add(h);
 }
-promised["RNN layer vs equation (max error)"] = (torch.stack(byHand, 1) - fused).abs().max().ToDouble();
-Console.WriteLine($"RNN output {Shape(fused)}; max |layer − equation| = {promised["RNN layer vs equation (max error)"]:E1}");
+var rnnError = (torch.stack(byHand, 1) - fused).abs().max().ToDouble();
+checks.Expect("RNN layer vs equation (max error)", rnnError).Below(1e-5, "float32 agreement");
+Console.WriteLine($"RNN output {Shape(fused)}; max |layer − equation| = {rnnError:E1}");
 
 // ==== cell 7: markdown ====
 // ### 3.2 长短期记忆 (LSTM)
@@ -198,10 +195,13 @@ var gruRuns = Comparison.Run(new[]
 long? KerasCount(string model) => model == printed000 ? null : ParameterCounts.Keras(new Gru(classes, 32, resetAfter: model == gruAfter));
 var gruTable = gruRuns.Rows.Select(r => new { model = r.Name, r.Parameters, keras_parameters = KerasCount(r.Name),
     val_loss = Math.Round(r.Final["val_loss"], 3), recall_accuracy = Math.Round(RecallAccuracy(recallModels[r.Name], recVal), 3) }).ToList();
-promised["GRU reset-before recall accuracy"] = gruTable[0].recall_accuracy;
-promised["GRU reset-after recall accuracy"] = gruTable[1].recall_accuracy;
-promised["GRU 000 recall accuracy"] = gruTable[2].recall_accuracy;
-display(gruTable);
+// The baseline: always answering the most frequent symbol of the validation set.
+var recalled = recVal.Y[.., -1];
+var recallMajority = checks.Baseline("recall: most frequent symbol", recalled.bincount(null).max().ToDouble() / recalled.shape[0]);
+checks.Expect("GRU reset-before recall accuracy", gruTable[0].recall_accuracy).AtLeast(recallMajority, 0.5);
+checks.Expect("GRU reset-after recall accuracy", gruTable[1].recall_accuracy).AtLeast(recallMajority, 0.5);
+checks.Expect("GRU 000 recall accuracy", gruTable[2].recall_accuracy).NotAbove(recallMajority, 0.15);
+display(gruTable.ToTable());
 display(Charts.ComparisonCurves(gruRuns));                               // training (solid) and validation (dashed) loss per epoch
 
 // ==== cell 11: markdown ====
@@ -230,9 +230,9 @@ double[] Similarities(string name)                              // mean cosine s
 }
 var blankSteps = Enumerable.Range(0, recallDelay).Select(t => (double)t).ToArray();
 var (beforeSimilarity, afterSimilarity, printedSimilarity) = (Similarities(gruBefore), Similarities(gruAfter), Similarities(printed000));
-promised["GRU reset-before state similarity after the delay"] = beforeSimilarity[^1];
-promised["GRU reset-after state similarity after the delay"] = afterSimilarity[^1];
-promised["GRU 000 state similarity after the delay"] = printedSimilarity[^1];
+var printedHolds = checks.Baseline("GRU 000 state similarity after the delay", printedSimilarity[^1]);
+checks.Expect("GRU reset-before state similarity after the delay", beforeSimilarity[^1]).AtLeast(printedHolds, 0.05);
+checks.Expect("GRU reset-after state similarity after the delay", afterSimilarity[^1]).AtLeast(printedHolds, 0.05);
 display(Charts.XY([("canonical GRU, reset before", blankSteps, beforeSimilarity), ("canonical GRU, reset after", blankSteps, afterSimilarity), ("GRU as printed in 000", blankSteps, printedSimilarity)],
     $"cos(h right after the symbol, h t blank steps later); the delimiter comes at step {recallDelay}", "blank steps after the symbol", "mean cosine similarity"));
 
@@ -272,9 +272,15 @@ var lookRuns = Comparison.Run(new[]
     new Variant("GRU (forward only)", () => nn.Sequential(new Gru(5, 32), nn.Linear(32, 5))),
     new Variant("bidirectional GRU", () => nn.Sequential(new Bidirectional(() => new Gru(5, 16)), nn.Linear(32, 5))),
 }, lookTrain, lookVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: bidirectionalEpochs, batchSize: 32, seed: seed);
-promised["look-ahead accuracy, forward GRU"] = lookRuns.Rows[0].Final["val_accuracy"];
-promised["look-ahead accuracy, bidirectional GRU"] = lookRuns.Rows[1].Final["val_accuracy"];
-display(lookRuns.Rows.Select(r => new { model = r.Name, r.Parameters, val_accuracy = Math.Round(r.Final["val_accuracy"], 3) }).ToList());
+// The baseline: what knowing the positions but not the future gives — the padding 0 at the last `lookahead` steps,
+// the most frequent symbol elsewhere — on the validation targets.
+var lookTargets = lookVal.Y.narrow(1, 0, steps - lookahead);
+var lookNoFuture = checks.Baseline("look-ahead: positions without the future",
+    (lookTargets.flatten().bincount(null).max().ToDouble() + (double)lookVal.Y.shape[0] * lookahead) / lookVal.Y.numel());
+checks.Expect("look-ahead accuracy, bidirectional GRU", lookRuns.Rows[1].Final["val_accuracy"]).AtLeast(lookNoFuture, 0.5);
+checks.Expect("look-ahead accuracy, forward GRU", lookRuns.Rows[0].Final["val_accuracy"]).NotAbove(lookNoFuture, 0.05);
+display(lookRuns.Rows.Select(r => new { model = r.Name, r.Parameters, val_accuracy = Math.Round(r.Final["val_accuracy"], 3) }).Append(
+    new { model = "baseline: positions without the future", Parameters = 0L, val_accuracy = Math.Round(lookNoFuture.Value, 3) }).ToTable());
 display(Charts.ComparisonCurves(lookRuns, "accuracy"));                  // training (solid) and validation (dashed) accuracy per epoch
 
 // ==== cell 15: markdown ====
@@ -339,12 +345,11 @@ var att = att000.Run(decoderStates, encoderInputs);
 var scoresHand = (decoderStates.matmul(att000.W_e.narrow(1, 0, 6).t()).unsqueeze(2) + encoderInputs.matmul(att000.W_e.narrow(1, 6, 4).t()).unsqueeze(1) + att000.b_e)
     .tanh().matmul(att000.W_s) / Math.Sqrt(16);                     // e_{t,i}: (1, 5, 8)
 var alphaHand = scoresHand.softmax(-1);
-promised["000 attention: by hand vs toolkit"] = Math.Max((alphaHand - att.Weights).abs().max().ToDouble(), (alphaHand.matmul(encoderInputs) - att.Output).abs().max().ToDouble());
+var attentionError = Math.Max((alphaHand - att.Weights).abs().max().ToDouble(), (alphaHand.matmul(encoderInputs) - att.Output).abs().max().ToDouble());
+checks.Expect("000 attention: by hand vs toolkit", attentionError).Below(1e-5, "float32 agreement");
 double Entropy(Tensor w) => (-(w * w.clamp_min(1e-12).log()).sum(-1)).mean().ToDouble();
 var alphaUnscaled = (scoresHand * Math.Sqrt(16)).softmax(-1);        // Bahdanau's score, same weights, no 1/√d
-promised["000 attention: entropy scaled"] = Entropy(att.Weights);
-promised["000 attention: entropy unscaled"] = Entropy(alphaUnscaled);
-Console.WriteLine($"max |by hand − Bahdanau000AsPrintedAttention| = {promised["000 attention: by hand vs toolkit"]:E2}; mean entropy of α: with 1/√d {promised["000 attention: entropy scaled"]:F3}, without {promised["000 attention: entropy unscaled"]:F3} (uniform {Math.Log(8):F3})");
+Console.WriteLine($"max |by hand − Bahdanau000AsPrintedAttention| = {attentionError:E2}; mean entropy of α: with 1/√d {Entropy(att.Weights):F3}, without {Entropy(alphaUnscaled):F3} (uniform {Math.Log(8):F3})");
 display(new RnnToolkit.Formatting.AttentionMap(att.Weights, Enumerable.Range(1, 5).Select(t => $"h{t - 1}").ToList(), Enumerable.Range(1, 8).Select(i => $"x{i}").ToList()) { Title = "α_{t,i} as printed (1/√d, untrained)" });
 
 // ==== cell 17: markdown ====
@@ -396,7 +401,8 @@ var cnnRnn = Comparison.Run(new[]
 Console.WriteLine(cnnRnn);
 torch.random.manual_seed(seed);
 Console.WriteLine(nn.Sequential(("conv1d", new Conv1D(1, 64, 3, "relu")), ("lstm", new Lstm(64, 10, returnSequences: false)), ("dense", nn.Linear(10, 1)), ("sigmoid", nn.Sigmoid())).Summary(10, 1));
-promised["CNN-RNN val accuracy"] = cnnRnn.Rows[0].Final["val_accuracy"];
+var binaryMajority = checks.Baseline("mean above 0.5: majority class", Math.Max(binVal.Y.mean().ToDouble(), 1 - binVal.Y.mean().ToDouble()));
+checks.Expect("CNN-RNN val accuracy", cnnRnn.Rows[0].Final["val_accuracy"]).AtLeast(binaryMajority, 0.4);
 display(Charts.ComparisonCurves(cnnRnn, "accuracy"));                    // training (solid) and validation (dashed) accuracy per epoch
 
 // ==== cell 21: markdown ====
@@ -436,11 +442,11 @@ var imageRuns = Comparison.Run(new[]
         nn.AdaptiveMaxPool2d(new long[] { 1, 1 }), nn.Flatten(), nn.Linear(8, directions)))),
 }, sqTrain, sqVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: imageEpochs, batchSize: 32, seed: seed);
 var majorityShare = sqVal.Y.bincount(null).max().ToDouble() / sqVal.Count;   // the majority-class predictor on the validation set
-promised["image sequences: majority-class accuracy"] = majorityShare;
-promised["image sequences: CNN per frame → LSTM val accuracy"] = imageRuns.Rows[0].Final["val_accuracy"];
-promised["image sequences: ConvLSTM val accuracy"] = imageRuns.Rows[1].Final["val_accuracy"];
+var imageMajority = checks.Baseline("image sequences: majority-class accuracy", majorityShare);
+checks.Expect("image sequences: CNN per frame → LSTM val accuracy", imageRuns.Rows[0].Final["val_accuracy"]).AtLeast(imageMajority, 0.5);
+checks.Expect("image sequences: ConvLSTM val accuracy", imageRuns.Rows[1].Final["val_accuracy"]).AtLeast(imageMajority, 0.5);
 display(imageRuns.Rows.Select(r => new { model = r.Name, r.Parameters, val_accuracy = Math.Round(r.Final["val_accuracy"], 3), val_loss = Math.Round(r.Final["val_loss"], 3) })
-    .Append(new { model = "baseline: majority class (accuracy), uniform 1/8 (loss)", Parameters = 0L, val_accuracy = Math.Round(majorityShare, 3), val_loss = Math.Round(Math.Log(directions), 3) }).ToList());
+    .Append(new { model = "baseline: majority class (accuracy), uniform 1/8 (loss)", Parameters = 0L, val_accuracy = Math.Round(majorityShare, 3), val_loss = Math.Round(Math.Log(directions), 3) }).ToTable());
 display(Charts.ComparisonCurves(imageRuns, "accuracy"));                 // training (solid) and validation (dashed) accuracy per epoch
 
 // ==== cell 23: markdown ====
@@ -491,8 +497,13 @@ Notebook.Cell(26);
 KerasAttentionClassifier attentionModel = null!;
 var attentionRun = Comparison.Run(new[] { new Variant("Attention()([x, x]) → GlobalAveragePooling1D → Dense(1, σ)", () => attentionModel = new KerasAttentionClassifier()) },
     binTrain, binVal, Losses.BinaryCrossEntropy(), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: cnnRnnEpochs, batchSize: 32, seed: seed);
-promised["attention model val accuracy"] = attentionRun.Rows[0].Final["val_accuracy"];
-Console.WriteLine($"{attentionRun.Rows[0].Name}: {attentionRun.Rows[0].Parameters} parameters, val accuracy {promised["attention model val accuracy"]:F3}");
+// Baselines: the majority class, and thresholding the mean of only the first four of the ten inputs (a rule that sees
+// part of the sequence; a model that reads every input should do at least as well).
+var firstFour = binVal.X.narrow(1, 0, 4).mean(new long[] { 1, 2 }).gt(0.5).to_type(ScalarType.Float32);
+var firstFourRule = checks.Baseline("mean above 0.5: threshold the first 4 inputs' mean", firstFour.eq(binVal.Y.flatten()).to_type(ScalarType.Float32).mean().ToDouble());
+var attentionAccuracy = attentionRun.Rows[0].Final["val_accuracy"];
+checks.Expect("attention model val accuracy", attentionAccuracy).AtLeast(binaryMajority, 0.2).AtLeast(firstFourRule, 0.05);
+Console.WriteLine($"{attentionRun.Rows[0].Name}: {attentionRun.Rows[0].Parameters} parameters, val accuracy {attentionAccuracy:F3}; majority class {binaryMajority.Value:F3}, thresholding the first 4 inputs' mean {firstFourRule.Value:F3}");
 var sampleSteps = Enumerable.Range(0, 10).Select(i => binVal.X[0, i, 0].ToSingle().ToString("F2")).ToList();
 Tensor selfWeights;
 using (torch.no_grad())
@@ -501,7 +512,10 @@ display(new RnnToolkit.Formatting.AttentionMap(selfWeights, sampleSteps, sampleS
 
 // ==== cell 27: markdown ====
 // With scalar inputs the dot score is $x_i x_j$, so every query puts most weight on the largest inputs (the bright
-// columns): the pooled output is a weighted mean tilted towards large values, and the dense layer thresholds it.
+// columns): the pooled output is a weighted mean tilted towards large values, and the dense layer thresholds it. That is
+// why two parameters get well above the majority class but not to the exact rule (the plain mean, which the recurrent
+// models of §4.5 approximate): the checks require it to beat the majority class by 0.2 and thresholding the mean of the first
+// four inputs (a rule that reads less than half of the sequence) by 0.05.
 //
 // ## 5. 核心趋势和挑战 (Trends and challenges)
 //
@@ -538,19 +552,20 @@ foreach (var T in new[] { 25, 50, 100, 200 })
     var (lstmMs, convMs) = (Time(costLstm), Time(costConv));
     costRows.Add((T, lstmMs, convMs));
 }
-promised["cost: LSTM / Conv1D time at the longest T"] = costRows[^1].LstmMs / costRows[^1].ConvMs;
-promised["cost: LSTM time growth T=25 → 200"] = costRows[^1].LstmMs / costRows[0].LstmMs;
+var (lstmOverConv, lstmGrowth) = (costRows[^1].LstmMs / costRows[^1].ConvMs, costRows[^1].LstmMs / costRows[0].LstmMs);
+checks.Expect("cost: LSTM time at the longest T", costRows[^1].LstmMs).AtLeastTimes(checks.Baseline("cost: Conv1D time at the longest T", costRows[^1].ConvMs), 2);
+checks.Expect("cost: LSTM time growth T=25 → 200", lstmGrowth).AtLeastTimes(new Baseline("the growth of T", (double)costRows[^1].T / costRows[0].T), 0.375);
 Console.WriteLine("forward + backward, batch 32, 16 → 64 features, minimum of 5 runs (on a shared machine read the trend); LSTM ms per step: "
     + string.Join(", ", costRows.Select(r => $"T={r.T}: {r.LstmMs / r.T:F3}")));
-Console.WriteLine($"at T = {costRows[^1].T} the LSTM takes {promised["cost: LSTM / Conv1D time at the longest T"]:F1}x the convolution's time; from T = 25 to 200 (8x the steps) its time grows {promised["cost: LSTM time growth T=25 → 200"]:F1}x");
+Console.WriteLine($"at T = {costRows[^1].T} the LSTM takes {lstmOverConv:F1}x the convolution's time; from T = 25 to 200 (8x the steps) its time grows {lstmGrowth:F1}x");
 var lengths = costRows.Select(r => (double)r.T).ToArray();
 display(Charts.XY([("LSTM(64)", lengths, costRows.Select(r => r.LstmMs).ToArray()), ("Conv1D(64, 3)", lengths, costRows.Select(r => r.ConvMs).ToArray())],
     "forward + backward time against sequence length", "sequence length T", "milliseconds"));
 
 // ==== cell 29: markdown ====
 // Conclusion, from the figures printed above: at the longest $T$ the recurrence is the slower of the two, and its time grows
-// with the number of steps (the checks require the LSTM to be slower at the longest $T$ and its time to grow at least 3x
-// over 8x the steps) — claim (2) holds for the recurrence.
+// with the number of steps (the checks require the LSTM to take at least twice the convolution's time at the longest $T$
+// and its time to grow at least 3x over 8x the steps) — claim (2) holds for the recurrence.
 //
 // ## 6. 结论 (Conclusion)
 //
@@ -561,33 +576,15 @@ display(Charts.XY([("LSTM(64)", lengths, costRows.Select(r => r.LstmMs).ToArray(
 //
 // ## Checks
 //
-// The metrics this notebook promises, at the default parameters; a regression fails the run.
+// Every metric this notebook promises, with the rule it was given where it was measured: a learned result must beat a
+// baseline computed from the same data (the most frequent class, what knowing positions without the future gives, a
+// rule that reads part of the input) by the stated margin; a model the text says fails must stay near its baseline while
+// another model shows the task is learnable; a computation by hand must agree with the toolkit to float32 precision.
+// At the default parameters; a regression fails the run.
 
 // ==== cell 30: code ====
 Notebook.Cell(30);
-var checks = new (string Name, bool Ok, string Expected)[]
-{
-    ("cost: LSTM / Conv1D time at the longest T", promised["cost: LSTM / Conv1D time at the longest T"] > 1, "> 1"),
-    ("cost: LSTM time growth T=25 → 200", promised["cost: LSTM time growth T=25 → 200"] >= 3, "≥ 3x for 8x the steps"),
-    ("RNN layer vs equation (max error)", promised["RNN layer vs equation (max error)"] < 1e-5, "< 1e-5"),
-    ("GRU reset-before recall accuracy", promised["GRU reset-before recall accuracy"] >= 0.6, "≥ 0.6 (chance 0.25)"),
-    ("GRU reset-after recall accuracy", promised["GRU reset-after recall accuracy"] >= 0.6, "≥ 0.6 (chance 0.25)"),
-    ("GRU 000 recall accuracy", promised["GRU 000 recall accuracy"] <= 0.4, "≤ 0.4 (chance 0.25: no carry term)"),
-    ("GRU reset-before state similarity after the delay", promised["GRU reset-before state similarity after the delay"] > promised["GRU 000 state similarity after the delay"], "> the 000 GRU's (it holds the state)"),
-    ("GRU reset-after state similarity after the delay", promised["GRU reset-after state similarity after the delay"] > promised["GRU 000 state similarity after the delay"], "> the 000 GRU's (it holds the state)"),
-    ("look-ahead accuracy, bidirectional GRU", promised["look-ahead accuracy, bidirectional GRU"] >= 0.9, "≥ 0.9"),
-    ("look-ahead accuracy, forward GRU", promised["look-ahead accuracy, forward GRU"] <= 0.5, "≤ 0.5"),
-    ("CNN-RNN val accuracy", promised["CNN-RNN val accuracy"] >= 0.9, "≥ 0.9 (chance 0.5)"),
-    ("image sequences: CNN per frame → LSTM val accuracy", promised["image sequences: CNN per frame → LSTM val accuracy"] >= promised["image sequences: majority-class accuracy"] + 0.5, "≥ majority class + 0.5 (chance 1/8)"),
-    ("image sequences: ConvLSTM val accuracy", promised["image sequences: ConvLSTM val accuracy"] >= promised["image sequences: majority-class accuracy"] + 0.5, "≥ majority class + 0.5 (chance 1/8)"),
-    ("000 attention: by hand vs toolkit", promised["000 attention: by hand vs toolkit"] < 1e-5, "< 1e-5"),
-    ("000 attention: entropy scaled", promised["000 attention: entropy scaled"] > promised["000 attention: entropy unscaled"], "> the unscaled entropy (1/√d flattens α)"),
-    ("attention model val accuracy", promised["attention model val accuracy"] >= 0.7, "≥ 0.7 (chance 0.5)"),
-};
-var report = checks.Select(c => new { check = c.Name, value = promised[c.Name], expected = c.Expected, passed = c.Ok }).ToList();
-if (report.Any(r => !r.passed))
-    throw new Exception("Metric regression: " + string.Join("; ", report.Where(r => !r.passed).Select(r => $"{r.check} = {r.value} (expected {r.expected})")));
-display(report);
+display(checks.Verify());
 
 Notebook.Finish();
 

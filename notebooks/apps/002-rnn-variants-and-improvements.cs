@@ -19,6 +19,7 @@ using RnnToolkit.Data;
 using RnnToolkit.Experiments;
 using RnnToolkit.Attention;
 using RnnToolkit.Formatting;
+using RnnToolkit.Notebooks;
 using TorchSharp;
 using static TorchSharp.torch;
 using Notebook = RnnToolkit.Formatting.NotebookApp;
@@ -69,13 +70,8 @@ var rangeWidth = notebookParameters.Get("rangeWidth", 32);           // §2.4 lo
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
-var native = RnnToolkit.Native.TorchSharpNative.EnsureLoaded();   // loads TorchSharp on hosts with an older libstdc++
-RnnToolkit.Formatters.Register();                                  // tensors, summaries, training curves, attention maps render as tables and charts
-torch.random.manual_seed(seed);
-Console.WriteLine($"TorchSharp native library: {native.Action}; seed {seed}");
-
-// Metrics this notebook promises; the last cell checks them.
-var promised = new Dictionary<string, double>();
+var session = RnnToolkit.Notebook.Start(seed);   // loads TorchSharp's native library, registers the formatters, seeds torch, prints what it did
+var checks = session.Checks;                     // the metrics this notebook promises, each with its rule where it is measured; the last cell verifies them
 
 // ==== cell 5: markdown ====
 // ## 1. 背景介绍 (Background)
@@ -110,8 +106,9 @@ for (int t = 0; t < 6; t++)
     h = torch.tanh(h.matmul(rnnCell.weight_hh.t()) + xs[.., t].matmul(rnnCell.weight_ih.t()) + rnnCell.bias_ih! + rnnCell.bias_hh!);
     handY.Add(h.matmul(outLayer.weight.t()) + outLayer.bias!);
 }
-promised["RNN by hand vs ElmanNetwork"] = (torch.stack(handY, 1) - elmanOut).abs().max().ToDouble();
-Console.WriteLine($"max |by hand − ElmanNetwork| = {promised["RNN by hand vs ElmanNetwork"]:E2}");
+var elmanError = (torch.stack(handY, 1) - elmanOut).abs().max().ToDouble();
+checks.Expect("RNN by hand vs ElmanNetwork", elmanError).Below(1e-5, "float32 agreement of two computations");
+Console.WriteLine($"max |by hand − ElmanNetwork| = {elmanError:E2}");
 display(elmanOut);
 
 // ==== cell 7: markdown ====
@@ -143,7 +140,7 @@ Tensor W(Tensor w, int gate) => w.chunk(4, 0)[gate];                     // rows
 Tensor B(int gate) => lstmCell.bias_ih!.chunk(4, 0)[gate] + lstmCell.bias_hh!.chunk(4, 0)[gate];
 Tensor Gate(int g, Tensor x, Tensor hPrev) => x.matmul(W(lstmCell.weight_ih, g).t()) + hPrev.matmul(W(lstmCell.weight_hh, g).t()) + B(g);
 var (lh, lc) = (torch.zeros(1, 4), torch.zeros(1, 4));
-var gateRows = new List<object>();
+var gateValues = new List<double[]>();                                    // unit 0's i, f, g, o, c, h at each step
 var lstmHand = new List<Tensor>();
 for (int t = 0; t < 6; t++)
 {
@@ -155,11 +152,12 @@ for (int t = 0; t < 6; t++)
     lc = f * lc + i * g;
     lh = o * lc.tanh();
     lstmHand.Add(lh);
-    gateRows.Add(new { t, i_t = Math.Round(i[0, 0].ToDouble(), 3), f_t = Math.Round(f[0, 0].ToDouble(), 3), g_t = Math.Round(g[0, 0].ToDouble(), 3), o_t = Math.Round(o[0, 0].ToDouble(), 3), c_t = Math.Round(lc[0, 0].ToDouble(), 3), h_t = Math.Round(lh[0, 0].ToDouble(), 3) });
+    gateValues.Add(new[] { i, f, g, o, lc, lh }.Select(v => Math.Round(v[0, 0].ToDouble(), 3)).ToArray());
 }
-promised["LSTM by hand vs LstmCell"] = (torch.stack(lstmHand, 1) - lstmOut).abs().max().ToDouble();
-Console.WriteLine($"max |gate-by-gate − LstmCell| over 6 steps = {promised["LSTM by hand vs LstmCell"]:E2}; unit 0's gates:");
-display(gateRows);
+var lstmError = (torch.stack(lstmHand, 1) - lstmOut).abs().max().ToDouble();
+checks.Expect("LSTM by hand vs LstmCell", lstmError).Below(1e-5, "float32 agreement of two computations");
+Console.WriteLine($"max |gate-by-gate − LstmCell| over 6 steps = {lstmError:E2}; unit 0's gates:");
+display(gateValues.Select((v, t) => new { t, i_t = v[0], f_t = v[1], g_t = v[2], o_t = v[3], c_t = v[4], h_t = v[5] }).ToTable());
 
 // ==== cell 9: markdown ====
 // ### 2.3 门控递归单元 (GRU) and 3.2 (its gates one by one)
@@ -194,6 +192,9 @@ Notebook.Cell(10);
 var recall = CopyTask.Generate(1200, symbols: 1, delay: recallDelay, alphabet: 4, seed: seed);
 var (recTrain, recVal) = recall.Split(0.25);
 long classes = recall.X.shape[2];
+// Baseline: always answer the symbol most frequent at the recall step of the validation sequences (≈ chance, 1/4).
+var recallLast = recVal.Y[.., -1];
+var recallMajority = checks.Baseline("recall: majority class (validation)", (double)recallLast.bincount(null).max().ToInt64() / recallLast.numel());
 double RecallAccuracy(nn.Module<Tensor, Tensor> model, SupervisedData d)
 {
     using var _ = no_grad();
@@ -219,10 +220,14 @@ var gruTable = best.Select(b => new
     best_recall_accuracy = Math.Round(b.Recall, 3), best_val_loss = Math.Round(b.Row.Final["val_loss"], 4),
     recall_accuracy_per_learning_rate = string.Join("  ", sweep.Where(r => r.Model == b.Model).Select(r => $"{r.Lr}: {r.Recall:F3}")),
 }).ToList();
-promised["GRU canonical best recall accuracy"] = gruTable[0].best_recall_accuracy;
-promised["GRU 002 best recall accuracy"] = gruTable[1].best_recall_accuracy;
-promised["GRU 002 worst recall accuracy in the sweep"] = sweep.Where(r => r.Model == gruTable[1].model).Min(r => r.Recall);
-display(gruTable);
+// The canonical GRU learns (its best run well above the majority class); the printed one learns at every learning rate
+// tried, and even its worst run stays clearly above the canonical GRU's best (the gap no learning rate closes).
+checks.Expect("GRU canonical best recall accuracy", best[0].Recall).AtLeast(recallMajority, 0.3);
+var canonicalBest = checks.Baseline("GRU canonical best recall accuracy");
+checks.Expect("GRU 002 worst recall accuracy in the sweep", sweep.Where(r => r.Model == best[1].Model).Min(r => r.Recall))
+    .AtLeast(recallMajority, 0.6).AtLeast(canonicalBest, 0.15);
+Console.WriteLine($"majority class at the recall step (validation): {recallMajority.Value:F3}");
+display(gruTable.ToTable());
 display(Charts.XY(best.Select(b => (b.Model, (IReadOnlyList<double>)recallLearningRates.Select(Math.Log10).ToList(), (IReadOnlyList<double>)sweep.Where(r => r.Model == b.Model).Select(r => r.Recall).ToList())),
     $"delayed recall over {recallDelay} steps: accuracy after {recallEpochs} epochs", "log10 of Adam's learning rate", "recall accuracy (chance 0.25)"));
 
@@ -244,7 +249,9 @@ display(Charts.ComparisonCurves(new ComparisonResult(best.Select(b => b.Row with
 // on the candidate, $(1 - z_t)$ twice) shrink the candidate so the state changes less per step. What it does not show:
 // that the printed form is a better GRU in general — it is one task and one seed, and the printed cell is still not the
 // GRU of Cho et al. or of any library (one shared $W_{hh}$, input size forced to equal hidden size), so the toolkit's GRU
-// layers implement the canonical form.
+// layers implement the canonical form. The checks compare with always answering the most frequent symbol at the recall
+// step of the validation sequences (printed above the table): the canonical GRU's best run must exceed it by 0.3, and the
+// printed GRU's *worst* run must exceed it by 0.6 and the canonical GRU's best by 0.15.
 //
 // ### 2.4 自注意力机制 (Self-attention) and 3.3 (weights, output)
 //
@@ -265,8 +272,9 @@ var (q, k, v) = (sx.matmul(wq), sx.matmul(wk), sx.matmul(wv));
 var e = (q.matmul(k.transpose(1, 2)) / Math.Sqrt(4)).softmax(-1);      // e_ij
 var aHand = e.matmul(v);                                                  // a_i = Σ_j e_ij V_j
 var sdpa = ScaledDotProductAttention.Compute(q, k, v);
-promised["self-attention by hand vs toolkit"] = (aHand - sdpa.Output).abs().max().ToDouble();
-Console.WriteLine($"max |by hand − ScaledDotProductAttention| = {promised["self-attention by hand vs toolkit"]:E2}; row sums of e: {string.Join(" ", e.sum(-1).flatten().data<float>().ToArray().Select(s => s.ToString("F3")))}");
+var attentionError = (aHand - sdpa.Output).abs().max().ToDouble();
+checks.Expect("self-attention by hand vs toolkit", attentionError).Below(1e-5, "float32 agreement of two computations");
+Console.WriteLine($"max |by hand − ScaledDotProductAttention| = {attentionError:E2}; row sums of e: {string.Join(" ", e.sum(-1).flatten().data<float>().ToArray().Select(s => s.ToString("F3")))}");
 display(new RnnToolkit.Formatting.AttentionMap(sdpa.Weights, Enumerable.Range(1, 5).Select(i => $"x{i}").ToList(), Enumerable.Range(1, 5).Select(i => $"x{i}").ToList()) { Title = "e_ij (random projections)" });
 
 // ==== cell 14: markdown ====
@@ -291,10 +299,12 @@ long rangeInputs = rangeAlphabet + 1;                       // one-hot symbol + 
 var rangeChance = MarkedRecall.ChanceAccuracy(rangeAlphabet);
 var rangeModels = new[] { "Elman RNN", "LSTM", "GRU", "Transformer encoder" };
 var rangeRuns = new List<(int Distance, ComparisonResult Runs)>();
+var rangeMajority = new Dictionary<int, double>();          // per distance: always answer the most frequent marked symbol of the validation sequences
 var rangeWatch = System.Diagnostics.Stopwatch.StartNew();
 foreach (var d in rangeDistances)
 {
     var (rangeTrain, rangeVal) = MarkedRecall.Generate(rangeSamples, d, rangeAlphabet, seed: seed).Split(0.25);
+    rangeMajority[d] = (double)rangeVal.Y.bincount(null).max().ToInt64() / rangeVal.Y.numel();
     rangeRuns.Add((d, Comparison.Run(new[]
     {
         new Variant(rangeModels[0], () => nn.Sequential(new Rnn(rangeInputs, rangeWidth, returnSequences: false), nn.Linear(rangeWidth, rangeAlphabet))),
@@ -312,25 +322,36 @@ var rangeTable = rangeModels.Select(m => new
     longest_distance_at_0_9 = rangeDistances.Where(d => RangeAccuracy(m, d) >= 0.9).Select(d => (int?)d).LastOrDefault(),
     mean_seconds_per_epoch = Math.Round(rangeRuns.Average(r => r.Runs.Rows.Single(x => x.Name == m).SecondsPerEpoch), 3),
 }).ToList();
-int dShort = rangeDistances[0], dLong = rangeDistances[^1];
-foreach (var m in rangeModels)
-{
-    promised[$"long range: {m} accuracy at d = {dShort}"] = RangeAccuracy(m, dShort);
-    promised[$"long range: {m} accuracy at d = {dLong}"] = RangeAccuracy(m, dLong);
-}
-promised["long range: Elman RNN accuracy at d = 10"] = RangeAccuracy("Elman RNN", 10);
-promised["long range: LSTM accuracy at d = 10"] = RangeAccuracy("LSTM", 10);
-promised["long range: GRU accuracy at d = 10"] = RangeAccuracy("GRU", 10);
-promised["long range: chance"] = rangeChance;
-Console.WriteLine($"{rangeDistances.Length} distances × {rangeModels.Length} models in {rangeWatch.Elapsed.TotalSeconds:F0} s; chance {rangeChance:F3}; accuracy = final epoch, validation; longest_distance_at_0_9 = the longest d with accuracy ≥ 0.9 (empty: none)");
-display(rangeTable);
+int dShort = rangeDistances[0], dMid = rangeDistances[1], dLong = rangeDistances[^1];
+var majorityShort = checks.Baseline($"long range: majority class at d = {dShort}", rangeMajority[dShort]);
+var majorityMid = checks.Baseline($"long range: majority class at d = {dMid}", rangeMajority[dMid]);
+var majorityLong = checks.Baseline($"long range: majority class at d = {dLong}", rangeMajority[dLong]);
+// What learns: the encoder at every distance, the gated cells at the short ones, the Elman RNN the shortest in part.
+checks.Expect($"long range: Transformer encoder accuracy at d = {dShort}", RangeAccuracy("Transformer encoder", dShort)).AtLeast(majorityShort, 0.6);
+checks.Expect($"long range: Transformer encoder accuracy at d = {dLong}", RangeAccuracy("Transformer encoder", dLong)).AtLeast(majorityLong, 0.6);
+checks.Expect($"long range: LSTM accuracy at d = {dMid}", RangeAccuracy("LSTM", dMid)).AtLeast(majorityMid, 0.6);
+checks.Expect($"long range: GRU accuracy at d = {dMid}", RangeAccuracy("GRU", dMid)).AtLeast(majorityMid, 0.6);
+checks.Expect($"long range: Elman RNN accuracy at d = {dShort}", RangeAccuracy("Elman RNN", dShort)).AtLeast(majorityShort, 0.3);
+// What fails, in the same runs as the positive checks above: the Elman RNN far below the gated cells from dMid on,
+// and all three RNNs far below the encoder and near the majority class at the longest distance.
+checks.Expect($"long range: Elman RNN accuracy at d = {dMid}", RangeAccuracy("Elman RNN", dMid)).AtMost(checks.Baseline($"long range: LSTM accuracy at d = {dMid}"), 0.4);
+foreach (var m in rangeModels.Take(3))
+    checks.Expect($"long range: {m} accuracy at d = {dLong}", RangeAccuracy(m, dLong))
+        .AtMost(checks.Baseline($"long range: Transformer encoder accuracy at d = {dLong}"), 0.5).NotAbove(majorityLong, 0.15);
+Console.WriteLine($"{rangeDistances.Length} distances × {rangeModels.Length} models in {rangeWatch.Elapsed.TotalSeconds:F0} s; chance {rangeChance:F3}; " +
+    $"majority class of the validation labels {string.Join(", ", rangeDistances.Select(d => $"d={d}: {rangeMajority[d]:F3}"))}; accuracy = final epoch, validation; longest_distance_at_0_9 = the longest d with accuracy ≥ 0.9 (empty: none)");
+display(rangeTable.ToTable());
 var rangeX = (IReadOnlyList<double>)rangeDistances.Select(d => (double)d).ToList();
 display(Charts.XY(rangeModels.Select(m => (m, rangeX, (IReadOnlyList<double>)rangeDistances.Select(d => RangeAccuracy(m, d)).ToList()))
         .Append(("chance (1/8)", rangeX, (IReadOnlyList<double>)rangeDistances.Select(_ => rangeChance).ToList())),
     $"marked recall: validation accuracy after {rangeEpochs} epochs against the distance d", "distance d (steps from the marked symbol to the answer)", "accuracy"));
 
 // ==== cell 16: markdown ====
-// What the table and chart show (seed 42, this budget; the checks at the end hold each statement to the printed values):
+// What the table and chart show (seed 42, this budget). The checks hold each statement to the printed values against
+// the majority class of the validation labels at each distance (printed above the table, about chance 1/8): the encoder
+// ≥ it + 0.6 at the shortest and the longest distance, LSTM and GRU ≥ it + 0.6 at $d = 10$, the Elman RNN ≥ it + 0.3 at
+// $d = 5$; the Elman RNN at $d = 10$ at least 0.4 below the LSTM; and each RNN at $d = 40$ at least 0.5 below the encoder
+// and at most 0.15 above the majority class.
 //
 // - **Elman RNN**: the first to fail. It learns the shortest distance only partly, is far below the gated cells from
 //   $d = 10$ on and near chance at the longest distance — "plain RNNs fail on long dependencies" holds here, and at a
@@ -375,6 +396,9 @@ Notebook.Cell(18);
 var copy = CopyTask.Generate(3000, symbols: copySymbols, delay: copyDelay, alphabet: 4, seed: seed);
 var (copyTrain, copyVal) = copy.Split(0.2);
 long copyClasses = copy.X.shape[2];
+// Baseline: always answer the symbol most frequent on the recall steps of the validation sequences (≈ chance, 1/4).
+var copyRecallLabels = copyVal.Y.narrow(1, copyVal.Y.shape[1] - copySymbols, copySymbols);
+var copyMajority = checks.Baseline("copy: majority class on the recall steps", (double)copyRecallLabels.flatten().bincount(null).max().ToInt64() / copyRecallLabels.numel());
 double CopyAccuracy(nn.Module<Tensor, Tensor> model, SupervisedData d)                 // accuracy on the recall steps only
 {
     using var _ = no_grad();
@@ -395,21 +419,25 @@ var kerasTable = kerasRuns.Rows.Zip(new[] { "LSTM", "GRU" }, (r, key) => new
     model = r.Name, parameters = r.Parameters, seconds_per_epoch = Math.Round(r.SecondsPerEpoch, 2),
     val_loss = Math.Round(r.Final["val_loss"], 4), recall_step_accuracy = Math.Round(CopyAccuracy(kerasModels[key], copyVal), 3),
 }).ToList();
-promised["LSTM copy accuracy"] = kerasTable[0].recall_step_accuracy;
-promised["GRU copy accuracy"] = kerasTable[1].recall_step_accuracy;
-promised["GRU / LSTM parameters"] = (double)kerasTable[1].parameters / kerasTable[0].parameters;
-Console.WriteLine($"memoryless baseline loss {CopyTask.BaselineCrossEntropy(copySymbols, copyDelay, 4):F3}; chance on the recall steps 25 %");
+checks.Expect("LSTM copy accuracy", kerasTable[0].recall_step_accuracy).AtLeast(copyMajority, 0.15);   // part of the way
+checks.Expect("GRU copy accuracy", kerasTable[1].recall_step_accuracy).AtLeast(copyMajority, 0.6);     // learns the copy
+// The recurrent layers alone: PyTorch's layout has 3 (GRU) and 4 (LSTM) blocks of H(I + H) weights and 2H biases.
+checks.Expect("GRU / LSTM recurrent-layer parameters", (double)ParameterCounts.PyTorch(new Gru(copyClasses, kerasUnits)) / ParameterCounts.PyTorch(new Lstm(copyClasses, kerasUnits)))
+    .Equal(0.75, "3 gate blocks against 4");
+Console.WriteLine($"memoryless baseline loss {CopyTask.BaselineCrossEntropy(copySymbols, copyDelay, 4):F3}; majority class on the recall steps {copyMajority.Value:F3} (chance 0.25)");
 Console.WriteLine($"GRU / LSTM time per epoch: {kerasRuns.Rows[1].SecondsPerEpoch / kerasRuns.Rows[0].SecondsPerEpoch:F2}");
-display(kerasTable);
+display(kerasTable.ToTable());
 
 // ==== cell 19: markdown ====
-// The GRU has ¾ of the LSTM's recurrent parameters (three weight blocks instead of four): 002's claim holds for the
-// parameter count. For speed, the time per epoch (ratio printed above the table) favours the GRU here too, at about 0.8
-// of the LSTM's: both train on the toolkit's sequence kernels, where a step is mostly its recurrent product, and the GRU's
-// product is ¾ the size of the LSTM's (timings move with the machine's load; `docs/benchmarks.md` has the controlled
-// figures: GRU 33, LSTM 41 ms per batch of 64 × 100 steps). On this task
-// and budget the GRU learns the copy and the LSTM is only part of the way there; which of the two learns a given task
-// faster depends on the task and budget (Chung et al. 2014, 002's reference [2], found no consistent winner).
+// The GRU's recurrent layer has exactly ¾ of the LSTM's parameters (three weight blocks instead of four; the whole
+// models above also share the Dense layers): 002's claim holds for the parameter count. For speed, the time per epoch
+// (ratio printed above the table) is measured on a shared machine and moves with its load from run to run, so one run
+// does not rank them; both train on the toolkit's sequence kernels, where a step is mostly its recurrent product and the
+// GRU's product is ¾ the size of the LSTM's, and `docs/benchmarks.md` has the controlled figures (default path: GRU
+// 33.8, LSTM 42.2 ms per training batch of 64 × 100 steps, 128 units). On this task and budget the GRU learns the copy
+// and the LSTM is only part of the way there (the checks require the GRU ≥ the majority class on the recall steps + 0.6
+// and the LSTM ≥ it + 0.15); which of the two learns a given task faster depends on the task and budget (Chung et al.
+// 2014, 002's reference [2], found no consistent winner).
 //
 // ### 4.3 自注意力机制 (The Q/K/V self-attention code)
 //
@@ -443,16 +471,21 @@ var corrected = qkv.Run(ax);
 qkv.AsPrinted = true;
 var printed = qkv.Run(ax);
 string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
-var rowSums = corrected.Weights.sum(-1);
-promised["corrected α max |row sum − 1|"] = (rowSums - 1).abs().max().ToDouble();
-promised["printed a min value"] = printed.Weights.min().ToDouble();
-promised["printed a max |row sum − 1|"] = (printed.Weights.sum(-1) - 1).abs().max().ToDouble();
+var correctedRowSumError = (corrected.Weights.sum(-1) - 1).abs().max().ToDouble();   // shown, not checked: a softmax's rows sum to 1 by construction
+var printedRowSumError = (printed.Weights.sum(-1) - 1).abs().max().ToDouble();
+checks.Expect("printed a max |row sum − 1|", printedRowSumError).Above(0.1, "the printed a = QᵀK has no softmax, so nothing normalizes it");
 // Permuting the time steps: self-attention is permutation-equivariant (outputs permute with the inputs); the printed a = QᵀK is unchanged.
 var perm = torch.randperm(attentionSteps);
 qkv.AsPrinted = false;
 var correctedPerm = qkv.Run(ax.index_select(1, perm));
 qkv.AsPrinted = true;
 var printedPerm = qkv.Run(ax.index_select(1, perm));
+var printedPermChange = (printedPerm.Weights - printed.Weights).abs().max().ToDouble();
+var correctedPermError = (correctedPerm.Output - corrected.Output.index_select(1, perm)).abs().max().ToDouble();
+// Two computations that must agree: the corrected output of the permuted input against the permuted output, and the
+// printed weights of the permuted input against those of the original (a sum over time ignores the order).
+checks.Expect("corrected: permuted input vs permuted output", correctedPermError).Below(1e-5, "float32 agreement: attention is permutation-equivariant");
+checks.Expect("printed: a of the permuted input vs a", printedPermChange).Below(1e-5, "float32 agreement: a = QᵀK sums the order away");
 string printedError;
 try { qkv.Run(torch.randn(1, attentionSteps + 2, embeddingDim)); printedError = "ran"; }
 catch (ArgumentException ex) { printedError = ex.Message; }
@@ -460,10 +493,10 @@ display(new[]
 {
     new { quantity = "weights shape", as_printed = Shape(printed.Weights) + " feature × feature", corrected = Shape(corrected.Weights) + " position × position" },
     new { quantity = "output shape", as_printed = Shape(printed.Output), corrected = Shape(corrected.Output) },
-    new { quantity = "weights in [0, 1], rows sum to 1?", as_printed = $"no: min {printed.Weights.min().ToDouble():F2}, max {printed.Weights.max().ToDouble():F2}, max |row sum − 1| {promised["printed a max |row sum − 1|"]:F2}", corrected = $"yes: max |row sum − 1| {promised["corrected α max |row sum − 1|"]:E1}" },
-    new { quantity = "time steps permuted", as_printed = $"weights change by {(printedPerm.Weights - printed.Weights).abs().max().ToDouble():E1} (order is summed away)", corrected = $"outputs permute with the inputs (max error {(correctedPerm.Output - corrected.Output.index_select(1, perm)).abs().max().ToDouble():E1})" },
+    new { quantity = "weights in [0, 1], rows sum to 1?", as_printed = $"no: min {printed.Weights.min().ToDouble():F2}, max {printed.Weights.max().ToDouble():F2}, max |row sum − 1| {printedRowSumError:F2}", corrected = $"yes: max |row sum − 1| {correctedRowSumError:E1}" },
+    new { quantity = "time steps permuted", as_printed = $"weights change by {printedPermChange:E1} (order is summed away)", corrected = $"outputs permute with the inputs (max error {correctedPermError:E1})" },
     new { quantity = $"T = {attentionSteps + 2} ≠ attention_units", as_printed = printedError, corrected = "runs for any T" },
-});
+}.ToTable());
 
 // ==== cell 21: code ====
 Notebook.Cell(21);
@@ -503,7 +536,8 @@ for (int i = 0; i < countSamples; i++)
 }
 var countData = new SupervisedData(nn.functional.one_hot(torch.tensor(countIds), 4).to_type(ScalarType.Float32), torch.tensor(countLabels));
 var (countTrain, countVal) = countData.Split(0.25);
-var majority = (double)countVal.Y.flatten().bincount(null).max().ToInt64() / countVal.Y.numel();     // always answer the most frequent count
+// Baseline: always answer the count most frequent among the validation labels.
+var countMajority = checks.Baseline("count task: majority class (validation)", (double)countVal.Y.flatten().bincount(null).max().ToInt64() / countVal.Y.numel());
 var taggers = new Dictionary<string, QkvTagger>();
 var countRuns = Comparison.Run(new[]
 {
@@ -511,13 +545,14 @@ var countRuns = Comparison.Run(new[]
     new Variant("corrected: softmax(QKᵀ/√u) V", () => taggers["corrected"] = new QkvTagger(4, embeddingDim, attentionSteps, 4, asPrinted: false)),
 }, countTrain, countVal, Losses.SparseCategoricalCrossEntropy(fromLogits: true), Optimizers.Adam(0.01), [Metrics.Accuracy()], epochs: countEpochs, batchSize: 32, seed: seed);
 double BestEpoch(int row) => countRuns.Histories[countRuns.Rows[row].Name]["val_accuracy"].Max();       // the validation accuracy is noisy from epoch to epoch
-promised["Q/K/V as printed: best-epoch count accuracy"] = BestEpoch(0);
-promised["Q/K/V corrected: best-epoch count accuracy"] = BestEpoch(1);
-promised["count task: majority-class accuracy"] = majority;
-promised["Q/K/V as printed: parameters"] = countRuns.Rows[0].Parameters;
-promised["Q/K/V corrected: parameters"] = countRuns.Rows[1].Parameters;
+// The printed model stays near the majority class; in the same runs the corrected one clears both the majority class
+// and the printed model by a margin (the best epoch of each, chosen the same way for both).
+checks.Expect("Q/K/V as printed: best-epoch count accuracy", BestEpoch(0)).NotAbove(countMajority, 0.1);
+checks.Expect("Q/K/V corrected: best-epoch count accuracy", BestEpoch(1))
+    .AtLeast(countMajority, 0.12).AtLeast(checks.Baseline("Q/K/V as printed: best-epoch count accuracy"), 0.06);
+checks.Expect("Q/K/V corrected: parameters", countRuns.Rows[1].Parameters).Equal(countRuns.Rows[0].Parameters, "the printed model's: same budget");
 display(countRuns.Rows.Select((r, i) => new { model = r.Name, parameters = r.Parameters, final_val_accuracy = Math.Round(r.Final["val_accuracy"], 3),
-    best_epoch_val_accuracy = Math.Round(BestEpoch(i), 3), majority_class = Math.Round(majority, 3) }).ToList());
+    best_epoch_val_accuracy = Math.Round(BestEpoch(i), 3), majority_class = Math.Round(countMajority.Value, 3) }).ToTable());
 display(Charts.ComparisonCurves(countRuns, "accuracy"));              // training (solid) and validation (dashed) accuracy per epoch
 
 // ==== cell 25: code ====
@@ -536,8 +571,12 @@ display(new AttentionMap(countAlpha, countTokens, countTokens) { Title = "traine
 // ==== cell 26: markdown ====
 // Measured (seed 42, 15 epochs): always answering the most frequent count scores 0.33. The printed model never gets far
 // from that (best epoch 0.39, final 0.37): with $a = Q^\top K$ no position is compared with any other, so it can only
-// fit the counts' overall frequencies. The corrected model does better (best epoch 0.52, final 0.40) but is far from
-// solving the task, and its validation accuracy swings by several points from epoch to epoch (the curves). The map shows
+// fit the counts' overall frequencies and what the sums over the sequence carry. The corrected model does better (best
+// epoch 0.52, final 0.395) but is far from solving the task, and its validation accuracy swings by several points from
+// epoch to epoch (the curves): at the final epoch it is only about 0.02 above the printed model, so the comparison is
+// made on each model's best epoch, chosen the same way for both. The checks require the printed model's best epoch to
+// stay within 0.1 of the majority class, and the corrected model's to exceed the majority class by 0.12 and the printed
+// model's best epoch by 0.06. The map shows
 // what it learned: on the sequence `D A D C A A D A` every query puts equal weight on the positions holding its own token
 // (0.14 on each D for a D, 0.12 on each A for an A, ≈ 0.01 elsewhere) and most of the rest on the one C (0.49–0.56;
 // 0.91 for the C itself) — C serves as a "sink", so the share on the query's own token grows with how often it occurs.
@@ -556,7 +595,7 @@ display(new AttentionMap(countAlpha, countTokens, countTokens) { Title = "traine
 //
 // | question | 002's answer | measured / corrected |
 // | --- | --- | --- |
-// | 1. Main difference between LSTM and GRU? | LSTM has four "gates", GRU two; GRU has fewer parameters and trains faster; LSTM may be better on long dependencies | LSTM has three gates plus a candidate; the GRU has ¾ of the parameters (§4.1/4.2 table) and takes less time per epoch than the LSTM here (the ratio is printed in §4.1/4.2); task-dependent accuracy |
+// | 1. Main difference between LSTM and GRU? | LSTM has four "gates", GRU two; GRU has fewer parameters and trains faster; LSTM may be better on long dependencies | LSTM has three gates plus a candidate; the GRU's recurrent layer has exactly ¾ of the LSTM's parameters (§4.1/4.2, checked); its time per epoch relative to the LSTM's is printed in §4.1/4.2 and varies from run to run on a shared machine (`docs/benchmarks.md`: GRU 33.8, LSTM 42.2 ms per training batch); task-dependent accuracy |
 // | 2. Self-attention vs LSTM/GRU? | attention weights between all positions vs gates on a state | yes; attention connects any two positions in one step, an RNN needs as many steps as the distance. Measured in §2.4 (long-range recall against distance): at the same budget the Transformer encoder solves every distance tried, LSTM and GRU only the short ones, the Elman RNN fails first |
 // | 3. Pros and cons of each? | LSTM expressive but slow; GRU simple and fast; attention long-range but costly | long-range: §2.4's measurement; cost: attention's time and weight memory grow as $T^2$, an LSTM's as $T$ (measured in [001 §3](001-rnn-in-depth.ipynb)), though an RNN's $T$ steps cannot run in parallel |
 //
@@ -572,42 +611,17 @@ display(new AttentionMap(countAlpha, countTokens, countTokens) { Title = "traine
 //
 // ## Checks
 //
-// The metrics this notebook promises, at the default parameters; a regression fails the run.
+// The metrics this notebook promises, at the default parameters, each declared with its rule in the cell that measures
+// it; a regression fails the run. Every claim that a model learned is compared with a baseline computed here from the
+// same validation data — the majority class at the recall step, on the copy task's recall steps, of the counts, and at
+// each distance of the long-range task — and passes only by the margin shown; every claim that a model fails is paired
+// with a positive check from the same runs (the corrected Q/K/V model, the gated cells at short distances, the
+// Transformer encoder at the longest), so it cannot pass merely because nothing was learned. The hand computations are
+// compared with the toolkit's (float32 agreement), and the parameter counts exactly.
 
 // ==== cell 27: code ====
 Notebook.Cell(27);
-var checks = new (string Name, bool Ok, string Expected)[]
-{
-    ("RNN by hand vs ElmanNetwork", promised["RNN by hand vs ElmanNetwork"] < 1e-5, "< 1e-5"),
-    ("LSTM by hand vs LstmCell", promised["LSTM by hand vs LstmCell"] < 1e-5, "< 1e-5"),
-    ("self-attention by hand vs toolkit", promised["self-attention by hand vs toolkit"] < 1e-5, "< 1e-5"),
-    ("GRU canonical best recall accuracy", promised["GRU canonical best recall accuracy"] >= 0.5, "≥ 0.5 (chance 0.25; best of the learning-rate sweep)"),
-    ("GRU 002 best recall accuracy", promised["GRU 002 best recall accuracy"] >= 0.9, "≥ 0.9"),
-    ("GRU 002 worst recall accuracy in the sweep", promised["GRU 002 worst recall accuracy in the sweep"] >= 0.9, "≥ 0.9 (learns at every learning rate tried)"),
-    ("Q/K/V corrected: best-epoch count accuracy", promised["Q/K/V corrected: best-epoch count accuracy"] >= promised["count task: majority-class accuracy"] + 0.04, "≥ majority class + 0.04 (learns some of the matching)"),
-    ("Q/K/V corrected: parameters", promised["Q/K/V as printed: parameters"] == promised["Q/K/V corrected: parameters"], "equal to the printed model's (same budget)"),
-    ("Q/K/V as printed: best-epoch count accuracy", promised["Q/K/V as printed: best-epoch count accuracy"] <= promised["Q/K/V corrected: best-epoch count accuracy"], "≤ the corrected model's"),
-    ("LSTM copy accuracy", promised["LSTM copy accuracy"] >= 0.4, "≥ 0.4 (chance 0.25)"),
-    ("GRU copy accuracy", promised["GRU copy accuracy"] >= 0.9, "≥ 0.9 (chance 0.25)"),
-    ("GRU / LSTM parameters", promised["GRU / LSTM parameters"] < 0.85, "< 0.85 (GRU has fewer parameters)"),
-    ("corrected α max |row sum − 1|", promised["corrected α max |row sum − 1|"] < 1e-5, "< 1e-5 (a softmax over positions)"),
-    ("printed a max |row sum − 1|", promised["printed a max |row sum − 1|"] > 0.1, "> 0.1 (the printed form is not normalized)"),
-    ("long range: Transformer encoder accuracy at d = 40", promised["long range: Transformer encoder accuracy at d = 40"] >= promised["long range: chance"] + 0.6, "≥ chance + 0.6 (solves the longest distance)"),
-    ("long range: Transformer encoder accuracy at d = 5", promised["long range: Transformer encoder accuracy at d = 5"] >= 0.9, "≥ 0.9"),
-    ("long range: LSTM accuracy at d = 10", promised["long range: LSTM accuracy at d = 10"] >= 0.9, "≥ 0.9 (gated cells solve the short distances)"),
-    ("long range: GRU accuracy at d = 10", promised["long range: GRU accuracy at d = 10"] >= 0.9, "≥ 0.9"),
-    ("long range: Elman RNN accuracy at d = 5", promised["long range: Elman RNN accuracy at d = 5"] >= promised["long range: chance"] + 0.2, "≥ chance + 0.2 (learns the shortest distance at least partly)"),
-    ("long range: Elman RNN accuracy at d = 10", promised["long range: Elman RNN accuracy at d = 10"] <= promised["long range: chance"] + 0.3, "≤ chance + 0.3 (fails first)"),
-    ("long range: LSTM accuracy at d = 40", promised["long range: LSTM accuracy at d = 40"] <= promised["long range: Transformer encoder accuracy at d = 40"] - 0.3, "≤ the Transformer's − 0.3 (at this budget)"),
-    ("long range: GRU accuracy at d = 40", promised["long range: GRU accuracy at d = 40"] <= promised["long range: Transformer encoder accuracy at d = 40"] - 0.3, "≤ the Transformer's − 0.3 (at this budget)"),
-    ("long range: LSTM accuracy at d = 40", promised["long range: LSTM accuracy at d = 40"] <= promised["long range: chance"] + 0.15, "≤ chance + 0.15"),
-    ("long range: GRU accuracy at d = 40", promised["long range: GRU accuracy at d = 40"] <= promised["long range: chance"] + 0.15, "≤ chance + 0.15"),
-    ("long range: Elman RNN accuracy at d = 40", promised["long range: Elman RNN accuracy at d = 40"] <= promised["long range: chance"] + 0.15, "≤ chance + 0.15"),
-};
-var report = checks.Select(c => new { check = c.Name, value = promised[c.Name], expected = c.Expected, passed = c.Ok }).ToList();
-if (report.Any(r => !r.passed))
-    throw new Exception("Metric regression: " + string.Join("; ", report.Where(r => !r.passed).Select(r => $"{r.check} = {r.value} (expected {r.expected})")));
-display(report);
+display(checks.Verify());
 
 Notebook.Finish();
 

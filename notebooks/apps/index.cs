@@ -13,6 +13,7 @@ using System.Text;
 using System.Threading.Tasks;
 using RnnToolkit.Cells;
 using RnnToolkit.Layers;
+using RnnToolkit.Notebooks;
 using TorchSharp;
 using static TorchSharp.torch;
 using Notebook = RnnToolkit.Formatting.NotebookApp;
@@ -75,10 +76,8 @@ var seed = notebookParameters.Get("seed", 42);
 
 // ==== cell 4: code ====
 Notebook.Cell(4);
-var native = RnnToolkit.Native.TorchSharpNative.EnsureLoaded();   // loads TorchSharp on hosts with an older libstdc++
-RnnToolkit.Formatters.Register();                                  // tensors, summaries, training curves, attention maps render as tables and charts
-torch.random.manual_seed(seed);
-Console.WriteLine($"TorchSharp native library: {native.Action}; seed {seed}");
+var session = RnnToolkit.Notebook.Start(seed);   // loads TorchSharp's native library, registers the formatters, seeds torch, prints what it did
+var checks = session.Checks;                     // the last cell checks the parameter table against the formulas
 
 // ==== cell 5: markdown ====
 // ## The variants at a glance
@@ -97,7 +96,7 @@ var rows = new (string Variant, nn.Module Module)[]
     ("peephole LSTM (matrix, as printed)", new PeepholeLstmCell(32, 128, PeepholeForm.Matrix)),
     ("bidirectional LSTM", new Lstm(32, 128, bidirectional: true)),
 };
-display(rows.Select(r => new { r.Variant, PyTorch = ParameterCounts.PyTorch(r.Module), Keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null }).ToList());
+display(rows.Select(r => new { r.Variant, PyTorch = ParameterCounts.PyTorch(r.Module), Keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null }).ToTable());
 
 // ==== cell 7: markdown ====
 // The counts follow from the equations, with $I = 32$ inputs and $H = 128$ units: a tanh RNN has $W_{ih}$ ($H \times I$),
@@ -118,14 +117,14 @@ var expected = new Dictionary<string, (long PyTorch, long? Keras)>
     ["peephole LSTM (matrix, as printed)"] = (4 * (block + 2 * H) + 3 * H * H, null),
     ["bidirectional LSTM"] = (2 * 4 * (block + 2 * H), 2 * 4 * (block + H)),
 };
-var report = rows.Select(r => new
+string[] formulas = ["H(I + H) + 2H", "4(H(I + H) + 2H)", "3(H(I + H) + 2H)", "4(H(I + H) + 2H) + 3H", "4(H(I + H) + 2H) + 3H²", "2 · 4(H(I + H) + 2H)"];
+string[] kerasFormulas = ["H(I + H) + H", "4(H(I + H) + H)", "3(H(I + H) + 2H) (reset_after)", "", "", "2 · 4(H(I + H) + H)"];
+foreach (var ((variant, module), i) in rows.Select((r, i) => (r, i)))
 {
-    variant = r.Variant,
-    pytorch = ParameterCounts.PyTorch(r.Module), pytorch_formula = expected[r.Variant].PyTorch,
-    keras = r.Module is StandardRecurrent s ? ParameterCounts.Keras(s) : (long?)null, keras_formula = expected[r.Variant].Keras,
-}).Select(r => new { r.variant, r.pytorch, r.pytorch_formula, r.keras, r.keras_formula, passed = r.pytorch == r.pytorch_formula && r.keras == r.keras_formula }).ToList();
-if (report.Any(r => !r.passed))
-    throw new Exception("Parameter counts differ from the formulas: " + string.Join("; ", report.Where(r => !r.passed).Select(r => $"{r.variant}: {r.pytorch} vs {r.pytorch_formula} (Keras {r.keras} vs {r.keras_formula})")));
-display(report);
+    checks.Expect($"{variant}: PyTorch parameters", ParameterCounts.PyTorch(module)).Equal(expected[variant].PyTorch, formulas[i]);
+    if (module is StandardRecurrent layer)
+        checks.Expect($"{variant}: Keras parameters", ParameterCounts.Keras(layer)).Equal(expected[variant].Keras!.Value, kerasFormulas[i]);
+}
+display(checks.Verify());
 
 Notebook.Finish();
