@@ -8,7 +8,7 @@ namespace RnnToolkit.Formatting;
 /// <param name="Type">The formatted type.</param>
 /// <param name="MimeType">The MIME type written.</param>
 /// <param name="Write">Writes a value of <paramref name="Type"/>.</param>
-internal sealed record FormatterEntry(Type Type, string MimeType, Action<object, TextWriter> Write);
+sealed record FormatterEntry(Type Type, string MimeType, Action<object, TextWriter> Write);
 
 /// <summary>
 /// Every formatter the package offers and the MIME types a display of each type carries, in one table that both
@@ -16,7 +16,7 @@ internal sealed record FormatterEntry(Type Type, string MimeType, Action<object,
 /// (the toolkit's own types, found by convention without a Register call). Charts carry text/html and, with
 /// <see cref="Formatters.OfferSvgMimeType"/>, a static image/svg+xml; tables carry text/html and text/plain.
 /// </summary>
-internal static class FormatterTable
+static class FormatterTable
 {
     /// <summary>The toolkit's own types, which name <see cref="ToolkitFormatterSource"/> through their attribute.</summary>
     public static readonly Type[] ToolkitTypes =

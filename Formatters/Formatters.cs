@@ -95,7 +95,7 @@ public interface IRnnToolkitFormatter;
 /// <param name="type">The formatted type (values of types derived from it too).</param>
 /// <param name="mimeType">The MIME type it writes.</param>
 /// <param name="write">Writes a value.</param>
-internal sealed class RnnToolkitFormatter(Type type, string mimeType, Action<object, TextWriter> write) : ITypeFormatter, IRnnToolkitFormatter
+sealed class RnnToolkitFormatter(Type type, string mimeType, Action<object, TextWriter> write) : ITypeFormatter, IRnnToolkitFormatter
 {
     /// <inheritdoc />
     public string MimeType { get; } = mimeType;

@@ -41,7 +41,7 @@ public sealed class ToolkitFormatterSource
 /// </summary>
 /// <param name="formattedType">The type the attribute is on.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
-internal sealed class TypeFormatterSourceAttribute(Type formattedType) : Attribute
+sealed class TypeFormatterSourceAttribute(Type formattedType) : Attribute
 {
     /// <summary>The formatter source.</summary>
     public Type FormatterSourceType => typeof(ToolkitFormatterSource);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using RnnToolkit.Reports;
 using RnnToolkit.Runner.Kernel;
 using RnnToolkit.Runner.Notebooks;
 using RnnToolkit.Runner.Papermill;
-using RnnToolkit.Reports;
 
 namespace RnnToolkit.Runner;
 
@@ -15,7 +15,7 @@ namespace RnnToolkit.Runner;
 public static class NotebookRunner
 {
     // Runs in one process are serialised: the kernel's working folder is the process's current directory.
-    private static readonly SemaphoreSlim RunLock = new(1, 1);
+    static readonly SemaphoreSlim RunLock = new(1, 1);
 
     /// <summary>Runs the notebook at <paramref name="inputPath"/> and writes the executed notebook to <paramref name="outputPath"/>.</summary>
     /// <param name="inputPath">The .ipynb to run (never modified unless it is also <paramref name="outputPath"/>).</param>
@@ -61,7 +61,7 @@ public static class NotebookRunner
     }
 
     // The folder the process started in may be gone (e.g. a deleted temp folder): then stay where we are.
-    private static void RestoreCurrentDirectory(string previous)
+    static void RestoreCurrentDirectory(string previous)
     {
         try
         {
@@ -75,7 +75,7 @@ public static class NotebookRunner
         }
     }
 
-    private static async Task<NotebookRunResult> RunLockedAsync(NotebookDocument notebook, string input, string? output,
+    static async Task<NotebookRunResult> RunLockedAsync(NotebookDocument notebook, string input, string? output,
         string workingDirectory, RunnerOptions options, CancellationToken cancellationToken)
     {
         var log = options.Log;
@@ -186,7 +186,7 @@ public static class NotebookRunner
         return result;
     }
 
-    private static async Task<bool> ExecuteCellsAsync(NotebookDocument notebook, List<CellResult> results, NotebookKernel kernel,
+    static async Task<bool> ExecuteCellsAsync(NotebookDocument notebook, List<CellResult> results, NotebookKernel kernel,
         OutputSink sink, RunnerOptions options, Action save, CancellationToken cancellationToken)
     {
         var executionCount = 0;
@@ -255,7 +255,7 @@ public static class NotebookRunner
         return false;
     }
 
-    private static async Task<CellOutcome> RunWithTimeoutAsync(NotebookKernel kernel, OutputSink sink,
+    static async Task<CellOutcome> RunWithTimeoutAsync(NotebookKernel kernel, OutputSink sink,
         TimeSpan? timeout, string source, Action save, CancellationToken cancellationToken)
     {
         // The cell runs on its own task; a cell that never returns cannot be aborted, so on timeout its later outputs
@@ -295,7 +295,7 @@ public static class NotebookRunner
         return new CellOutcome(CellStatus.TimedOut, "CellTimeoutError", message);
     }
 
-    private static async Task AutosaveAsync(TimeSpan interval, OutputSink sink, Action save, CancellationToken stop)
+    static async Task AutosaveAsync(TimeSpan interval, OutputSink sink, Action save, CancellationToken stop)
     {
         if (interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(interval);
@@ -313,7 +313,7 @@ public static class NotebookRunner
         }
     }
 
-    private static CellResult NewResult(JsonObject cell, int index) => new()
+    static CellResult NewResult(JsonObject cell, int index) => new()
     {
         Index = index,
         Id = (string)cell["id"]!,
@@ -322,15 +322,15 @@ public static class NotebookRunner
         Outputs = cell["outputs"] as JsonArray ?? new JsonArray(),
     };
 
-    private static string Preview(string source)
+    static string Preview(string source)
     {
         var lines = source.Split('\n');
         return string.Join("\n", lines.Take(5)) + (lines.Length > 5 ? "\n..." : "");
     }
 
-    private static string FirstLine(string? text) => text is null ? "" : text.Split('\n')[0];
+    static string FirstLine(string? text) => text is null ? "" : text.Split('\n')[0];
 
-    private static void Echo(TextWriter log, string kind, string text)
+    static void Echo(TextWriter log, string kind, string text)
     {
         lock (log)
         {

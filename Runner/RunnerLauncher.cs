@@ -45,7 +45,7 @@ public static class RunnerLauncher
         return new RunnerProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
-    private static string ExistingCurrentDirectory()
+    static string ExistingCurrentDirectory()
     {
         try
         {

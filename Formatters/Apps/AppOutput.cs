@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace RnnToolkit.Formatting;
 
 /// <summary>One output of a notebook app's cell, as the report shows it: console text, a display, or the error that stopped the app.</summary>
-internal sealed class AppOutput
+sealed class AppOutput
 {
     AppOutput(string type) => OutputType = type;
 

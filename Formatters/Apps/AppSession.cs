@@ -11,7 +11,7 @@ namespace RnnToolkit.Formatting;
 /// The state of a running notebook app: the outputs of each cell (console text captured as it is written, displays,
 /// an unhandled exception), the parameters given, and the HTML report written from them and the app's source.
 /// </summary>
-internal sealed class AppSession
+sealed class AppSession
 {
     readonly object gate = new();
     readonly string title;

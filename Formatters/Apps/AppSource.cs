@@ -6,10 +6,10 @@ namespace RnnToolkit.Formatting;
 /// <param name="Index">The cell's index in the notebook.</param>
 /// <param name="Kind">Markdown, or code (its statements and any types it declared).</param>
 /// <param name="Text">The markdown or the code.</param>
-internal sealed record AppSourceCell(int Index, AppCellKind Kind, string Text);
+sealed record AppSourceCell(int Index, AppCellKind Kind, string Text);
 
 /// <summary>Reads a notebook app's own source back into cells by their <see cref="AppCellMarker"/> lines, for the report.</summary>
-internal static class AppSource
+static class AppSource
 {
     /// <summary>The running file-based app's source file (<c>dotnet run app.cs</c> sets <c>EntryPointFilePath</c>), or null.</summary>
     public static string? EntryPointFile() =>

@@ -3,7 +3,7 @@ using System.Text;
 namespace RnnToolkit.Formatting;
 
 /// <summary>A console writer that still writes to the console and also hands every piece of text to the app's session.</summary>
-internal sealed class ConsoleCapture(TextWriter console, Action<string> capture) : TextWriter
+sealed class ConsoleCapture(TextWriter console, Action<string> capture) : TextWriter
 {
     public override Encoding Encoding => console.Encoding;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RnnToolkit.Formatting;
 
 /// <summary>Converts a parameter's command-line text to the type of its default value.</summary>
-internal static class ParameterText
+static class ParameterText
 {
     /// <summary>The value of <paramref name="text"/> as a <paramref name="type"/>.</summary>
     /// <exception cref="ArgumentException">The text is not a <paramref name="type"/>, or the type is not supported.</exception>

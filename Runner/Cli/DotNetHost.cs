@@ -1,7 +1,7 @@
 namespace RnnToolkit.Runner.Cli;
 
 /// <summary>Finds the <c>dotnet</c> executable that runs the runner CLI in a child process.</summary>
-internal static class DotNetHost
+static class DotNetHost
 {
     /// <summary>The <c>dotnet</c> host: <c>DOTNET_HOST_PATH</c>, the running host, the host of the running runtime, or <c>dotnet</c> on the PATH.</summary>
     public static string Path

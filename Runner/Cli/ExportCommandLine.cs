@@ -10,7 +10,7 @@ namespace RnnToolkit.Runner.Cli;
 /// <c>../artifacts/feed</c> from the notebooks' folder (the folder their set-up cells add). Exit codes: 0 written, 2 bad
 /// usage or a notebook that cannot be exported (then nothing is written).
 /// </summary>
-internal static class ExportCommandLine
+static class ExportCommandLine
 {
     /// <summary>The first argument that selects this command.</summary>
     public const string Name = "export";

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace RnnToolkit.Runner.Cli;
 
 /// <summary>Converts command-line and YAML parameter values as papermill does.</summary>
-internal static partial class ParameterValues
+static partial class ParameterValues
 {
     [GeneratedRegex(@"^[-+]?\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex Integer();
@@ -56,7 +56,7 @@ internal static partial class ParameterValues
         return result;
     }
 
-    private static object? Convert(YamlNode node) => node switch
+    static object? Convert(YamlNode node) => node switch
     {
         YamlScalarNode scalar => ConvertScalar(scalar),
         YamlSequenceNode seq => seq.Children.Select(Convert).ToList(),
@@ -66,7 +66,7 @@ internal static partial class ParameterValues
         _ => throw new ArgumentException($"Unsupported YAML node {node.NodeType}."),
     };
 
-    private static object? ConvertScalar(YamlScalarNode scalar)
+    static object? ConvertScalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
         if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
@@ -85,7 +85,7 @@ internal static partial class ParameterValues
         return value;
     }
 
-    private static string Describe(YamlNode node) => node switch
+    static string Describe(YamlNode node) => node switch
     {
         YamlSequenceNode => "sequence",
         YamlMappingNode => "mapping",

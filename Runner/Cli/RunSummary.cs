@@ -4,10 +4,10 @@ using System.Text;
 namespace RnnToolkit.Runner.Cli;
 
 /// <summary>One row of the summary printed after a run: notebook, status, time and failing cell.</summary>
-internal sealed record RunSummaryRow(string Notebook, string Status, TimeSpan Time, string FailingCell);
+sealed record RunSummaryRow(string Notebook, string Status, TimeSpan Time, string FailingCell);
 
 /// <summary>Formats the summary table printed after running notebooks.</summary>
-internal static class RunSummary
+static class RunSummary
 {
     /// <summary>The table as text, one row per notebook plus a header and a totals line.</summary>
     public static string Format(IReadOnlyList<RunSummaryRow> rows)

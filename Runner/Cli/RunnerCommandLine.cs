@@ -146,9 +146,9 @@ public static class RunnerCommandLine
         return code;
     }
 
-    private static void CSharpParameterTranslatorCheck(string name) => Papermill.CSharpParameterTranslator.Identifier(name);
+    static void CSharpParameterTranslatorCheck(string name) => Papermill.CSharpParameterTranslator.Identifier(name);
 
-    private static async Task<int> RunFolderAsync(string folder, string? outputFolder, RunnerOptions options, bool writeHtml,
+    static async Task<int> RunFolderAsync(string folder, string? outputFolder, RunnerOptions options, bool writeHtml,
         TextWriter stdout, TextWriter stderr, CancellationToken token)
     {
         if (outputFolder is not null && File.Exists(outputFolder))
@@ -178,7 +178,7 @@ public static class RunnerCommandLine
         return exit;
     }
 
-    private static async Task<(RunSummaryRow Row, int ExitCode)> RunOneAsync(string input, string? output, RunnerOptions options,
+    static async Task<(RunSummaryRow Row, int ExitCode)> RunOneAsync(string input, string? output, RunnerOptions options,
         bool writeHtml, TextWriter stderr, CancellationToken token)
     {
         var name = Path.GetFileName(input);

@@ -1,7 +1,7 @@
 namespace RnnToolkit.Runner.Export;
 
 /// <summary>The cell tags the exporter reads.</summary>
-internal static class AppCellRules
+static class AppCellRules
 {
     /// <summary>
     /// A set-up cell that only adds the local package feed to the notebook kernel: the app leaves it out and gets the feed

@@ -10,7 +10,7 @@ namespace RnnToolkit.Runner.Export;
 /// versions) away from the apps. Every notebook is translated before anything is written, and each file is written by
 /// write-then-rename: a notebook that cannot be translated leaves no output at all.
 /// </summary>
-internal static class AppExport
+static class AppExport
 {
     /// <summary>The files written, full paths.</summary>
     /// <exception cref="AppExportException">A notebook cannot be translated (nothing was written).</exception>

@@ -3,7 +3,7 @@ using System.Security;
 namespace RnnToolkit.Runner.Export;
 
 /// <summary>The files written beside exported apps besides the apps themselves.</summary>
-internal static class AppFolderFiles
+static class AppFolderFiles
 {
     /// <summary>
     /// A NuGet.config adding the local feed at <paramref name="relativeFeed"/> (relative to the config's folder, as NuGet

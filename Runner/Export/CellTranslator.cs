@@ -11,7 +11,7 @@ namespace RnnToolkit.Runner.Export;
 /// shows it), type declarations (moved after the statements) and the names it declares. Notebook kernel APIs
 /// (<c>Microsoft.DotNet.Interactive</c>, <c>Kernel</c>, <c>HTML(...)</c>) have no app equivalent and are errors.
 /// </summary>
-internal static class CellTranslator
+static class CellTranslator
 {
     static readonly CSharpParseOptions Script = new(LanguageVersion.Preview, kind: SourceCodeKind.Script);
 

@@ -4,4 +4,4 @@ namespace RnnToolkit.Runner.Export;
 /// <param name="FileName">The app's file name (the notebook's name, <c>.cs</c>).</param>
 /// <param name="Text">The app's source.</param>
 /// <param name="NeedsLocalFeed">Whether the notebook added the local package feed (a cell tagged <c>local-feed</c>).</param>
-internal sealed record ExportedApp(string FileName, string Text, bool NeedsLocalFeed);
+sealed record ExportedApp(string FileName, string Text, bool NeedsLocalFeed);

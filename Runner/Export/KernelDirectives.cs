@@ -6,7 +6,7 @@ namespace RnnToolkit.Runner.Export;
 /// The kernel's line directives in a code cell: <c>#r "nuget: Name[, Version]"</c> becomes a package of the app (the line
 /// stays as a comment); any other <c>#r</c>, <c>#i</c> or magic command (<c>#!...</c>) has no app equivalent and is an error.
 /// </summary>
-internal static partial class KernelDirectives
+static partial class KernelDirectives
 {
     [GeneratedRegex(@"^#r\s+""nuget:\s*(?<name>[A-Za-z0-9_.\-]+)\s*(,\s*(?<version>[^""\s]+)\s*)?""\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex NuGetReference();

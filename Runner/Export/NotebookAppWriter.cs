@@ -13,7 +13,7 @@ namespace RnnToolkit.Runner.Export;
 /// RnnToolkit.Formatters that prints to the console and writes the HTML report), the parameters cell read from the
 /// command line — and last the cells' type declarations. A cell marker line (<see cref="AppCellMarker"/>) starts each cell.
 /// </summary>
-internal static class NotebookAppWriter
+static class NotebookAppWriter
 {
     /// <summary>The kernel's default imports, which notebook code relies on without a using directive.</summary>
     static readonly string[] KernelUsings =

@@ -5,7 +5,7 @@ namespace RnnToolkit.Runner.Export;
 /// <param name="Index">The cell's index in the notebook, from 0.</param>
 /// <param name="Source">The cell's source.</param>
 /// <param name="Tags">The cell's tags.</param>
-internal sealed record NotebookCell(string Notebook, int Index, string Source, IReadOnlyList<string> Tags)
+sealed record NotebookCell(string Notebook, int Index, string Source, IReadOnlyList<string> Tags)
 {
     /// <summary>"nb.ipynb, cell 3 (`first line`)": the notebook, the cell's index and its first non-blank line.</summary>
     public string Describe()

@@ -11,7 +11,7 @@ namespace RnnToolkit.Runner.Export;
 /// the notebook's value as default. Only declarations of one variable with a literal value (or an array of literals) of a
 /// type the command line can give are accepted.
 /// </summary>
-internal static class ParametersCellTranslator
+static class ParametersCellTranslator
 {
     static readonly CSharpParseOptions Script = new(LanguageVersion.Preview, kind: SourceCodeKind.Script);
 

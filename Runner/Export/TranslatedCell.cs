@@ -5,4 +5,4 @@ namespace RnnToolkit.Runner.Export;
 /// <param name="Statements">Its top-level statements (the trailing expression displayed).</param>
 /// <param name="Types">Its type declarations, moved after all top-level statements.</param>
 /// <param name="Declared">The top-level names it declares (variables, local functions).</param>
-internal sealed record TranslatedCell(IReadOnlyList<string> Usings, string Statements, string Types, IReadOnlyList<string> Declared);
+sealed record TranslatedCell(IReadOnlyList<string> Usings, string Statements, string Types, IReadOnlyList<string> Declared);

@@ -20,4 +20,4 @@ public enum CellStatus
 }
 
 /// <summary>The result of one submission: its status and, on failure, the error published for it.</summary>
-internal sealed record CellOutcome(CellStatus Status, string? ErrorName = null, string? ErrorValue = null);
+sealed record CellOutcome(CellStatus Status, string? ErrorName = null, string? ErrorValue = null);

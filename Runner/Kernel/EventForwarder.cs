@@ -11,7 +11,7 @@ namespace RnnToolkit.Runner.Kernel;
 /// <c>execute_result</c> (a returned <c>DisplayedValue</c> is not shown again), console and errors → <c>stream</c>,
 /// diagnostics → one stderr stream, failures → <c>error</c> ("compilation error" when the diagnostics said why).
 /// </summary>
-internal sealed class EventForwarder(OutputSink sink, Func<KernelEvent, bool> belongsToCell) : IObserver<KernelEvent>
+sealed class EventForwarder(OutputSink sink, Func<KernelEvent, bool> belongsToCell) : IObserver<KernelEvent>
 {
     /// <inheritdoc />
     public void OnNext(KernelEvent value)
@@ -55,17 +55,17 @@ internal sealed class EventForwarder(OutputSink sink, Func<KernelEvent, bool> be
     {
     }
 
-    private static string ErrorValue(CommandFailed failed) =>
+    static string ErrorValue(CommandFailed failed) =>
         failed.Exception is CodeSubmissionCompilationErrorException ? "compilation error" : failed.Message;
 
-    private static List<string> Traceback(CommandFailed failed) => failed.Exception switch
+    static List<string> Traceback(CommandFailed failed) => failed.Exception switch
     {
         CodeSubmissionCompilationErrorException => [],
         null => [failed.Message],
         var e => [e.ToString(), .. (e.StackTrace ?? "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)],
     };
 
-    private static JsonObject Bundle(DisplayEvent display)
+    static JsonObject Bundle(DisplayEvent display)
     {
         var bundle = new JsonObject();
         foreach (var formatted in display.FormattedValues)
@@ -73,6 +73,6 @@ internal sealed class EventForwarder(OutputSink sink, Func<KernelEvent, bool> be
         return bundle;
     }
 
-    private static string PlainText(DisplayEvent display) =>
+    static string PlainText(DisplayEvent display) =>
         display.FormattedValues.FirstOrDefault(f => f.MimeType == PlainTextFormatter.MimeType)?.Value ?? display.Value?.ToString() ?? "";
 }

@@ -12,7 +12,7 @@ namespace RnnToolkit.Runner.Kernel;
 /// The magic commands the <c>dotnet-interactive</c> tool adds for Jupyter that live outside the kernel packages
 /// (in its Jupyter assembly, which NuGet does not serve): <c>#!time</c> and <c>#!markdown</c>, with the tool's output.
 /// </summary>
-internal static class Magics
+static class Magics
 {
     /// <summary><c>#!time</c>: after the cell, a display "Wall time: {ms}ms".</summary>
     public static void AddTime(Microsoft.DotNet.Interactive.Kernel kernel) =>
@@ -28,7 +28,7 @@ internal static class Magics
             return Task.CompletedTask;
         });
 
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseMathematics().UseAdvancedExtensions().Build();
+    static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseMathematics().UseAdvancedExtensions().Build();
 
     /// <summary><c>#!markdown</c> in a code cell: the rest of the cell rendered as HTML.</summary>
     public static void AddMarkdown(Microsoft.DotNet.Interactive.Kernel kernel) =>

@@ -14,14 +14,14 @@ namespace RnnToolkit.Runner.Kernel;
 /// sharing, <c>#!time</c> and <c>#!markdown</c>, package kernel extensions (<c>interactive-extensions/dotnet</c>), and
 /// the browser front end's formatting defaults (text/html, strings as text/plain). Only C# is hosted.
 /// </summary>
-internal sealed class NotebookKernel : IDisposable
+sealed class NotebookKernel : IDisposable
 {
     /// <summary>The name of the C# kernel, as notebooks' metadata names it.</summary>
     public const string CSharp = "csharp";
 
-    private readonly CompositeKernel _root;
+    readonly CompositeKernel _root;
 
-    private NotebookKernel(CompositeKernel root) => _root = root;
+    NotebookKernel(CompositeKernel root) => _root = root;
 
     /// <summary>The root kernel (what <c>Kernel.Root</c> returns to a cell).</summary>
     public Microsoft.DotNet.Interactive.Kernel Root => _root;
@@ -67,7 +67,7 @@ internal sealed class NotebookKernel : IDisposable
         return failed is null ? new CellOutcome(CellStatus.Completed) : Outcome(failed);
     }
 
-    private static CellOutcome Outcome(CommandFailed failed) => failed.Exception switch
+    static CellOutcome Outcome(CommandFailed failed) => failed.Exception switch
     {
         null or CodeSubmissionCompilationErrorException => new CellOutcome(CellStatus.Failed, "Error", failed.Message),
         var e => new CellOutcome(CellStatus.Failed, e.GetType().FullName, e.Message),

@@ -8,12 +8,12 @@ namespace RnnToolkit.Runner.Kernel;
 /// <c>outputs</c> arrays, the way nbclient records the kernel's iopub messages. Display ids are notebook-wide, so
 /// <c>DisplayedValue.Update</c> rewrites an output even from a later cell.
 /// </summary>
-internal sealed class OutputSink
+sealed class OutputSink
 {
-    private readonly Dictionary<string, List<JsonObject>> _displays = new(StringComparer.Ordinal);
-    private JsonArray? _outputs;
-    private int _executionCount;
-    private bool _detached;
+    readonly Dictionary<string, List<JsonObject>> _displays = new(StringComparer.Ordinal);
+    JsonArray? _outputs;
+    int _executionCount;
+    bool _detached;
 
     /// <summary>Creates a sink; <paramref name="gate"/> guards every change to the notebook JSON.</summary>
     public OutputSink(object gate, Action<string, string>? echo)
@@ -141,7 +141,7 @@ internal sealed class OutputSink
         Echo?.Invoke("error", ename + ": " + evalue);
     }
 
-    private static string Describe(JsonObject bundle)
+    static string Describe(JsonObject bundle)
     {
         var sb = new StringBuilder();
         if (bundle["text/plain"] is JsonValue plain)

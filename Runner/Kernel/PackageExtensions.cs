@@ -11,7 +11,7 @@ namespace RnnToolkit.Runner.Kernel;
 /// <c>dotnet-interactive</c> tool does after the command that added the package: every <see cref="IKernelExtension"/>
 /// in the folder's assemblies, then its <c>extension.dib</c> script, each announced by a display.
 /// </summary>
-internal static class PackageExtensions
+static class PackageExtensions
 {
     /// <summary>Installs the loader on <paramref name="root"/>.</summary>
     public static void Use(CompositeKernel root)
@@ -61,7 +61,7 @@ internal static class PackageExtensions
         });
     }
 
-    private sealed class PackageObserver(Action<string> root) : IObserver<KernelEvent>
+    sealed class PackageObserver(Action<string> root) : IObserver<KernelEvent>
     {
         public void OnNext(KernelEvent value)
         {

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace RnnToolkit.Runner.Notebooks;
 
 /// <summary>Reads which kernel a cell and a notebook target from Polyglot/Jupyter metadata.</summary>
-internal static class CellLanguage
+static class CellLanguage
 {
-    private static readonly HashSet<string> CSharp = new(StringComparer.OrdinalIgnoreCase) { "csharp", "c#", ".net-csharp" };
+    static readonly HashSet<string> CSharp = new(StringComparer.OrdinalIgnoreCase) { "csharp", "c#", ".net-csharp" };
 
     /// <summary>
     /// The cell's kernel name from <c>polyglot_notebook.kernelName</c> or <c>dotnet_interactive.language</c>;

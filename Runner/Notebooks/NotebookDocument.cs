@@ -10,7 +10,7 @@ namespace RnnToolkit.Runner.Notebooks;
 /// </summary>
 public sealed class NotebookDocument
 {
-    private NotebookDocument(JsonObject root) => Root = root;
+    NotebookDocument(JsonObject root) => Root = root;
 
     /// <summary>The whole notebook JSON.</summary>
     public JsonObject Root { get; }
@@ -128,7 +128,7 @@ public sealed class NotebookDocument
         return created;
     }
 
-    private static string Describe(JsonNode? node) => node switch
+    static string Describe(JsonNode? node) => node switch
     {
         null => "null",
         JsonObject => "an object",
@@ -136,5 +136,5 @@ public sealed class NotebookDocument
         _ => node.GetValueKind().ToString().ToLowerInvariant() + " " + Truncate(node.ToJsonString()),
     };
 
-    private static string Truncate(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    static string Truncate(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

@@ -9,7 +9,7 @@ namespace RnnToolkit.Runner.Notebooks;
 /// Serialises a notebook the way nbformat does (<c>json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False)</c>):
 /// one-space indentation, keys in ordinal order, non-ASCII kept, multi-line text split into lists of lines.
 /// </summary>
-internal static class NotebookJsonWriter
+static class NotebookJsonWriter
 {
     /// <summary>Serialises <paramref name="notebook"/> to nbformat JSON text ending with a newline.</summary>
     public static string Serialize(JsonObject notebook)
@@ -20,7 +20,7 @@ internal static class NotebookJsonWriter
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, JsonNode? node, int indent, bool splitLines, string path)
+    static void Write(StringBuilder sb, JsonNode? node, int indent, bool splitLines, string path)
     {
         switch (node)
         {
@@ -39,7 +39,7 @@ internal static class NotebookJsonWriter
         }
     }
 
-    private static void WriteObject(StringBuilder sb, JsonObject obj, int indent, string path)
+    static void WriteObject(StringBuilder sb, JsonObject obj, int indent, string path)
     {
         if (obj.Count == 0)
         {
@@ -64,7 +64,7 @@ internal static class NotebookJsonWriter
     }
 
     // Multi-line strings nbformat stores as lists of lines: cell source, stream text and textual mime bundles.
-    private static bool ShouldSplit(string parentPath, string key)
+    static bool ShouldSplit(string parentPath, string key)
     {
         if (key == "source" || key == "text") return true;
         if (parentPath.EndsWith("/data", StringComparison.Ordinal))
@@ -75,7 +75,7 @@ internal static class NotebookJsonWriter
     /// <summary>True for mime types whose bundle value is JSON rather than text.</summary>
     public static bool IsJsonMime(string mime) => RnnToolkit.Reports.NotebookJson.IsJsonMime(mime);
 
-    private static void WriteArray(StringBuilder sb, JsonArray arr, int indent, string path)
+    static void WriteArray(StringBuilder sb, JsonArray arr, int indent, string path)
     {
         if (arr.Count == 0)
         {
@@ -94,7 +94,7 @@ internal static class NotebookJsonWriter
         sb.Append(']');
     }
 
-    private static void WriteValue(StringBuilder sb, JsonValue value, int indent, bool splitLines)
+    static void WriteValue(StringBuilder sb, JsonValue value, int indent, bool splitLines)
     {
         var element = value.GetValueKind();
         switch (element)
@@ -167,7 +167,7 @@ internal static class NotebookJsonWriter
         return lines;
     }
 
-    private static void WriteString(StringBuilder sb, string s)
+    static void WriteString(StringBuilder sb, string s)
     {
         sb.Append('"');
         foreach (var c in s)

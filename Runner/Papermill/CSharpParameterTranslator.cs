@@ -90,7 +90,7 @@ public static class CSharpParameterTranslator
 
     // Printable ASCII, and non-ASCII letters, digits, punctuation and symbols; never surrogates, controls,
     // format characters or line/paragraph separators (U+0085, U+2028, U+2029 end a line in C#).
-    private static bool IsSafe(char c)
+    static bool IsSafe(char c)
     {
         if (c >= 0x20 && c < 0x7f) return true;
         if (c < 0xa0 || char.IsSurrogate(c)) return false;
@@ -107,7 +107,7 @@ public static class CSharpParameterTranslator
         };
     }
 
-    private static string DoubleLiteral(double d)
+    static string DoubleLiteral(double d)
     {
         if (double.IsNaN(d)) return "double.NaN";
         if (double.IsPositiveInfinity(d)) return "double.PositiveInfinity";
@@ -117,7 +117,7 @@ public static class CSharpParameterTranslator
         return s.Contains('E') ? s + "d" : s;
     }
 
-    private static string ListLiteral(IEnumerable list)
+    static string ListLiteral(IEnumerable list)
     {
         var items = list.Cast<object?>().ToList();
         var types = items.Select(i => i?.GetType()).Distinct().ToList();
@@ -132,7 +132,7 @@ public static class CSharpParameterTranslator
         return "new " + typeName + "[] { " + string.Join(", ", items.Select(Literal)) + " }";
     }
 
-    private static string DictionaryLiteral(IDictionary dict)
+    static string DictionaryLiteral(IDictionary dict)
     {
         var entries = new List<string>();
         foreach (DictionaryEntry entry in dict)

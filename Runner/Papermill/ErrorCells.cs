@@ -4,12 +4,12 @@ using RnnToolkit.Runner.Notebooks;
 namespace RnnToolkit.Runner.Papermill;
 
 /// <summary>papermill's error marker cells: one at the top linking to the failing cell, one right before it.</summary>
-internal static class ErrorCells
+static class ErrorCells
 {
     /// <summary>The tag on both marker cells.</summary>
     public const string Tag = "papermill-error-cell-tag";
 
-    private const string Style = "style=\"color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;\"";
+    const string Style = "style=\"color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;\"";
 
     /// <summary>Removes marker cells left by an earlier run.</summary>
     public static void RemoveExisting(NotebookDocument notebook)
@@ -33,7 +33,7 @@ internal static class ErrorCells
         return failedIndex + 2;
     }
 
-    private static JsonObject Markdown(string source) => new()
+    static JsonObject Markdown(string source) => new()
     {
         ["cell_type"] = "markdown",
         ["id"] = NotebookDocument.NewCellId(),

@@ -5,7 +5,7 @@ using RnnToolkit.Runner.Notebooks;
 namespace RnnToolkit.Runner.Papermill;
 
 /// <summary>Writes papermill's notebook-level and cell-level <c>papermill</c> metadata.</summary>
-internal static class PapermillMetadata
+static class PapermillMetadata
 {
     /// <summary>The papermill version whose output format is reproduced.</summary>
     public const string PapermillVersion = "2.6.0";
@@ -97,7 +97,7 @@ internal static class PapermillMetadata
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
 
-    private static JsonObject DictToJson(System.Collections.IDictionary dict)
+    static JsonObject DictToJson(System.Collections.IDictionary dict)
     {
         var obj = new JsonObject();
         foreach (System.Collections.DictionaryEntry e in dict) obj[Convert.ToString(e.Key, CultureInfo.InvariantCulture)!] = ToJson(e.Value);

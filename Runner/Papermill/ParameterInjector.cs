@@ -7,7 +7,7 @@ namespace RnnToolkit.Runner.Papermill;
 /// Inserts papermill's <c>injected-parameters</c> cell right after the first cell tagged <c>parameters</c> (or at the
 /// top, with a warning), replacing an earlier injected cell, and records the parameters in the notebook metadata.
 /// </summary>
-internal static class ParameterInjector
+static class ParameterInjector
 {
     /// <summary>The tag of the cell holding default parameters.</summary>
     public const string ParametersTag = "parameters";
@@ -54,7 +54,7 @@ internal static class ParameterInjector
         return warning;
     }
 
-    private static int IndexOfTag(JsonArray cells, string tag)
+    static int IndexOfTag(JsonArray cells, string tag)
     {
         for (int i = 0; i < cells.Count; i++)
         {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace RnnToolkit.Reports;
 
 /// <summary>What a marked region of a notebook app holds: a markdown cell, a code cell, or the types a code cell declared.</summary>
-internal enum AppCellKind
+enum AppCellKind
 {
     /// <summary>A markdown cell, as <c>//</c> comment lines.</summary>
     Markdown,
@@ -21,7 +21,7 @@ internal enum AppCellKind
 /// the exporter writes it, and the app's host reads the app's own source by it to put each cell's markdown, code and
 /// outputs into the HTML report in notebook order.
 /// </summary>
-internal static partial class AppCellMarker
+static partial class AppCellMarker
 {
     [GeneratedRegex(@"^// ==== cell (?<index>\d+): (?<kind>markdown|code|types) ====$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

@@ -3,9 +3,9 @@ using System.Text;
 namespace RnnToolkit.Reports;
 
 /// <summary>Writes files by write-then-rename so that a reader, or a run killed mid-write, never sees a half-written file.</summary>
-internal static class AtomicFile
+static class AtomicFile
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
     /// Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/>, then renames it over

@@ -12,9 +12,9 @@ namespace RnnToolkit.Reports;
 /// code, and outputs (HTML, SVG, images, text, errors). Nothing is fetched from the network; charts whose HTML embeds
 /// their JavaScript (e.g. Plotly.NET with <c>PlotlyJSReference.Full</c>) draw offline.
 /// </summary>
-internal static partial class HtmlReportWriter
+static partial class HtmlReportWriter
 {
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
+    static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
         .UsePipeTables()
         .UseEmphasisExtras()
         .UseAutoLinks()
@@ -22,7 +22,7 @@ internal static partial class HtmlReportWriter
         .UseGenericAttributes()
         .Build();
 
-    private static readonly string[] MimeOrder =
+    static readonly string[] MimeOrder =
     {
         "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "application/json", "text/plain",
     };
@@ -30,7 +30,7 @@ internal static partial class HtmlReportWriter
     [GeneratedRegex("""(src|href)=(["'])attachment:(?<name>[^"']+)\2""", RegexOptions.CultureInvariant)]
     private static partial Regex AttachmentReference();
 
-    private const string Style = """
+    const string Style = """
         body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; line-height: 1.5; }
         .cell { margin: 0.8em 0; }
         .input { display: flex; gap: 0.5em; }
@@ -87,7 +87,7 @@ internal static partial class HtmlReportWriter
     }
 
     // The run's facts from papermill metadata: status, start, duration and parameters.
-    private static void RenderHeader(StringBuilder sb, JsonObject metadata, string title)
+    static void RenderHeader(StringBuilder sb, JsonObject metadata, string title)
     {
         if (metadata["papermill"] is not JsonObject pm) return;
         var failed = pm["exception"] is JsonValue e && e.GetValueKind() == JsonValueKind.True;
@@ -111,7 +111,7 @@ internal static partial class HtmlReportWriter
         sb.Append("</header>\n");
     }
 
-    private static void RenderMarkdownCell(StringBuilder sb, JsonObject cell)
+    static void RenderMarkdownCell(StringBuilder sb, JsonObject cell)
     {
         var html = RenderMarkdown(NotebookJson.Source(cell));
         if (cell["attachments"] is JsonObject attachments)
@@ -129,13 +129,13 @@ internal static partial class HtmlReportWriter
         sb.Append("<div class=\"cell markdown\">\n").Append(html).Append("</div>\n");
     }
 
-    private static string RenderMarkdown(string markdown)
+    static string RenderMarkdown(string markdown)
     {
         var protectedText = MathProtector.Protect(markdown, out var math);
         return MathProtector.Restore(Markdig.Markdown.ToHtml(protectedText, Markdown), math);
     }
 
-    private static void RenderCodeCell(StringBuilder sb, JsonObject cell)
+    static void RenderCodeCell(StringBuilder sb, JsonObject cell)
     {
         sb.Append("<div class=\"cell code\">\n");
         var hidden = cell["metadata"]?["jupyter"]?["source_hidden"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
@@ -154,7 +154,7 @@ internal static partial class HtmlReportWriter
         sb.Append("</div>\n");
     }
 
-    private static void RenderOutput(StringBuilder sb, JsonObject output)
+    static void RenderOutput(StringBuilder sb, JsonObject output)
     {
         switch ((string?)output["output_type"])
         {
@@ -179,7 +179,7 @@ internal static partial class HtmlReportWriter
         }
     }
 
-    private static void RenderBundle(StringBuilder sb, JsonObject data)
+    static void RenderBundle(StringBuilder sb, JsonObject data)
     {
         var mime = MimeOrder.FirstOrDefault(data.ContainsKey) ?? data.Select(p => p.Key).FirstOrDefault();
         if (mime is null) return;

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace RnnToolkit.Reports;
 
 /// <summary>KaTeX (embedded in the assembly that compiles this file) as inline script and CSS with fonts as data URIs: LaTeX renders offline.</summary>
-internal static partial class KatexAssets
+static partial class KatexAssets
 {
-    private static readonly Lazy<string> CssLazy = new(BuildCss);
+    static readonly Lazy<string> CssLazy = new(BuildCss);
 
     [GeneratedRegex("""url\(fonts/(?<name>[^)]+)\.woff2\) format\("woff2"\)(,url\(fonts/[^)]+\) format\("[^"]+"\))*""", RegexOptions.CultureInvariant)]
     private static partial Regex FontSources();
@@ -17,17 +17,17 @@ internal static partial class KatexAssets
     /// <summary>katex.min.css with every font embedded as a woff2 data URI.</summary>
     public static string Css => CssLazy.Value;
 
-    private static string BuildCss() =>
+    static string BuildCss() =>
         FontSources().Replace(Read("katex/katex.min.css"), m =>
             "url(data:font/woff2;base64," + Convert.ToBase64String(ReadBytes("katex/fonts/" + m.Groups["name"].Value + ".woff2")) + ") format(\"woff2\")");
 
-    private static string Read(string name)
+    static string Read(string name)
     {
         using var reader = new StreamReader(Open(name));
         return reader.ReadToEnd();
     }
 
-    private static byte[] ReadBytes(string name)
+    static byte[] ReadBytes(string name)
     {
         using var stream = Open(name);
         using var memory = new MemoryStream();
@@ -35,7 +35,7 @@ internal static partial class KatexAssets
         return memory.ToArray();
     }
 
-    private static Stream Open(string name) =>
+    static Stream Open(string name) =>
         Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
         ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing from the assembly.");
 }

@@ -8,7 +8,7 @@ namespace RnnToolkit.Reports;
 /// <c>\[...\]</c>) outside code is swapped for placeholders before rendering and restored afterwards, HTML-escaped and
 /// with its delimiters, inside <c>span.math</c> for KaTeX's auto-render.
 /// </summary>
-internal static partial class MathProtector
+static partial class MathProtector
 {
     [GeneratedRegex(@"(?<code>```[\s\S]*?```|~~~[\s\S]*?~~~|`[^`\n]*`)|(?<display>\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\])|(?<inline>\\\([\s\S]+?\\\)|(?<![\\$])\$(?![\s$])[^$\n]*?(?<![\s\\])\$)", RegexOptions.CultureInvariant)]
     private static partial Regex Segments();

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace RnnToolkit.Reports;
 
 /// <summary>Reads the nbformat JSON pieces a report needs: cell types, multi-line text, JSON MIME types.</summary>
-internal static class NotebookJson
+static class NotebookJson
 {
     /// <summary>The cell's type (<c>code</c>, <c>markdown</c> or <c>raw</c>).</summary>
     public static string CellType(JsonObject cell) => cell["cell_type"]!.GetValue<string>();

@@ -1,6 +1,6 @@
+using Microsoft.DotNet.Interactive.Formatting;
 using RnnToolkit.FormatterTests.Support;
 using RnnToolkit.Formatting;
-using Microsoft.DotNet.Interactive.Formatting;
 
 namespace RnnToolkit.FormatterTests;
 

@@ -6,7 +6,7 @@ namespace RnnToolkit.Runner.Tests;
 
 public class CommandLineTests
 {
-    private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
+    static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -5,9 +5,9 @@ namespace RnnToolkit.Runner.Tests;
 
 public class NuGetTests(TinyPackageFeed feed) : IClassFixture<TinyPackageFeed>
 {
-    private const string Id = TinyPackageFeed.PackageId;
+    const string Id = TinyPackageFeed.PackageId;
 
-    private string CopyFeedInto(TempFolder folder)
+    string CopyFeedInto(TempFolder folder)
     {
         var target = Directory.CreateDirectory(folder.File("packages")).FullName;
         foreach (var file in Directory.GetFiles(feed.Feed, "*.nupkg")) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));

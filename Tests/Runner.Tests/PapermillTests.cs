@@ -8,7 +8,7 @@ namespace RnnToolkit.Runner.Tests;
 
 public class PapermillTests
 {
-    private static RunnerOptions WithParameters(params (string Name, object? Value)[] parameters)
+    static RunnerOptions WithParameters(params (string Name, object? Value)[] parameters)
     {
         var options = new RunnerOptions();
         foreach (var (name, value) in parameters) options.Parameters.Add(new(name, value));

@@ -9,7 +9,7 @@ namespace RnnToolkit.Runner.Tests;
 
 public class ParameterTranslatorTests
 {
-    private static readonly string[] Nasty =
+    static readonly string[] Nasty =
     {
         "", "\"", "\\", "\\\"", "\"; System.Environment.Exit(3); var z = \"", "*/ Environment.Exit(4); /*", "#r \"nuget: Evil\"",
         "line1\nline2", "cr\rlf\r\n", "tab\t", "\0nul", "\u2028ls\u2029ps\u0085nel", "é ü 中文 ✓ 🙂", "\ud800 lone high",

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Attention;
 
 /// <summary>Shape checks shared by the query/key attention modules.</summary>
-internal static class AttentionChecks
+static class AttentionChecks
 {
     static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 

@@ -12,7 +12,7 @@ namespace RnnToolkit.Attention;
 /// weights = softmax(scores),  output = dropout(weights) V,  output = 0 at masked queries
 /// </code>
 /// </summary>
-internal static class KerasScores
+static class KerasScores
 {
     static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 

@@ -31,7 +31,7 @@ public sealed record SupervisedData(Tensor X, Tensor Y) : IDisposable
 }
 
 /// <summary>Seeded random draws shared by the generators (System.Random: stable across .NET versions for a seed).</summary>
-internal static class Rng
+static class Rng
 {
     public static double Normal(Random r)
     {

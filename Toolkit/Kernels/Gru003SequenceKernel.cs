@@ -25,7 +25,7 @@ namespace RnnToolkit.Kernels;
 /// element-wise work, forward and backward; the weight gradients are one product each over all steps
 /// after the loop. Float32 only. The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
-internal static class Gru003SequenceKernel
+static class Gru003SequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
     public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_x_zr, Tensor W_h_zr, Tensor b_zr, Tensor W_xh, Tensor W_hh, Tensor b_h, Tensor h0) =>

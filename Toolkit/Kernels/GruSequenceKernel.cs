@@ -23,7 +23,7 @@ namespace RnnToolkit.Kernels;
 /// Each step is the recurrent product (libtorch) and one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
-internal static class GruSequenceKernel
+static class GruSequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: the node has one output, so every gradient reaching it is defined).</summary>
     public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0) =>

@@ -13,7 +13,7 @@ namespace RnnToolkit.Kernels;
 /// t = 0…T−1. Backward: <see cref="Backward(IReadOnlyList{Tensor}, Tensor, Tensor)"/> reads what <see cref="Saved"/> kept, <see cref="Backward(int, StepPair)"/>
 /// runs step t back for t = T−1…0, and <see cref="Gradients"/> takes the products over all steps.
 /// </remarks>
-internal interface IStepEquations<TSelf> where TSelf : struct, IStepEquations<TSelf>
+interface IStepEquations<TSelf> where TSelf : struct, IStepEquations<TSelf>
 {
     /// <summary>The kernel's name, for the autograd node and <see cref="KernelRuns"/>.</summary>
     static abstract string Kernel { get; }

@@ -6,7 +6,7 @@ namespace RnnToolkit.Kernels;
 /// How many times each sequence kernel has run in this process, so tests can tell that a backend which should run a
 /// kernel did (a silent fallback to the cells gives the same numbers and would otherwise go unnoticed).
 /// </summary>
-internal static class KernelRuns
+static class KernelRuns
 {
     static readonly ConcurrentDictionary<string, long> runs = new();
 

@@ -30,7 +30,7 @@ namespace RnnToolkit.Kernels;
 /// libtorch calls for autograd over the cell. Verified against PyTorch by the same reference data as the cells.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
-internal static class LstmSequenceKernel
+static class LstmSequenceKernel
 {
     /// <summary>Runs the kernel: x (T, B, I) time-first → h_1…h_T (T, B, H), h_T, c_T; peepholes (H) each, or null.</summary>
     /// <remarks>

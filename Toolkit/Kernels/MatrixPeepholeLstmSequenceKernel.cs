@@ -40,7 +40,7 @@ namespace RnnToolkit.Kernels;
 /// libtorch thread; backward likewise. B = 64, H = 128: 1.70x the LSTM's training time unpaired, 1.16–1.19x paired.
 /// </para>
 /// </summary>
-internal static class MatrixPeepholeLstmSequenceKernel
+static class MatrixPeepholeLstmSequenceKernel
 {
     /// <summary>Runs the kernel: x (T, B, I) time-first → h_1…h_T (T, B, H), h_T, c_T; W_ci, W_cf, W_co (H, H).</summary>
     /// <remarks>As in <see cref="LstmSequenceKernel"/>, the node's one output is [h_t; c_t] for every step (T, B, 2H), and all returned are views of it.</remarks>

@@ -8,7 +8,7 @@ namespace RnnToolkit.Kernels;
 /// The update and reset gates of the printed GRUs whose step's one product is [W_h_zr; W_hh] h_{t-1}
 /// (<see cref="Gru002SequenceKernel"/>, <see cref="Gru003SequenceKernel"/>): z = σ(x̂_z + W_hz h_{t-1}), r = σ(x̂_r + W_hr h_{t-1}).
 /// </summary>
-internal static unsafe class PrintedGruGates
+static unsafe class PrintedGruGates
 {
     /// <summary>
     /// Lanes j…j+n of one row: z and r from g = [x̂_z; x̂_r; ·] and hh = [W_hz h; W_hr h; p] (each block H long), and p = W_hh h_{t-1}.

@@ -14,7 +14,7 @@ namespace RnnToolkit.Kernels;
 /// Each step: one product in libtorch, then one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s; φ is a type argument, so each pass is compiled for its φ.
 /// </summary>
-internal static class RnnSequenceKernel
+static class RnnSequenceKernel
 {
     /// <summary>x (T, B, I) time-first → h_1…h_T (T, B, H) and h_T (a view of it: one output, so every gradient reaching the node is defined).</summary>
     public static (Tensor Output, Tensor HT) Run(Tensor x, Tensor W_ih, Tensor W_hh, Tensor b_ih, Tensor b_hh, Tensor h0, bool relu) =>

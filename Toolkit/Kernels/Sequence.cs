@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Kernels;
 
 /// <summary>One kernel run's sizes — T steps of B rows, I inputs, H hidden units, of x's dtype — and the products every variant takes over all steps at once.</summary>
-internal readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarType Type)
+readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarType Type)
 {
     /// <summary>The sizes of x (T, B, I) through a recurrent weight with H columns.</summary>
     public static Sequence Of(Tensor x, Tensor W_hh) => new(x.shape[0], x.shape[1], x.shape[2], W_hh.shape[1], x.dtype);

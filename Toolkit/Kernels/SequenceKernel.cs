@@ -10,7 +10,7 @@ namespace RnnToolkit.Kernels;
 /// returns the gradients; each inside a dispose scope that lets out only what lives on. The loops run under the
 /// variant's thread policy (<see cref="StepPair"/>); being generic over a struct, they call the steps directly.
 /// </summary>
-internal sealed class SequenceKernel<TStep> : autograd.MultiTensorFunction<SequenceKernel<TStep>>
+sealed class SequenceKernel<TStep> : autograd.MultiTensorFunction<SequenceKernel<TStep>>
     where TStep : struct, IStepEquations<TStep>
 {
     public override string Name => TStep.Kernel;

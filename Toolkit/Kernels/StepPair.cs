@@ -10,7 +10,7 @@ namespace RnnToolkit.Kernels;
 /// 106 µs on one, 90–116 on two), while two products on two threads take the time of one: the matrix-peephole
 /// LSTM's step does 7H² multiply-adds against the LSTM's 4H², and paired each thread does about half (4H² and 3H²).
 /// </summary>
-internal sealed class StepPair : IDisposable
+sealed class StepPair : IDisposable
 {
     /// <summary>Multiply-adds per step from which a loop pairs (matrix peephole, training: B = 64, H = 64 at 1.8 M, 19–20 ms paired against 22–24;
     /// around 1 M the two take about the same time, and below it the hand-overs cost what they save).</summary>

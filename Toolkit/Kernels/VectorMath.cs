@@ -17,7 +17,7 @@ namespace RnnToolkit.Kernels;
 /// The kernels' passes that use these are marked <c>AggressiveOptimization</c>: compiled optimized at their first call,
 /// so the first steps of a notebook's first epoch do not run the lanes through unoptimized tier-0 code.
 /// </summary>
-internal static unsafe class VectorMath
+static unsafe class VectorMath
 {
     /// <summary>e^x, x clamped to [−87.3, 88.3] (e^x stays a normal float32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

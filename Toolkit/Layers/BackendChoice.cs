@@ -12,7 +12,7 @@ namespace RnnToolkit.Layers;
 /// <param name="OneDnnIfAgrees">Fused: oneDNN runs the call if it agrees with libtorch's own kernel for this configuration (checked by the caller, once per configuration, since it runs libtorch).</param>
 /// <param name="Refusal">The message when the requested backend cannot run the call; <see cref="Path"/> is then meaningless.</param>
 /// <param name="RefusedMask">The refusal is about the call's mask (an <see cref="ArgumentException"/> on it) rather than the layer's options.</param>
-internal readonly record struct BackendChoice(
+readonly record struct BackendChoice(
     RecurrentBackend Path, string Reason, bool Packed = false, bool OneThread = false, bool Halves = false, bool OneDnnIfAgrees = false,
     string? Refusal = null, bool RefusedMask = false)
 {

@@ -5,7 +5,7 @@ namespace RnnToolkit.Layers;
 /// of the requested backend, the call and the host: no tensors, no globals, no side effects. The layer reads what it
 /// needs (mask lengths, grad mode, thread count) and carries out the choice.
 /// </summary>
-internal static class BackendPolicy
+static class BackendPolicy
 {
     /// <summary>Smallest batch whose inference is split in two halves running at once.</summary>
     public const long MinBatchToSplit = 16;

@@ -21,7 +21,7 @@ namespace RnnToolkit.Layers;
 /// <param name="Mask">The call's padding mask.</param>
 /// <param name="Batch">The call's batch size B.</param>
 /// <param name="DType">The input's element type (the sequence kernels compute float32; other types step the cells).</param>
-internal readonly record struct CallShape(
+readonly record struct CallShape(
     string Layer, long InputSize, long HiddenSize, long GateRows, long NumLayers, bool Bidirectional, long ProjSize,
     string? CellsOnly, bool HasSequenceKernel, double RecurrentDropout, bool TrainMode, bool Autograd, MaskKind Mask, long Batch,
     ScalarType DType)

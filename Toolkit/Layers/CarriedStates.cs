@@ -8,7 +8,7 @@ namespace RnnToolkit.Layers;
 /// <code>s_0^(k+1) = stop_gradient(s_T^(k))      sample i of batch k+1 continues sample i of batch k</code>
 /// until <see cref="Reset"/>. The states are detached copies, so backpropagation ends at the cut (truncated BPTT).
 /// </summary>
-internal sealed class CarriedStates : IDisposable
+sealed class CarriedStates : IDisposable
 {
     List<RecurrentState>? states;
 

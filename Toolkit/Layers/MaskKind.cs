@@ -1,7 +1,7 @@
 namespace RnnToolkit.Layers;
 
 /// <summary>What a call's padding mask allows, as far as choosing a backend goes.</summary>
-internal enum MaskKind
+enum MaskKind
 {
     /// <summary>No mask: every step is real.</summary>
     None,

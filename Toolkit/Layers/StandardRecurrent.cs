@@ -293,7 +293,7 @@ public abstract class StandardRecurrent : RecurrentLayer
 /// <param name="RecurrentDropout">Keras's recurrent_dropout: dropout on h_{t-1} inside the recurrence while training (0: none).</param>
 /// <param name="ReturnState">Keras's return_state: forward keeps the final states (<see cref="RecurrentLayer.FinalState"/>).</param>
 /// <param name="Stateful">Keras's stateful: each call's final states, detached, are the next call's initial states.</param>
-internal readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0, bool ReturnState = false, bool Stateful = false)
+readonly record struct RecurrentOptions(long InputSize, long HiddenSize, long NumLayers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, bool ReturnSequences, long ProjSize = 0, double RecurrentDropout = 0, bool ReturnState = false, bool Stateful = false)
 {
     /// <summary>Validates the options before any native call.</summary>
     public RecurrentOptions Validated(string layer)

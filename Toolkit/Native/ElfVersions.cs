@@ -8,7 +8,7 @@ namespace RnnToolkit.Native;
 /// the versions a library defines (<c>.gnu.version_d</c>) and the versions it needs from
 /// others (<c>.gnu.version_r</c>). Pure managed code: nothing is loaded to inspect a file.
 /// </summary>
-internal static class ElfVersions
+static class ElfVersions
 {
     const uint SHT_GNU_verdef = 0x6ffffffd;
     const uint SHT_GNU_verneed = 0x6ffffffe;

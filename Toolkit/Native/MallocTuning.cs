@@ -9,7 +9,7 @@ namespace RnnToolkit.Native;
 /// maximum and raising the trim threshold keeps those pages in the heap for reuse. Applied once,
 /// on glibc Linux only; set <c>RNNTOOLKIT_MALLOC_TUNING=0</c> to leave malloc alone.
 /// </summary>
-internal static partial class MallocTuning
+static partial class MallocTuning
 {
     const int M_TRIM_THRESHOLD = -1;
     const int M_MMAP_THRESHOLD = -3;

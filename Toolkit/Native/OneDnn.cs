@@ -15,7 +15,7 @@ namespace RnnToolkit.Native;
 /// convolution and prints "Could not initialize NNPACK! Reason: Unsupported hardware" each time,
 /// into notebooks' outputs too; its own convolution runs instead.
 /// </summary>
-internal static unsafe class OneDnn
+static unsafe class OneDnn
 {
     const string TurnOff = "RNNTOOLKIT_ONEDNN=1";
     static readonly object gate = new();

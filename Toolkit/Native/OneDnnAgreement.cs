@@ -9,7 +9,7 @@ namespace RnnToolkit.Native;
 /// Tests/RnnToolkit.Tests/Native/OneDnnTests.cs), so each configuration is checked once, on a small input, against
 /// libtorch's own kernel, and oneDNN runs only the configurations that agree. The answers are kept for the process.
 /// </summary>
-internal static class OneDnnAgreement
+static class OneDnnAgreement
 {
     static readonly ConcurrentDictionary<object, bool> agrees = new();
 

@@ -16,7 +16,7 @@ namespace RnnToolkit.Native;
 /// (another process on the core gets it). After 1 ms without work the thread blocks until the next job.
 /// One caller at a time: <see cref="TryBegin"/> returns null while another loop holds the thread.
 /// </summary>
-internal sealed class PartnerThread
+sealed class PartnerThread
 {
     const int Slots = 4;
     const double IdleSpinMs = 1.0;

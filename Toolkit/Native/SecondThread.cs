@@ -11,7 +11,7 @@ namespace RnnToolkit.Native;
 /// <c>get_num_threads</c> reports the last count set anywhere: the thread starts with its first job, which the caller
 /// runs inside its own single-thread scope (<see cref="SingleThread"/>), whose end sets the reported count back.
 /// </summary>
-internal static class SecondThread
+static class SecondThread
 {
     static readonly BlockingCollection<Action> work = new();
     static long jobs;

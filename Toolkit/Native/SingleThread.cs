@@ -7,7 +7,7 @@ namespace RnnToolkit.Native;
 /// libtorch's recurrent kernels synchronise their threads at every time step: when a step is small, one thread is
 /// faster than two (figures: docs/benchmarks.md, "One thread for small steps"). The thread count is process-wide.
 /// </summary>
-internal static class SingleThread
+static class SingleThread
 {
     static readonly object gate = new();
     static int depth;

@@ -9,7 +9,7 @@ namespace RnnToolkit.Native;
 /// a policy, the toolkit asks for PASSIVE before libtorch's OpenMP runtime starts. Must run before TorchSharp's native
 /// library loads.
 /// </summary>
-internal static partial class ThreadingDefaults
+static partial class ThreadingDefaults
 {
     const string Variable = "OMP_WAIT_POLICY";
 

@@ -15,7 +15,7 @@ namespace RnnToolkit.Native;
 /// Everything else the toolkit does with threads (one libtorch thread for small steps, inference as two batch halves,
 /// the sequence kernels' partner thread) happens in scopes around its own calls and is restored after them.
 /// </summary>
-internal static class ToolkitRuntime
+static class ToolkitRuntime
 {
     static readonly object gate = new();
     static NativeLoadReport? report;

@@ -11,7 +11,7 @@ namespace RnnToolkit.Notebooks;
 /// <param name="formatterSourceType">A type with a public parameterless constructor and a public
 /// <c>CreateTypeFormatters()</c> returning the formatters.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
-internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : Attribute
+sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : Attribute
 {
     /// <summary>The formatter source.</summary>
     public Type FormatterSourceType { get; } = formatterSourceType;
@@ -32,7 +32,7 @@ internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : A
 /// When the RnnToolkit.Formatters package is loaded it hands over to its <c>RnnToolkit.Formatting.ToolkitFormatterSource</c>
 /// (charts and tables); otherwise it renders the types' text (<c>ToString</c>) as preformatted HTML.
 /// </summary>
-internal sealed class ToolkitFormatterSource
+sealed class ToolkitFormatterSource
 {
     const string FormattersAssembly = "RnnToolkit.Formatters";
     const string FormattersSource = "RnnToolkit.Formatting.ToolkitFormatterSource";

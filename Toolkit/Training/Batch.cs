@@ -9,7 +9,7 @@ namespace RnnToolkit.Training;
 /// <param name="Samples">The sample indices, in batch order.</param>
 /// <param name="Window">The time steps (start, length) of the piece, or null for whole sequences.</param>
 /// <param name="Fresh">True when the carried states are reset before this batch.</param>
-internal sealed record Batch(long[] Samples, (long Start, long Length)? Window, bool Fresh)
+sealed record Batch(long[] Samples, (long Start, long Length)? Window, bool Fresh)
 {
     /// <summary>How many values the batch's loss averages over (samples × steps): the weight of its loss in the epoch's mean.</summary>
     public long Weight => Samples.LongLength * (Window?.Length ?? 1);

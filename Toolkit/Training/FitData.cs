@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RnnToolkit.Training;
 
 /// <summary>The training and validation parts of <c>Fit</c>'s data: the validation data given, or a split off the end, or none.</summary>
-internal sealed class FitData : IDisposable
+sealed class FitData : IDisposable
 {
     readonly bool ownsSplit;
 

@@ -9,7 +9,7 @@ namespace RnnToolkit.Training;
 /// One <c>Fit</c> call: epochs of batches (<see cref="Batch.Plan"/>), each batch forward, loss, backward, callbacks and an
 /// optimizer step; validation and the history at each epoch's end; a NaN loss restores the last good weights.
 /// </summary>
-internal sealed class TrainingRun
+sealed class TrainingRun
 {
     readonly Trainer trainer;
     readonly FitData data;

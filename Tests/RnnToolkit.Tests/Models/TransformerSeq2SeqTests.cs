@@ -1,8 +1,8 @@
 using RnnToolkit.Attention;
 using RnnToolkit.Decoding;
 using RnnToolkit.Models;
-using RnnToolkit.Training;
 using RnnToolkit.Tests.Support;
+using RnnToolkit.Training;
 
 namespace RnnToolkit.Tests.Models;
 

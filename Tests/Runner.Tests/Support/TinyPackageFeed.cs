@@ -11,7 +11,7 @@ public sealed class TinyPackageFeed : IDisposable
 {
     public const string PackageId = "RnnRunnerTinyPkg";
 
-    private readonly TempFolder _folder = new();
+    readonly TempFolder _folder = new();
 
     public TinyPackageFeed()
     {
@@ -88,7 +88,7 @@ public sealed class TinyPackageFeed : IDisposable
         _folder.Dispose();
     }
 
-    private static void RemoveFromGlobalPackages()
+    static void RemoveFromGlobalPackages()
     {
         var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
         if (string.IsNullOrEmpty(root))
@@ -103,7 +103,7 @@ public sealed class TinyPackageFeed : IDisposable
         }
     }
 
-    private static string FindZlib()
+    static string FindZlib()
     {
         foreach (var dir in new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" })
         {
@@ -113,7 +113,7 @@ public sealed class TinyPackageFeed : IDisposable
         throw new InvalidOperationException("The NuGet native-asset test needs the system zlib (libz.so.1); expected it in /lib/x86_64-linux-gnu or /usr/lib64, found none.");
     }
 
-    private static void DotNet(string workingDirectory, params string[] args)
+    static void DotNet(string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -45,7 +45,7 @@ public static class Bleu
 }
 
 /// <summary>Sufficient statistics of corpus BLEU (summed over sentences).</summary>
-internal sealed class BleuStatistics(int maxOrder)
+sealed class BleuStatistics(int maxOrder)
 {
     readonly long[] matches = new long[maxOrder], possible = new long[maxOrder];
     long candidateLength, referenceLength;

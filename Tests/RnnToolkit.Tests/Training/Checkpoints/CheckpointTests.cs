@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Xunit.Abstractions;
 using RnnToolkit.CheckpointWriter;
 using RnnToolkit.Training;
+using Xunit.Abstractions;
 
 namespace RnnToolkit.Tests.Training;
 
