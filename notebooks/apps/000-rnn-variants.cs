@@ -143,7 +143,7 @@ display(new (string, nn.Module)[]
     ("standard LSTM (PyTorch, Keras, 000 §4.2)", new LstmCell(32, 128)),
     ("peephole LSTM, diagonal (Gers & Schmidhuber)", new PeepholeLstmCell(32, 128, PeepholeForm.Diagonal)),
     ("peephole LSTM, full matrices (as 000 prints)", new PeepholeLstmCell(32, 128, PeepholeForm.Matrix)),
-}.Select(m => new { cell = m.Item1, parameters = ParameterCounts.PyTorch(m.Item2) }).ToList());
+}.Select(m => new { cell = m.Item1, parameters = ParameterCounts.PyTorch(m.Item2) }).ToTable());
 
 // ==== cell 9: markdown ====
 // ### 3.3 门控递归单元 (GRU)
@@ -380,7 +380,7 @@ display(cells.Select(c =>
     var r = c.Layer.Run(inputs);
     return new { tensorflow_1 = c.Tf1, csharp = c.Layer.GetType().Name, outputs = Shape(r.Output), final_states = string.Join(" ", r.Final.Select(s => s.C is null ? $"h{Shape(s.H)}" : $"(h{Shape(s.H)}, c{Shape(s.C)})")),
                  parameters = ParameterCounts.PyTorch(c.Layer) };
-}).ToList());
+}).ToTable());
 
 // ==== cell 19: markdown ====
 // ### 4.5 卷积神经网络-循环神经网络 (CNN-RNN)

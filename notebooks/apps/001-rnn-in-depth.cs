@@ -122,7 +122,7 @@ for (int t = 0; t < 5; t++)
 var elmanError = (torch.stack(handY, 1) - elmanY).abs().max().ToDouble();
 checks.Expect("RNN with V x_t: by hand vs ElmanNetwork", elmanError).Below(1e-5, "float32 agreement");
 Console.WriteLine($"max |by hand − ElmanNetwork(inputSkip: true)| = {elmanError:E2}");
-display(rows);
+display(rows.ToTable());
 
 // ==== cell 7: markdown ====
 // ### LSTM

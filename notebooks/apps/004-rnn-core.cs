@@ -148,7 +148,7 @@ var srcVocab = dateData.SourceVocabulary;
 var tgtVocab = dateData.TargetVocabulary;
 var dateTest = DateTranslation.ToTensors(dateTestPairs, srcVocab, tgtVocab);
 Console.WriteLine($"{dateTrainPairs.Count} training pairs, {dateTestPairs.Count} held-out; source vocabulary {srcVocab.Count} characters, target {tgtVocab.Count}; source length ≤ {dateData.Source.Ids.shape[1]}");
-display(dateTrainPairs.Take(6).Select(p => new { source = p.Source, target = p.Target }));
+display(dateTrainPairs.Take(6).Select(p => new { source = p.Source, target = p.Target }).ToTable());
 
 // ==== cell 9: code ====
 Notebook.Cell(9);
