@@ -373,8 +373,56 @@ display(Charts.XY(rangeModels.Select(m => (m, rangeX, (IReadOnlyList<double>)ran
 // ==== cell 17: markdown ====
 // ## 3. 核心算法原理和具体操作步骤以及数学模型公式详细讲解 (Algorithms, steps and equations)
 //
-// §3.1 (LSTM gate by gate), §3.2 (GRU gate by gate) and §3.3 (self-attention) repeat §2.2–2.4 one equation at a time;
-// they are run above, next to the §2 equations they repeat.
+// 002's §3 repeats §2.2–2.4 one equation per subsection. Each is computed by hand above, next to the §2 equation it
+// repeats, and checked against the toolkit there; this section maps the document's subsections to those cells.
+//
+// ### 3.1 长短期记忆网络 (LSTM)
+//
+// 002 says the LSTM's three gates (input, forget, output) control the state's update and output; the equations are the
+// standard LSTM's, with the naming caveats of §2.2. Computed gate by gate in §2.2 (the table's columns are unit 0's
+// values of each quantity at each step; the cell checks the whole sequence against `LstmCell`):
+//
+// #### 3.1.1 输入门 (Input gate)
+// $i_t = \sigma(W_{ii}x_t + W_{hi}h_{t-1} + b_i)$ — column `i_t`.
+//
+// #### 3.1.2 遗忘门 (Forget gate)
+// $f_t = \sigma(W_{ff}x_t + W_{hf}h_{t-1} + b_f)$ — column `f_t`.
+//
+// #### 3.1.3 输出门 (Output gate)
+// $o_t = \sigma(W_{oo}x_t + W_{ho}h_{t-1} + b_o)$ — column `o_t`.
+//
+// #### 3.1.4 候选门 (Cell candidate)
+// $g_t = \tanh(W_{gg}x_t + W_{hg}h_{t-1} + b_g)$ — column `g_t` (a candidate value, not a gate: tanh, not σ).
+//
+// #### 3.1.5 隐藏状态更新 (State update)
+// $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ — column `c_t`; 002 calls $c_t$ the hidden state, it is the *cell* state.
+//
+// #### 3.1.6 隐藏状态输出 (State output)
+// $h_t = o_t \odot \tanh(c_t)$ — column `h_t`, the layer's output at step $t$.
+//
+// ### 3.2 门控递归单元 (GRU)
+//
+// 002 calls the GRU a simplified LSTM with two gates; §2.3 measures both the printed and the canonical forms.
+//
+// #### 3.2.1 更新门 (Update gate)
+// $z_t = \sigma(W_{zz}x_t + W_{zh}h_{t-1} + b_z)$ — the standard update gate (`GruCell`'s `z`).
+//
+// #### 3.2.2 合并门 ("Merge" gate)
+// $r_t = \sigma(W_{rr}x_t + W_{rh}h_{t-1} + b_r)$ — the standard **reset** gate, whatever its printed name.
+//
+// #### 3.2.3 隐藏状态更新 (State update)
+// $h_t = (1 - z_t) \odot r_t \odot \tanh(W_{hh}x_t + (1 - z_t) \odot W_{hh}h_{t-1} + b_h) + z_t \odot h_{t-1}$ — not the
+// GRU's update (three differences, listed in §2.3). `Gru002AsPrintedCell` implements it exactly; §2.3 trains it beside
+// the canonical GRU on the delayed-recall task.
+//
+// ### 3.3 自注意力机制 (Self-attention)
+//
+// #### 3.3.1 关注权重计算 (Attention weights)
+// $e_{ij} = \exp(a(Q_i \cdot K_j)) / \sum_{j'} \exp(a(Q_i \cdot K_{j'}))$ — a softmax over the keys, computed by hand in §2.4
+// with $a(s) = s/\sqrt{d_k}$ (the heatmap there) and checked against `ScaledDotProductAttention`.
+//
+// #### 3.3.2 输出计算 (Output)
+// $a_i = \sum_j e_{ij} V_j$ — the same cell's output. Note that 002's §4.3 code does *not* compute this (§4.3 below).
 //
 // ## 4. 具体代码实例和详细解释说明 (Code examples)
 //
