@@ -5,12 +5,13 @@ Each round runs, in turn, a 1-cell notebook and a (1 + N)-cell notebook of trivi
   - runner:  a fresh `dotnet RnnToolkit.Runner.dll` process (it hosts the .NET Interactive C# kernel in-process);
   - jupyter: nbclient on kernel `.net-csharp` (the dotnet-interactive tool 1.0.712001), a fresh kernel each time.
 "start to first cell" is the wall time of the 1-cell run (process or kernel start, first cell, save);
-"per cell" is (wall(1 + N) - wall(1)) / N. Prints the median across rounds and the range (lowest-highest round).
+"per cell" is (wall(1 + N) - wall(1)) / N. Prints the median across rounds and the range (lowest-highest round), and
+for the runner also the same figures in CPU time (user + system of the process), which a loaded machine disturbs less.
 --baseline-runner adds a second runner build (e.g. one of main) to the alternation, to compare two builds side by side.
 Usage: tools/notebooks/bench_kernel.py [--rounds 3] [--cells 80] [--runner path/to/RnnToolkit.Runner.dll]
                                        [--baseline-runner path/to/other/RnnToolkit.Runner.dll] [--runner-only]
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, statistics, subprocess, sys, tempfile, time
 import nbformat
 from nbclient import NotebookClient
 
@@ -21,10 +22,17 @@ def notebook(cells):
     nb.cells = [nbformat.v4.new_code_cell(f"var v{i} = {i};") for i in range(cells)]
     return nb
 
+CPU = {}  # runner -> path -> CPU seconds (user + system) of each run: the load disturbs them much less than wall times
+
 def run_runner(runner, path):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["dotnet", runner, path, path + ".out.ipynb"], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    CPU.setdefault(runner, {}).setdefault(os.path.basename(path), []).append(cpu)
+    return wall
 
 def run_jupyter(path):
     nb = nbformat.read(path, 4)
@@ -70,8 +78,15 @@ def main():
     print(f"{'host':<40} {'start to first cell s':>22} {'range':>11} {'per cell ms':>12} {'range':>11}")
     labels = {"runner": "runner (kernel in-process)", "baseline": "runner, baseline build",
               "jupyter": "Jupyter + dotnet-interactive 1.0.712001"}
+    runners = {"runner": a.runner, "baseline": a.baseline_runner}
+    rows = []
     for name, (first, per_cell) in figures.items():
-        print(f"{labels[name]:<40} {statistics.median(first):>22.2f} {min(first):>5.2f}-{max(first):<5.2f} "
+        rows.append((labels[name], first, per_cell))
+        if name in runners:
+            one, many = CPU[runners[name]]["one.ipynb"], CPU[runners[name]]["many.ipynb"]
+            rows.append(("  the same in CPU time (user + system)", one, [(m - o) / a.cells * 1000 for o, m in zip(one, many)]))
+    for label, first, per_cell in rows:
+        print(f"{label:<40} {statistics.median(first):>22.2f} {min(first):>5.2f}-{max(first):<5.2f} "
               f"{statistics.median(per_cell):>12.1f} {min(per_cell):>5.1f}-{max(per_cell):<5.1f}")
 
 if __name__ == "__main__":
