@@ -5,10 +5,13 @@ Each round runs, in turn, a 1-cell notebook and a (1 + N)-cell notebook of trivi
   - runner:  a fresh `dotnet RnnToolkit.Runner.dll` process (it hosts the .NET Interactive C# kernel in-process);
   - jupyter: nbclient on kernel `.net-csharp` (the dotnet-interactive tool 1.0.712001), a fresh kernel each time.
 "start to first cell" is the wall time of the 1-cell run (process or kernel start, first cell, save);
-"per cell" is (wall(1 + N) - wall(1)) / N. Prints the median across rounds.
+"per cell" is (wall(1 + N) - wall(1)) / N. Prints the median across rounds and the range (lowest-highest round), and
+for the runner also the same figures in CPU time (user + system of the process), which a loaded machine disturbs less.
+--baseline-runner adds a second runner build (e.g. one of main) to the alternation, to compare two builds side by side.
 Usage: tools/notebooks/bench_kernel.py [--rounds 3] [--cells 80] [--runner path/to/RnnToolkit.Runner.dll]
+                                       [--baseline-runner path/to/other/RnnToolkit.Runner.dll] [--runner-only]
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, statistics, subprocess, sys, tempfile, time
 import nbformat
 from nbclient import NotebookClient
 
@@ -19,10 +22,17 @@ def notebook(cells):
     nb.cells = [nbformat.v4.new_code_cell(f"var v{i} = {i};") for i in range(cells)]
     return nb
 
+CPU = {}  # runner -> path -> CPU seconds (user + system) of each run: the load disturbs them much less than wall times
+
 def run_runner(runner, path):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["dotnet", runner, path, path + ".out.ipynb"], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    CPU.setdefault(runner, {}).setdefault(os.path.basename(path), []).append(cpu)
+    return wall
 
 def run_jupyter(path):
     nb = nbformat.read(path, 4)
@@ -33,6 +43,8 @@ def run_jupyter(path):
 
 def hosts(a):
     yield "runner", lambda p: run_runner(a.runner, p)
+    if a.baseline_runner:
+        yield "baseline", lambda p: run_runner(a.baseline_runner, p)
     if not a.runner_only:
         yield "jupyter", run_jupyter
 
@@ -43,10 +55,12 @@ def main():
     args.add_argument("--rounds", type=int, default=3)
     args.add_argument("--cells", type=int, default=80)
     args.add_argument("--runner", default=default_runner)
+    args.add_argument("--baseline-runner", help="another runner build to alternate with --runner")
     args.add_argument("--runner-only", action="store_true", help="skip the Jupyter side")
     a = args.parse_args()
-    if not os.path.exists(a.runner):
-        sys.exit(f"error: {a.runner} not found; build it first: dotnet build Runner -c Release")
+    for runner in filter(None, [a.runner, a.baseline_runner]):
+        if not os.path.exists(runner):
+            sys.exit(f"error: {runner} not found; build it first: dotnet build Runner -c Release")
     os.environ["PATH"] += os.pathsep + os.path.expanduser("~/.dotnet/tools")
     with tempfile.TemporaryDirectory() as tmp:
         one, many = os.path.join(tmp, "one.ipynb"), os.path.join(tmp, "many.ipynb")
@@ -58,11 +72,22 @@ def main():
                 first, total = run(one), run(many)
                 figures[name][0].append(first)
                 figures[name][1].append((total - first) / a.cells * 1000)
-    print(f"start to first cell and per trivial cell, {a.cells} cells, median of {a.rounds} rounds (side by side)")
-    print(f"{'host':<40} {'start to first cell s':>22} {'per cell ms':>12}")
-    labels = {"runner": "runner (kernel in-process)", "jupyter": "Jupyter + dotnet-interactive 1.0.712001"}
+    load = os.getloadavg()
+    print(f"start to first cell and per trivial cell, {a.cells} cells, median of {a.rounds} rounds (side by side), "
+          f"range = lowest-highest round; load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"{'host':<40} {'start to first cell s':>22} {'range':>11} {'per cell ms':>12} {'range':>11}")
+    labels = {"runner": "runner (kernel in-process)", "baseline": "runner, baseline build",
+              "jupyter": "Jupyter + dotnet-interactive 1.0.712001"}
+    runners = {"runner": a.runner, "baseline": a.baseline_runner}
+    rows = []
     for name, (first, per_cell) in figures.items():
-        print(f"{labels[name]:<40} {statistics.median(first):>22.2f} {statistics.median(per_cell):>12.1f}")
+        rows.append((labels[name], first, per_cell))
+        if name in runners:
+            one, many = CPU[runners[name]]["one.ipynb"], CPU[runners[name]]["many.ipynb"]
+            rows.append(("  the same in CPU time (user + system)", one, [(m - o) / a.cells * 1000 for o, m in zip(one, many)]))
+    for label, first, per_cell in rows:
+        print(f"{label:<40} {statistics.median(first):>22.2f} {min(first):>5.2f}-{max(first):<5.2f} "
+              f"{statistics.median(per_cell):>12.1f} {min(per_cell):>5.1f}-{max(per_cell):<5.1f}")
 
 if __name__ == "__main__":
     main()
