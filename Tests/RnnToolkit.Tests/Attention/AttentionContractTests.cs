@@ -1,0 +1,204 @@
+using RnnToolkit.Attention;
+using RnnToolkit.Tests.Support;
+
+namespace RnnToolkit.Tests.Attention;
+
+/// <summary>
+/// What the attention modules promise beyond the goldens, each written from the mutants Stryker left alive
+/// (docs/mutation.md): one query as (B, d), context from the values (not the keys), explicit scales, dropout only
+/// while training, time-first cross-attention, the fused kernel only when nothing is masked, initialisation ranges,
+/// registered parameters and boundary values of the arguments.
+/// </summary>
+public class AttentionContractTests
+{
+    static void ThrowsOutOfRange(Action a, string parameter) => Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(a).ParamName);
+
+    [Fact]
+    public void One_query_per_sequence_equals_a_one_step_query_and_the_context_reads_the_values()
+    {
+        random.manual_seed(41);
+        var query = randn(3, 4);
+        var keys = randn(3, 5, 6);
+        var values = randn(3, 5, 2);
+        var additive = new AdditiveAttention(4, 6, 7);
+        var luong = new LuongAttention(4, 6);
+        foreach (var (name, run) in new (string, Func<Tensor, AttentionResult>)[]
+                 {
+                     ("additive", q => additive.Run(q, keys, values)),
+                     ("luong", q => luong.Run(q, keys, values)),
+                 })
+        {
+            var single = run(query);
+            var step = run(query.unsqueeze(1));
+            Assert.Equal([3L, 2], single.Output.shape);
+            Assert.Equal([3L, 5], single.Weights.shape);
+            TensorAssert.Close(step.Output.squeeze(1), single.Output, $"{name}: output of (B, d) vs (B, 1, d)");
+            TensorAssert.Close(step.Weights.squeeze(1), single.Weights, $"{name}: weights of (B, d) vs (B, 1, d)");
+            // c = Σ_j α_j v_j with the given values (dv = 2), not the keys.
+            TensorAssert.Close(matmul(single.Weights.unsqueeze(1), values).squeeze(1), single.Output, $"{name}: context = α · values");
+        }
+
+        var printed = new Bahdanau000AsPrintedAttention(4, 6, 7);
+        var s = printed.Run(query, keys);
+        var t = printed.Run(query.unsqueeze(1), keys);
+        Assert.Equal([3L, 6], s.Output.shape);
+        TensorAssert.Close(t.Output.squeeze(1), s.Output, "printed: output of (B, d) vs (B, 1, d)");
+        TensorAssert.Close(matmul(s.Weights.unsqueeze(1), keys).squeeze(1), s.Output, "printed: context = α · x");
+    }
+
+    [Fact]
+    public void An_explicit_scale_replaces_one_over_root_d()
+    {
+        random.manual_seed(42);
+        var q = randn(2, 3, 4);
+        var k = randn(2, 5, 4);
+        var v = randn(2, 5, 3);
+        var r = ScaledDotProductAttention.Compute(q, k, v, scale: 0.9);
+        var weights = (0.9 * matmul(q, k.transpose(1, 2))).softmax(-1);
+        TensorAssert.Close(weights, r.Weights, "softmax(0.9 q kᵀ)");
+        TensorAssert.Close(matmul(weights, v), r.Output, "weights · v");
+    }
+
+    [Fact]
+    public void Keras_attentions_drop_weights_only_while_training()
+    {
+        random.manual_seed(43);
+        var query = randn(2, 4, 6);
+        var value = randn(2, 5, 6);
+        var flatQuery = randn(4, 6);
+        var flatValue = randn(4, 6);
+        foreach (var (name, module) in new (string, nn.Module)[] { ("KerasAttention", new KerasAttention(dropout: 0.5)), ("KerasAdditiveAttention", new KerasAdditiveAttention(6, dropout: 0.5)) })
+        {
+            AttentionResult Run(bool flat) => module switch
+            {
+                KerasAttention a => flat ? a.Run(flatQuery, flatValue) : a.Run(query, value),
+                KerasAdditiveAttention a => flat ? a.Run(flatQuery, flatValue) : a.Run(query, value),
+                _ => throw new InvalidOperationException(),
+            };
+            foreach (bool flat in new[] { false, true })
+            {
+                module.eval();
+                var evaluated = Run(flat);
+                // In evaluation: output = weights · value exactly, and the same every call.
+                TensorAssert.Close(matmul(evaluated.Weights, flat ? flatValue : value), evaluated.Output, $"{name} (rank {(flat ? 2 : 3)}): eval output = weights · value");
+                TensorAssert.Equal(evaluated.Output, Run(flat).Output, $"{name}: eval is deterministic");
+                module.train();
+                var trained = Run(flat);
+                // While training the weights returned are the undropped ones, but the output uses dropped and rescaled weights.
+                TensorAssert.Close(evaluated.Weights, trained.Weights, $"{name}: weights returned undropped");
+                Assert.False(trained.Output.allclose(evaluated.Output), $"{name} (rank {(flat ? 2 : 3)}): training should drop weights");
+            }
+        }
+    }
+
+    [Fact]
+    public void Time_first_cross_attention_equals_batch_first()
+    {
+        random.manual_seed(44);
+        var bf = new MultiHeadAttention(8, 2);
+        var tf = new MultiHeadAttention(8, 2, batchFirst: false);
+        using (no_grad())
+            foreach (var (n, p) in tf.named_parameters()) p.copy_(bf.get_parameter(n)!);
+        var q = randn(2, 3, 8);
+        var k = randn(2, 5, 8);
+        var v = randn(2, 5, 8);
+        var a = bf.Run(q, k, v);
+        var b = tf.Run(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1));
+        Assert.Equal([3L, 2, 8], b.Output.shape);
+        TensorAssert.Close(a.Output, b.Output.transpose(0, 1), "time-first output");
+        TensorAssert.Close(a.Weights, b.Weights, "weights");
+        // Its checks read the batch from dimension 1: keys of another batch size are rejected, naming the layout.
+        var e = Assert.Throws<ArgumentException>(() => tf.Run(q.transpose(0, 1), randn(5, 3, 8), randn(5, 3, 8)));
+        Assert.Contains("batch size B = 2", e.Message);
+        e = Assert.Throws<ArgumentException>(() => tf.Run(randn(3, 2, 6), k.transpose(0, 1), v.transpose(0, 1)));
+        Assert.Contains("(T, B, E)", e.Message);
+    }
+
+    [Fact]
+    public void Fused_kernel_runs_only_when_nothing_is_masked_and_no_weights_are_asked_for()
+    {
+        random.manual_seed(45);
+        var mha = new MultiHeadAttention(8, 2) { FusedKernel = true };
+        var x = randn(2, 5, 8);
+        var keyMask = tensor(new[,] { { true, true, true, false, false }, { true, true, true, true, true } });
+        var attentionMask = AttentionMasks.Causal(5).logical_not().logical_or(eye(5, dtype: ScalarType.Bool));   // only the diagonal and later keys
+        // Masked runs without weights (forward's path) equal the explicit path with weights.
+        var withWeights = mha.Run(x, x, x, keyMask);
+        TensorAssert.Close(withWeights.Output, mha.Run(x, x, x, keyMask, needWeights: false).Output, "key mask, fused requested");
+        var explicitMasked = mha.Run(x, x, x, attentionMask: attentionMask);
+        TensorAssert.Close(explicitMasked.Output, mha.Run(x, x, x, attentionMask: attentionMask, needWeights: false).Output, "attention mask, fused requested");
+        Assert.False(withWeights.Output.allclose(mha.Run(x, x, x).Output), "the key mask matters here");
+        // Asking for weights always returns them.
+        Assert.Equal([2L, 2, 5, 5], mha.Run(x, x, x).Weights.shape);
+        Assert.Equal(0, mha.Run(x, x, x, needWeights: false).Weights.numel());
+    }
+
+    [Fact]
+    public void Bias_false_leaves_no_bias_and_bias_true_starts_at_zero()
+    {
+        var with = new MultiHeadAttention(8, 2);
+        Assert.Equal(0.0, with.get_parameter("in_proj_bias")!.abs().max().item<float>());
+        Assert.Equal(0.0, with.get_parameter("out_proj.bias")!.abs().max().item<float>());
+        var without = new MultiHeadAttention(8, 2, bias: false);
+        Assert.DoesNotContain(without.named_parameters(), p => p.name.Contains("bias", StringComparison.Ordinal));
+        Assert.Equal(2, without.parameters().Count());
+    }
+
+    [Fact]
+    public void Initial_weights_fill_their_ranges_symmetrically()
+    {
+        random.manual_seed(46);
+        // 000's printed attention: W_e, b_e ~ U(−1/√(|h| + |x|), ·), W_s ~ U(−1/√d, ·); Keras's scale ~ glorot U(−√(6/2d), ·).
+        var printed = new Bahdanau000AsPrintedAttention(30, 34, 256);
+        AssertUniform(printed.W_e, 1 / Math.Sqrt(64), "W_e");
+        AssertUniform(printed.b_e, 1 / Math.Sqrt(64), "b_e");
+        AssertUniform(printed.W_s, 1 / Math.Sqrt(256), "W_s");
+        var keras = new KerasAdditiveAttention(400);
+        AssertUniform(keras.parameters().Single(), Math.Sqrt(6.0 / 800), "scale");
+
+        static void AssertUniform(Tensor w, double limit, string what)
+        {
+            double min = w.min().item<float>(), max = w.max().item<float>();
+            Assert.True(min >= -limit - 1e-7 && max <= limit + 1e-7, $"{what}: [{min}, {max}] outside ±{limit}");
+            Assert.True(min < -0.8 * limit && max > 0.8 * limit, $"{what}: [{min}, {max}] does not fill ±{limit}");
+        }
+    }
+
+    [Fact]
+    public void Modules_register_their_parameters()
+    {
+        var qkv = new QkvSelfAttention002(6, 4);
+        Assert.NotEmpty(qkv.parameters());
+        var pe = new PositionalEncoding(8, dropout: 0.3);
+        Assert.Contains(pe.named_modules(), m => m.module is TorchSharp.Modules.Dropout);
+        pe.eval();
+        var x = zeros(1, 4, 8);
+        TensorAssert.Equal(pe.call(x), pe.call(x), "eval: no dropout");
+        pe.train();
+        Assert.Contains(pe.children(), c => c.training);
+    }
+
+    [Fact]
+    public void Boundary_arguments_are_rejected()
+    {
+        ThrowsOutOfRange(() => new MultiHeadAttention(0, 1), "embedDim");
+        Assert.Throws<ArgumentException>(() => new MultiHeadAttention(8, 0));
+        ThrowsOutOfRange(() => new MultiHeadAttention(8, 2, dropout: 1.0), "dropout");
+        ThrowsOutOfRange(() => new MultiHeadAttention(8, 2, dropout: -0.1), "dropout");
+        _ = new MultiHeadAttention(8, 2, dropout: 0.0);
+        ThrowsOutOfRange(() => new MultiHeadAttention(8, 2, vdim: 0), "vdim");
+        ThrowsOutOfRange(() => new KerasAdditiveAttention(0), "dim");
+        ThrowsOutOfRange(() => new KerasAdditiveAttention(4, dropout: 1.0), "dropout");
+        ThrowsOutOfRange(() => new KerasAdditiveAttention(4, dropout: -0.1), "dropout");
+        _ = new KerasAdditiveAttention(4, dropout: 0.0);
+        ThrowsOutOfRange(() => new PositionalEncoding(0), "modelSize");
+        // Rank 2 scaled dot-product attention is allowed, rank 1 is not; empty query or key sequences are rejected.
+        Assert.Equal([3L, 2], ScaledDotProductAttention.Compute(randn(3, 4), randn(5, 4), randn(5, 2)).Output.shape);
+        Assert.Throws<ArgumentException>(() => ScaledDotProductAttention.Compute(randn(4), randn(4), randn(4)));
+        Assert.Throws<ArgumentException>(() => ScaledDotProductAttention.Compute(randn(0, 4), randn(5, 4), randn(5, 2)));
+        Assert.Throws<ArgumentException>(() => ScaledDotProductAttention.Compute(randn(3, 4), randn(0, 4), randn(0, 2)));
+        Assert.Throws<ArgumentException>(() => ScaledDotProductAttention.Compute(randn(2, 3, 4), randn(3, 5, 4), randn(3, 5, 2)));
+        Assert.Throws<ArgumentException>(() => new QkvSelfAttention002(6, 4).Run(randn(2, 0, 6)));
+        Assert.Throws<ArgumentException>(() => new QkvSelfAttention002(6, 4).Run(randn(2, 3, 5)));
+    }
+}
