@@ -202,3 +202,86 @@ public class AttentionContractTests
         Assert.Throws<ArgumentException>(() => new QkvSelfAttention002(6, 4).Run(randn(2, 3, 5)));
     }
 }
+
+/// <summary>Mask combination and argument checks, from the second round of Stryker's survivors (docs/mutation.md).</summary>
+public class AttentionMaskContractTests
+{
+    static readonly Device Cpu = CPU;
+
+    [Fact]
+    public void Causal_with_more_keys_than_queries_aligns_the_last_query_with_the_last_key()
+    {
+        var mask = AttentionMasks.Causal(3, 5);
+        Assert.Equal([3L, 5], mask.shape);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++)
+                Assert.Equal(j <= i + 2, mask[i, j].item<bool>());
+        // Multi-head attention with that causal mask: the fused kernel, whose causal mask is aligned top-left, must not run.
+        random.manual_seed(47);
+        var mha = new MultiHeadAttention(8, 2) { FusedKernel = true };
+        var q = randn(2, 3, 8);
+        var kv = randn(2, 5, 8);
+        TensorAssert.Close(mha.Run(q, kv, kv, causal: true).Output, mha.Run(q, kv, kv, causal: true, needWeights: false).Output, "causal, 3 queries over 5 keys, fused requested");
+    }
+
+    [Fact]
+    public void Fused_kernel_in_evaluation_applies_no_dropout()
+    {
+        random.manual_seed(48);
+        var mha = new MultiHeadAttention(8, 2, dropout: 0.5) { FusedKernel = true };
+        mha.eval();
+        var x = randn(2, 5, 8);
+        TensorAssert.Close(mha.Run(x, x, x).Output, mha.Run(x, x, x, needWeights: false).Output, "eval: fused = explicit, no dropout");
+    }
+
+    [Fact]
+    public void Combine_checks_the_attention_mask_rank_batch_and_heads_and_keeps_the_scores_rank()
+    {
+        var boolean = ScalarType.Bool;
+        // Without heads (scores (B, Tq, Tk)): (Tq, Tk) and (B, Tq, Tk) masks pass unchanged in rank; 4-D and 1-D are refused.
+        Assert.Equal([2L, 3, 4], AttentionMasks.Combine("t", 2, 0, 3, 4, null, ones(2, 3, 4, dtype: boolean), false, Cpu)!.shape);
+        var e = Assert.Throws<ArgumentException>(() => AttentionMasks.Combine("t", 2, 0, 3, 4, null, ones(2, 1, 3, 4, dtype: boolean), false, Cpu));
+        Assert.Contains("expected an attention mask of shape (3, 4) or (2, 3, 4) and dtype Bool; got [2, 1, 3, 4]", e.Message);
+        Assert.Throws<ArgumentException>(() => AttentionMasks.Combine("t", 2, 0, 3, 4, null, ones(4, dtype: boolean), false, Cpu));
+        // A (B, Tq, Tk) mask of another batch, a (B, h, Tq, Tk) mask of other heads.
+        Assert.Throws<ArgumentException>(() => AttentionMasks.Combine("t", 2, 0, 3, 4, null, ones(3, 3, 4, dtype: boolean), false, Cpu));
+        e = Assert.Throws<ArgumentException>(() => AttentionMasks.Combine("t", 2, 2, 3, 4, null, ones(2, 3, 3, 4, dtype: boolean), false, Cpu));
+        Assert.Contains("expected an attention mask of shape (3, 4), (2, 3, 4) or (2, 2, 3, 4) and dtype Bool; got [2, 3, 3, 4]", e.Message);
+        // With heads, a (B, Tq, Tk) mask gains the head dimension.
+        Assert.Equal([2L, 1, 3, 4], AttentionMasks.Combine("t", 2, 2, 3, 4, null, ones(2, 3, 4, dtype: boolean), false, Cpu)!.shape);
+    }
+
+    [Fact]
+    public void Query_and_value_checks_of_the_query_key_attentions()
+    {
+        var keys = randn(2, 5, 6);
+        var e = Assert.Throws<ArgumentException>(() => new AdditiveAttention(4, 6, 3).Run(randn(2, 0, 4), keys));
+        Assert.Contains("at least one query", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new LuongAttention(4, 6).Run(randn(2, 4), keys, randn(2, 4, 3)));
+        Assert.Contains("one per key", e.Message);
+        Assert.Throws<ArgumentException>(() => new AdditiveAttention(4, 6, 3).Run(randn(2, 4), keys, randn(3, 5, 3)));
+        Assert.Throws<ArgumentException>(() => new AdditiveAttention(4, 6, 3).Run(randn(2, 4), keys, randn(2, 5)));
+        // Only the keys' batch differs (values agree with the query): still rejected, by both module and function.
+        var x = randn(2, 5, 8);
+        e = Assert.Throws<ArgumentException>(() => new MultiHeadAttention(8, 2).Run(x, randn(3, 5, 8), x));
+        Assert.Contains("batch size B = 2", e.Message);
+        Assert.Throws<ArgumentException>(() => ScaledDotProductAttention.Compute(randn(2, 3, 4), randn(3, 5, 4), randn(2, 5, 2)));
+    }
+
+    [Fact]
+    public void Keras_rank_2_inputs_messages_and_unscaled_additive_scores()
+    {
+        var q = randn(4, 6);
+        var v = randn(4, 6);
+        var e = Assert.Throws<ArgumentException>(() => new KerasAttention().Run(q, v, valueMask: ones(4, 6, dtype: ScalarType.Bool)));
+        Assert.Contains("masks need sequences", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new KerasAttention().Run(q, randn(3, 6)));
+        Assert.Contains("expected rank-2 query (B, d), value (B, dv) and key (B, d)", e.Message);
+        // Without a scale vector: scores_ij = Σ_d tanh(q_id + k_jd), weights = softmax over j, output = weights · v.
+        var additive = new KerasAdditiveAttention(6, useScale: false);
+        var r = additive.Run(q, v);
+        var weights = (q.unsqueeze(1) + v.unsqueeze(0)).tanh().sum(-1).softmax(-1);
+        TensorAssert.Close(weights, r.Weights, "unscaled additive weights (B, B)");
+        TensorAssert.Close(matmul(weights, v), r.Output, "output");
+    }
+}
