@@ -285,3 +285,49 @@ public class AttentionMaskContractTests
         TensorAssert.Close(matmul(weights, v), r.Output, "output");
     }
 }
+
+/// <summary>forward of every attention module, and Keras's rank-2 scores with a scale, from the third round (docs/mutation.md).</summary>
+public class AttentionForwardContractTests
+{
+    [Fact]
+    public void Forward_returns_the_output_of_run()
+    {
+        random.manual_seed(49);
+        var query = randn(2, 3, 4);
+        var keys = randn(2, 5, 4);
+        var additive = new AdditiveAttention(4, 4, 3);
+        TensorAssert.Close(additive.Run(query, keys).Output, additive.call(query, keys), "AdditiveAttention");
+        var luong = new LuongAttention(4, 4);
+        TensorAssert.Close(luong.Run(query, keys).Output, luong.call(query, keys), "LuongAttention");
+        var printed = new Bahdanau000AsPrintedAttention(4, 4, 3);
+        TensorAssert.Close(printed.Run(query, keys).Output, printed.call(query, keys), "Bahdanau000AsPrintedAttention");
+        var keras = new KerasAttention(scoreMode: "concat");
+        TensorAssert.Close(keras.Run(query, keys).Output, keras.call(query, keys), "KerasAttention");
+        var kerasAdditive = new KerasAdditiveAttention(4);
+        TensorAssert.Close(kerasAdditive.Run(query, keys).Output, kerasAdditive.call(query, keys), "KerasAdditiveAttention");
+        var qkv = new QkvSelfAttention002(4, 3);
+        TensorAssert.Close(qkv.Run(query).Output, qkv.call(query), "QkvSelfAttention002");
+        var mha = new MultiHeadAttention(4, 2);
+        TensorAssert.Close(mha.Run(query, keys, keys).Output, mha.call(query, keys, keys), "MultiHeadAttention");
+    }
+
+    [Theory]
+    [InlineData("dot")]
+    [InlineData("concat")]
+    public void Keras_rank_2_scores_use_the_scale_and_the_concat_weight(string mode)
+    {
+        random.manual_seed(50);
+        var layer = new KerasAttention(useScale: true, scoreMode: mode);
+        using (no_grad())
+        {
+            layer.get_parameter("scale")!.fill_(0.7);
+            layer.get_parameter("concat_score_weight")?.fill_(-1.3);
+        }
+        var q = randn(4, 6);
+        var v = randn(4, 6);
+        var scores = mode == "dot" ? 0.7 * matmul(q, v.t()) : -1.3 * (0.7 * (q.unsqueeze(1) + v.unsqueeze(0))).tanh().sum(-1);
+        var r = layer.Run(q, v);
+        TensorAssert.Close(scores.softmax(-1), r.Weights, $"{mode}: weights (B, B)");
+        TensorAssert.Close(matmul(scores.softmax(-1), v), r.Output, $"{mode}: output");
+    }
+}
