@@ -4,11 +4,12 @@
 #   bash scripts/mutation.sh                      # Attention Cells Kernels Layers, in that order
 #   bash scripts/mutation.sh Attention Cells      # only these chunks
 #   CONCURRENCY=2 bash scripts/mutation.sh Cells  # more test runners (default 1: the machine is shared)
+#   FILES="MultiHeadAttention.cs KerasScores.cs" bash scripts/mutation.sh Attention   # only these files of the folder
 #
 # Each chunk mutates Toolkit/<Folder>/**/*.cs and runs the tests of Tests/RnnToolkit.Tests selected by the chunk's
 # filter (the tests that exercise that folder; see FILTER below), with per-test coverage, so each mutant runs only the
 # tests that reach it. Reports (html, json, markdown) go to artifacts/mutation/<Folder>/reports/, the console log to
-# artifacts/mutation/<Folder>.log, and the wall time to artifacts/mutation/<Folder>.time. Not part of CI: a chunk takes
+# artifacts/mutation/<Folder>.log, and the wall time to artifacts/mutation/<Folder>.time (<Folder>-files… with FILES). Not part of CI: a chunk takes
 # from minutes to hours (figures in docs/mutation.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,11 @@ for chunk in "${chunks[@]}"; do
   filter=${FILTER[$chunk]:-}
   if [ -z "$filter" ]; then echo "unknown chunk '$chunk' (Attention, Cells, Kernels, Layers)" >&2; exit 2; fi
   out=$root/artifacts/mutation/$chunk
+  mutate="\"**/Toolkit/$chunk/**/*.cs\""
+  if [ -n "${FILES:-}" ]; then
+    mutate=$(printf '"**/Toolkit/'"$chunk"'/%s",' $FILES); mutate=${mutate%,}
+    out=$out-files
+  fi
   rm -rf "$out"; mkdir -p "$out"
   cat > "$out/stryker-config.json" <<JSON
 {
@@ -40,7 +46,7 @@ for chunk in "${chunks[@]}"; do
     "project": "Toolkit.csproj",
     "test-projects": ["$root/Tests/RnnToolkit.Tests/RnnToolkit.Tests.csproj"],
     "configuration": "Release",
-    "mutate": ["**/Toolkit/$chunk/**/*.cs"],
+    "mutate": [$mutate],
     "test-case-filter": "$filter",
     "coverage-analysis": "perTest",
     "concurrency": $concurrency,
@@ -52,7 +58,7 @@ for chunk in "${chunks[@]}"; do
 JSON
   echo "== $chunk: $(date -u +%FT%TZ), concurrency $concurrency, filter $filter"
   start=$(date +%s)
-  (cd Tests/RnnToolkit.Tests && dotnet-stryker --config-file "$out/stryker-config.json" --output "$out" --skip-version-check) 2>&1 | tee "$root/artifacts/mutation/$chunk.log"
+  (cd Tests/RnnToolkit.Tests && dotnet-stryker --config-file "$out/stryker-config.json" --output "$out" --skip-version-check) 2>&1 | tee "$out.log"
   end=$(date +%s)
-  echo "$chunk: $((end - start)) s wall" | tee "$root/artifacts/mutation/$chunk.time"
+  echo "$chunk${FILES:+ ($FILES)}: $((end - start)) s wall" | tee "$out.time"
 done
