@@ -345,7 +345,27 @@ public class ChartTests
         Assert.Equal([1.0, 2.0], Support.Html.Doubles(traces[1].GetProperty("y")));
         Assert.Equal("lr", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
-        Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+
+        // The static SVG: one line per series in its palette colour, at its own x values, on the log y axis, with the
+        // title, axis titles and legend entries.
+        var svg = Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+        var a = Support.Html.Polylines(svg, "rgb(31,119,180)").Single(p => p.Length == 3);
+        // x = 1, 2, 4: the second gap is twice the first (plotted by index they would be equal).
+        Assert.Equal(2.0, (a[2].X - a[1].X) / (a[1].X - a[0].X), 2);
+        // y = 0.5, 0.25, 0.125 on a log axis: equal steps downwards (SVG y grows downwards).
+        Assert.True(a[1].Y > a[0].Y);
+        Assert.Equal(1.0, (a[2].Y - a[1].Y) / (a[1].Y - a[0].Y), 2);
+        // b: x = 1, 3 on the same x axis as a; y = 1 → 2, one doubling up, as far as a's one halving went down.
+        var bLines = Support.Html.Polylines(svg, "rgb(255,127,14)").Where(p => p.Length == 2 && Math.Abs(p[0].X - a[0].X) < 0.5).ToList();
+        var b = Assert.Single(bLines);
+        Assert.Equal(a[0].X + 2 * (a[1].X - a[0].X), b[1].X, 0);
+        Assert.Equal(-(a[1].Y - a[0].Y), b[1].Y - b[0].Y, 0);
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("Sweep", texts);
+        Assert.Contains("lr", texts);
+        Assert.Contains("accuracy", texts);
+        Assert.Contains("a", texts);
+        Assert.Contains("b", texts);
         Assert.Throws<ArgumentException>(() => Charts.XY([("bad", [1.0], [1.0, 2.0])]));
     }
 
@@ -356,7 +376,14 @@ public class ChartTests
         var (data, _) = Support.Html.SingleFigure(chart.ToDisplayString("text/html"));
         Assert.Equal([0.0, 1.0, 0.5], Support.Html.Doubles(data[0].GetProperty("y")));
         Assert.Contains("image/svg+xml", Formatter.GetPreferredMimeTypesFor(chart.GetType()));
-        Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+        // Its static SVG: the one series as one line of 3 points, equally spaced in x, at heights affine in 0, 1, 0.5
+        // (0 → 1 twice as far up as 0 → 0.5), with the title.
+        var lines = Support.Html.Svg(chart.ToDisplayString("image/svg+xml"));
+        var signal = Support.Html.Polylines(lines, "rgb(31,119,180)").Single(p => p.Length == 3);
+        Assert.Equal(signal[1].X - signal[0].X, signal[2].X - signal[1].X, 1);
+        Assert.True(signal[1].Y < signal[0].Y, "a larger value is drawn higher");
+        Assert.Equal(2.0, (signal[1].Y - signal[0].Y) / (signal[2].Y - signal[0].Y), 2);
+        Assert.Contains(lines.Descendants(), e => e.Name.LocalName == "text" && e.Value == "Signal");
 
         var xplot = XPlot.Plotly.Chart.Plot(new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3 }, y = new[] { 4, 5, 6 }, name = "xp" });
         var html = xplot.ToDisplayString("text/html");
@@ -369,7 +396,13 @@ public class ChartTests
         Assert.NotNull(doc.QuerySelector("img.rnntk-static"));
         var svg = Support.Html.Svg(xplot.ToDisplayString("image/svg+xml"));
         Assert.Equal(xplot.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)svg.Attribute("width")!);
-        Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
+        var xpLine = svg.Descendants().Single(e => e.Name.LocalName == "polyline" && ((string)e.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 3
             && !((string?)e.Attribute("style") ?? "").Contains("stroke:black", StringComparison.Ordinal));
+        // x = 1, 2, 3 and y = 4, 5, 6: equal steps right and up.
+        var xp = ((string)xpLine.Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.True(xp[1][0] > xp[0][0] && xp[1][1] < xp[0][1], "the line goes right and up");
+        Assert.Equal(xp[1][0] - xp[0][0], xp[2][0] - xp[1][0], 1);
+        Assert.Equal(xp[1][1] - xp[0][1], xp[2][1] - xp[1][1], 1);
     }
 }

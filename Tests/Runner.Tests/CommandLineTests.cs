@@ -187,4 +187,59 @@ public class CommandLineTests
         Assert.Contains("seven", err);
         Assert.Contains("seven", Text(Run.OutputsOf(Read(folder.File("out.ipynb")), "value.txt")[0]!["text"]));
     }
+
+    [Fact]
+    public async Task Prepare_only_flag_injects_parameters_and_writes_the_notebook_without_running_it()
+    {
+        using var folder = new TempFolder();
+        var marker = folder.File("ran.txt");
+        // Run, this notebook would write a file and then fail.
+        var nb = Write(folder.File("nb.ipynb"),
+            Code("var flag = false;", "parameters"),
+            Code($"System.IO.File.WriteAllText({Papermill.CSharpParameterTranslator.StringLiteral(marker)}, \"x\");"),
+            Code("throw new Exception(\"would fail\");"));
+        var (code, stdout, err) = await Cli(nb, folder.File("out.ipynb"), "--prepare-only", "-p", "flag", "True", "-p", "nothing", "None");
+        Assert.True(code == ExitCodes.Success, err);
+        Assert.Contains("| prepared |", stdout);           // the summary row's status (a run would say passed or failed)
+        Assert.False(File.Exists(marker), "a cell ran");
+        var cells = Cells(Read(folder.File("out.ipynb")));
+        Assert.Equal(4, cells.Count);
+        var injected = cells[1]!;
+        Assert.Contains("injected-parameters", injected["metadata"]!["tags"]!.AsArray().Select(t => (string)t!));
+        var source = Text(injected["source"]);
+        Assert.Contains("var flag = true;", source);        // -p True: a bool, not the string "True"
+        Assert.Contains("object nothing = null;", source);  // -p None: null
+        Assert.All(cells, c => Assert.Empty(c!["outputs"]!.AsArray()));
+        Assert.All(cells, c => Assert.Null(c!["execution_count"]?.GetValue<int?>()));
+        Assert.All(cells, c => Assert.Null(c!["metadata"]!["jupyter"]));    // no --report-mode: inputs shown
+        Nbformat.AssertValid(folder.File("out.ipynb"));
+
+        // The same without the flag runs: the file is written and the notebook fails.
+        var (runCode, runOut, _) = await Cli(nb, folder.File("run.ipynb"), "-p", "flag", "True");
+        Assert.Equal(ExitCodes.CellFailed, runCode);
+        Assert.Contains("failed", runOut);
+        Assert.True(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Report_mode_flag_hides_code_inputs_of_an_executed_notebook()
+    {
+        using var folder = new TempFolder();
+        var nb = Write(folder.File("nb.ipynb"), Markdown("# Title"), Code("var n = 1;", "parameters"), Code("Console.WriteLine(n * 10);"));
+        var (code, _, err) = await Cli(nb, folder.File("out.ipynb"), "--report-mode", "-p", "n", "4");
+        Assert.True(code == ExitCodes.Success, err);
+        var output = Read(folder.File("out.ipynb"));
+        var cells = Cells(output);
+        Assert.Equal(["markdown", "code", "code", "code"], cells.Select(c => (string)c!["cell_type"]!).ToArray());
+        Assert.Null(cells[0]!["metadata"]!["jupyter"]);                                    // markdown stays visible
+        Assert.All(cells.Skip(1), c => Assert.True((bool)c!["metadata"]!["jupyter"]!["source_hidden"]!));
+        // The cells ran: the injected n = 4 reached the output, which is kept.
+        Assert.Equal("40\n", Text(Run.OutputsOf(output, "n * 10")[0]!["text"]));
+        Assert.All(cells.Skip(1), c => Assert.NotNull(c!["execution_count"]?.GetValue<int?>()));
+
+        // Without the flag no input is hidden.
+        var (plainCode, _, plainErr) = await Cli(nb, folder.File("plain.ipynb"), "-p", "n", "4");
+        Assert.True(plainCode == ExitCodes.Success, plainErr);
+        Assert.All(Cells(Read(folder.File("plain.ipynb"))), c => Assert.Null(c!["metadata"]!["jupyter"]));
+    }
 }

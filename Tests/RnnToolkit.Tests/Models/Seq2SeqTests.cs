@@ -28,11 +28,35 @@ public class Seq2SeqTests
         var references = test.Select(p => (IReadOnlyList<string>)p.Target.Select(ch => ch.ToString()).ToList()).ToList();
         double bleu = Bleu.Corpus(candidates, references);
         Assert.True(bleu > 0.5, $"BLEU {bleu:F3}; e.g. {string.Concat(candidates[0])} for {test[0].Target}");
-        var beams = SequenceDecoding.BeamSearch(model, model.Encode(testData.Source.Ids.narrow(0, 0, 3)), Vocabulary.Bos, Vocabulary.Eos, 12, beamWidth: 3, nBest: 2);
-        Assert.All(beams, b => Assert.True(b[0].LogProbability >= b[1].LogProbability));
+        // Beam search, 3 best of width 4: each hypothesis's log-probability recomputed independently by teacher forcing
+        // (one forward pass of the whole decoder input), the n-best ordered by that recomputed value, distinct, and the
+        // best at least as probable as greedy's sequence.
+        var beams = SequenceDecoding.BeamSearch(model, model.Encode(testData.Source.Ids.narrow(0, 0, 3)), Vocabulary.Bos, Vocabulary.Eos, 12, beamWidth: 4, nBest: 3);
+        for (int b = 0; b < 3; b++)
+        {
+            var source = testData.Source.Ids.narrow(0, b, 1);
+            var rescored = beams[b].Select(hyp => TeacherForcedLogProbability(model, source, hyp)).ToList();
+            for (int i = 0; i < beams[b].Count; i++)
+                Assert.Equal(rescored[i], beams[b][i].LogProbability, tolerance: 1e-3);
+            Assert.Equal(3, beams[b].Count);
+            Assert.True(rescored.Zip(rescored.Skip(1)).All(p => p.First >= p.Second - 1e-4), $"row {b}: n-best not best first: {string.Join(", ", rescored)}");
+            Assert.Equal(3, beams[b].Select(hyp => string.Join(",", hyp.Tokens) + hyp.Finished).Distinct().Count());
+            Assert.True(rescored[0] >= TeacherForcedLogProbability(model, source, decoded[b]) - 1e-4, $"row {b}: beam's best below greedy");
+        }
 
         var (_, weights) = model.Run(testData.Source.Ids.narrow(0, 0, 2), testData.DecoderInput.narrow(0, 0, 2));
         Assert.Equal(new[] { 2L, testData.DecoderInput.shape[1], testData.Source.Ids.shape[1] }, weights!.shape);
+    }
+
+    /// <summary>log P(tokens, then the end token if finished | source) from one teacher-forced pass of the model.</summary>
+    static double TeacherForcedLogProbability(Seq2Seq model, Tensor source, Hypothesis h)
+    {
+        using var _ = torch.no_grad();
+        long[] input = [Vocabulary.Bos, .. h.Tokens];
+        long[] target = h.Finished ? [.. h.Tokens, Vocabulary.Eos] : h.Tokens;
+        var (logits, _) = model.Run(source, torch.tensor(input).unsqueeze(0));
+        var logp = logits[0].log_softmax(-1).to(ScalarType.Float64);
+        return target.Select((token, i) => logp[i, token].item<double>()).Sum();
     }
 
     [Theory]
