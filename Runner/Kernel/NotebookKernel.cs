@@ -19,12 +19,12 @@ sealed class NotebookKernel : IDisposable
     /// <summary>The name of the C# kernel, as notebooks' metadata names it.</summary>
     public const string CSharp = "csharp";
 
-    readonly CompositeKernel _root;
+    readonly CompositeKernel composite;
 
-    NotebookKernel(CompositeKernel root) => _root = root;
+    NotebookKernel(CompositeKernel root) => composite = root;
 
     /// <summary>The root kernel (what <c>Kernel.Root</c> returns to a cell).</summary>
-    public Microsoft.DotNet.Interactive.Kernel Root => _root;
+    public Microsoft.DotNet.Interactive.Kernel Root => composite;
 
     /// <summary>Builds a fresh kernel; formatters registered by an earlier kernel in this process are reset.</summary>
     public static NotebookKernel Create()
@@ -60,8 +60,8 @@ sealed class NotebookKernel : IDisposable
         var token = command.GetOrCreateToken();
         var forwarder = new EventForwarder(sink, e => e.Command.GetOrCreateToken().StartsWith(token, StringComparison.Ordinal));
         KernelCommandResult result;
-        using (_root.KernelEvents.Subscribe(forwarder))
-            result = await _root.SendAsync(command, cancellationToken).ConfigureAwait(false);
+        using (composite.KernelEvents.Subscribe(forwarder))
+            result = await composite.SendAsync(command, cancellationToken).ConfigureAwait(false);
         var failed = result.Events.OfType<CommandFailed>().FirstOrDefault(f => ReferenceEquals(f.Command, command))
                      ?? result.Events.OfType<CommandFailed>().LastOrDefault();
         return failed is null ? new CellOutcome(CellStatus.Completed) : Outcome(failed);
@@ -74,5 +74,5 @@ sealed class NotebookKernel : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => _root.Dispose();
+    public void Dispose() => composite.Dispose();
 }

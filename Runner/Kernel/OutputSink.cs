@@ -10,10 +10,10 @@ namespace RnnToolkit.Runner.Kernel;
 /// </summary>
 sealed class OutputSink
 {
-    readonly Dictionary<string, List<JsonObject>> _displays = new(StringComparer.Ordinal);
-    JsonArray? _outputs;
-    int _executionCount;
-    bool _detached;
+    readonly Dictionary<string, List<JsonObject>> displaysById = new(StringComparer.Ordinal);
+    JsonArray? currentOutputs;
+    int currentCount;
+    bool detached;
 
     /// <summary>Creates a sink; <paramref name="gate"/> guards every change to the notebook JSON.</summary>
     public OutputSink(object gate, Action<string, string>? echo)
@@ -39,9 +39,9 @@ sealed class OutputSink
     {
         lock (Gate)
         {
-            if (_detached) return;
-            _outputs = outputs;
-            _executionCount = executionCount;
+            if (detached) return;
+            currentOutputs = outputs;
+            currentCount = executionCount;
         }
     }
 
@@ -50,8 +50,8 @@ sealed class OutputSink
     {
         lock (Gate)
         {
-            _outputs = null;
-            _detached = true;
+            currentOutputs = null;
+            detached = true;
         }
     }
 
@@ -61,7 +61,7 @@ sealed class OutputSink
         if (text.Length == 0) return;
         lock (Gate)
         {
-            var outputs = _outputs;
+            var outputs = currentOutputs;
             if (outputs is null) return;
             if (outputs.Count > 0 && outputs[^1] is JsonObject last
                 && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
@@ -82,10 +82,10 @@ sealed class OutputSink
     {
         lock (Gate)
         {
-            if (_outputs is null) return;
+            if (currentOutputs is null) return;
             var output = new JsonObject { ["output_type"] = "display_data", ["data"] = bundle, ["metadata"] = new JsonObject() };
-            _outputs.Add(output);
-            if (!_displays.TryGetValue(displayId, out var list)) _displays[displayId] = list = new List<JsonObject>();
+            currentOutputs.Add(output);
+            if (!displaysById.TryGetValue(displayId, out var list)) displaysById[displayId] = list = new List<JsonObject>();
             list.Add(output);
             IsDirty = true;
         }
@@ -97,7 +97,7 @@ sealed class OutputSink
     {
         lock (Gate)
         {
-            if (_detached || !_displays.TryGetValue(displayId, out var list)) return;
+            if (detached || !displaysById.TryGetValue(displayId, out var list)) return;
             foreach (var output in list)
                 output["data"] = bundle.DeepClone();
             IsDirty = true;
@@ -110,12 +110,12 @@ sealed class OutputSink
     {
         lock (Gate)
         {
-            _outputs?.Add(new JsonObject
+            currentOutputs?.Add(new JsonObject
             {
                 ["output_type"] = "execute_result",
                 ["data"] = bundle,
                 ["metadata"] = new JsonObject(),
-                ["execution_count"] = _executionCount,
+                ["execution_count"] = currentCount,
             });
             IsDirty = true;
         }
@@ -129,7 +129,7 @@ sealed class OutputSink
         foreach (var line in traceback) tb.Add(line);
         lock (Gate)
         {
-            _outputs?.Add(new JsonObject
+            currentOutputs?.Add(new JsonObject
             {
                 ["output_type"] = "error",
                 ["ename"] = ename,

@@ -13,7 +13,7 @@ public class AttentionBadInputTests
     }
 
     [Fact]
-    public void MultiHeadAttention()
+    public void MultiHeadAttention_names_what_it_expected()
     {
         Throws(() => new MultiHeadAttention(10, 3), "divides the model size 10", "3 heads");
         var m = new MultiHeadAttention(8, 2);
@@ -34,7 +34,7 @@ public class AttentionBadInputTests
     }
 
     [Fact]
-    public void QueryKeyAttentions()
+    public void Query_key_attentions_name_what_they_expected()
     {
         var keys = torch.randn(2, 5, 6);
         Throws(() => new AdditiveAttention(4, 6, 3).Run(torch.randn(2, 5), keys), "(2, 4)", "[2, 5]");
@@ -55,7 +55,7 @@ public class AttentionBadInputTests
     }
 
     [Fact]
-    public void TransformerAndPositionalEncoding()
+    public void Transformer_and_PositionalEncoding_name_what_they_expected()
     {
         Throws(() => new TransformerEncoderBlock(10, 4, 16), "divides the model size 10", "4 heads");
         Throws(() => new PositionalEncoding(8).call(torch.randn(2, 5, 6)), "(B, T, 8)", "[2, 5, 6]");

@@ -24,7 +24,7 @@ public class AttentionDropoutTests
     }
 
     [Fact]
-    public void ScaledDotProductAttentionDropsWeightsAtRatePAndScalesTheRest()
+    public void ScaledDotProductAttention_drops_weights_at_rate_p_and_scales_the_rest()
     {
         torch.random.manual_seed(21);
         long B = 8, Tq = 64, Tk = 64, d = 8;
@@ -53,7 +53,7 @@ public class AttentionDropoutTests
     }
 
     [Fact]
-    public void ScaledDotProductAttentionDropoutMatchesTorchSharpUnderTheSameSeed()
+    public void ScaledDotProductAttention_dropout_matches_TorchSharp_under_the_same_seed()
     {
         torch.random.manual_seed(22);
         long B = 4, Tq = 32, Tk = 48, d = 8;
@@ -81,7 +81,7 @@ public class AttentionDropoutTests
     }
 
     [Fact]
-    public void MultiHeadAttentionDropoutOnlyWhileTraining()
+    public void MultiHeadAttention_dropout_only_while_training()
     {
         torch.random.manual_seed(23);
         long B = 8, Tq = 64, E = 32;

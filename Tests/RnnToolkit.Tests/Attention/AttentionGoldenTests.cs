@@ -14,7 +14,7 @@ public class AttentionGoldenTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesPyTorch(string name)
+    public void Matches_PyTorch(string name)
     {
         var c = Golden.Case(File, name);
         var cfg = c.GetProperty("config");
@@ -130,7 +130,7 @@ public class AttentionGoldenTests
     }
 
     [Fact]
-    public void PositionalEncodingTableMatchesPyTorch()
+    public void PositionalEncoding_table_matches_PyTorch()
     {
         var c = Golden.Case(File, "positional_7x8");
         TensorAssert.Close(c.GetProperty("outputs").Tensor("table"), PositionalEncoding.Table(7, 8), "PE", 1e-6, 1e-6);

@@ -23,7 +23,7 @@ public class MaskPropertyTests
     }
 
     [Fact]
-    public void PaddedKeysGetNoWeightAndDoNotMatter()
+    public void Padded_keys_get_no_weight_and_do_not_matter()
     {
         var rng = new Random(11);
         for (int trial = 0; trial < 8; trial++)
@@ -50,7 +50,7 @@ public class MaskPropertyTests
     }
 
     [Fact]
-    public void CausalMaskNeverSeesTheFuture()
+    public void Causal_mask_never_sees_the_future()
     {
         var rng = new Random(12);
         for (int trial = 0; trial < 8; trial++)
@@ -74,7 +74,7 @@ public class MaskPropertyTests
     }
 
     [Fact]
-    public void FullyMaskedQueryGetsZeroWeightsNotNaN()
+    public void Fully_masked_query_gets_zero_weights_not_NaN()
     {
         var x = torch.randn(1, 3, 4).requires_grad_(true);
         var allowed = torch.tensor(new[] { true, true, true, false, false, false, true, false, true }).view(3, 3);
@@ -86,7 +86,7 @@ public class MaskPropertyTests
     }
 
     [Fact]
-    public void PerHeadAndPerBatchAttentionMasks()
+    public void Per_head_and_per_batch_attention_masks()
     {
         torch.random.manual_seed(31);
         long B = 2, h = 2, T = 4;

@@ -6,7 +6,7 @@ namespace RnnToolkit.Tests.Attention;
 public class QkvSelfAttention002Tests
 {
     [Fact]
-    public void PrintedFormContractsOverTimeWithoutSoftmaxCorrectedFormIsSelfAttention()
+    public void Printed_form_contracts_over_time_without_softmax_corrected_form_is_self_attention()
     {
         torch.random.manual_seed(21);
         long B = 2, T = 5, d = 3;
@@ -46,7 +46,7 @@ public class QkvSelfAttention002Tests
     }
 
     [Fact]
-    public void KerasAttentionOnRank2InputsAttendsAcrossTheBatchLike001()
+    public void KerasAttention_on_rank_2_inputs_attends_across_the_batch_like_001()
     {
         // 001 §4: LSTM(64) returns (B, 64); Attention()([x, x]) then scores (B, B): examples attend to each other.
         torch.random.manual_seed(22);
@@ -62,7 +62,7 @@ public class QkvSelfAttention002Tests
     }
 
     [Fact]
-    public void KerasAdditiveAttentionOnRank2InputsAttendsAcrossTheBatch()
+    public void KerasAdditiveAttention_on_rank_2_inputs_attends_across_the_batch()
     {
         torch.random.manual_seed(23);
         var layer = new KerasAdditiveAttention(6);

@@ -20,7 +20,7 @@ public class TorchSharpParityTests
     [InlineData(true, false)]
     [InlineData(false, false)]
     [InlineData(true, true)]
-    public void MultiHeadAttentionMatchesTorchSharp(bool self, bool masked)
+    public void MultiHeadAttention_matches_TorchSharp(bool self, bool masked)
     {
         torch.random.manual_seed(3);
         long B = 3, Tq = 4, Tk = self ? 4 : 6, E = 12, h = 3;
@@ -48,7 +48,7 @@ public class TorchSharpParityTests
     }
 
     [Fact]
-    public void MultiHeadAttentionWithKdimVdimMatchesTorchSharp()
+    public void MultiHeadAttention_with_kdim_and_vdim_matches_TorchSharp()
     {
         torch.random.manual_seed(9);
         // libtorch's C++ multi_head_attention_forward (under TorchSharp) asserts key.sizes() == value.sizes(), so only
@@ -68,7 +68,7 @@ public class TorchSharpParityTests
     }
 
     [Fact]
-    public void TimeFirstLayoutEqualsBatchFirst()
+    public void Time_first_layout_equals_batch_first()
     {
         torch.random.manual_seed(4);
         var bf = new MultiHeadAttention(8, 2);
@@ -85,7 +85,7 @@ public class TorchSharpParityTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void ScaledDotProductAttentionMatchesTorchSharp(bool causal)
+    public void ScaledDotProductAttention_matches_TorchSharp(bool causal)
     {
         torch.random.manual_seed(5);
         var q = torch.randn(2, 3, 5, 8);
@@ -104,7 +104,7 @@ public class TorchSharpParityTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void TransformerEncoderLayerMatchesTorchSharp(bool masked)
+    public void TransformerEncoderLayer_matches_TorchSharp(bool masked)
     {
         torch.random.manual_seed(6);
         long B = 2, T = 5, E = 8;
@@ -120,7 +120,7 @@ public class TorchSharpParityTests
     }
 
     [Fact]
-    public void TransformerStacksAndDecoderLayerMatchTorchSharp()
+    public void Transformer_stacks_and_decoder_layer_match_TorchSharp()
     {
         torch.random.manual_seed(8);
         long B = 2, Tt = 4, Ts = 5, E = 8;

@@ -7,7 +7,7 @@ public class MarkedRecallTests
     public MarkedRecallTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void OneMarkedSymbolDistanceStepsBeforeTheLastIsTheTarget()
+    public void One_marked_symbol_distance_steps_before_the_last_is_the_target()
     {
         const int samples = 50, distance = 7, alphabet = 5, lead = 3, steps = lead + distance;
         using var d = MarkedRecall.Generate(samples, distance, alphabet, lead, seed: 4);
@@ -31,7 +31,7 @@ public class MarkedRecallTests
     }
 
     [Fact]
-    public void DeterministicBySeedAndSymbolsAreBalanced()
+    public void Deterministic_by_seed_and_symbols_are_balanced()
     {
         using var a = MarkedRecall.Generate(4000, 5, alphabet: 4, seed: 1);
         using var b = MarkedRecall.Generate(4000, 5, alphabet: 4, seed: 1);
@@ -45,7 +45,7 @@ public class MarkedRecallTests
     }
 
     [Fact]
-    public void BadArgumentsSayWhatWasExpected()
+    public void Bad_arguments_say_what_was_expected()
     {
         Assert.Contains("expected at least 1 sample; got 0", Assert.Throws<ArgumentOutOfRangeException>(() => MarkedRecall.Generate(0, 5)).Message);
         Assert.Contains("expected a distance of at least 1 step; got 0", Assert.Throws<ArgumentOutOfRangeException>(() => MarkedRecall.Generate(10, 0)).Message);

@@ -9,7 +9,7 @@ public class SentimentTrainingTests
     public SentimentTrainingTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void AnLstmClassifierLearnsTheCorpusIncludingNegations()
+    public void An_LSTM_classifier_learns_the_corpus_including_negations()
     {
         var corpus = SentimentCorpus.Generate(1200, seed: 3);
         var vocab = Vocabulary.Build(corpus.Select(c => c.Text), Tokenizer.Words);

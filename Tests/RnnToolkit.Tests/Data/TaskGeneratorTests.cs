@@ -9,7 +9,7 @@ public class TaskGeneratorTests
     static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().ToBoolean();
 
     [Fact]
-    public void AddingProblemHasTwoMarkersOneInEachHalfAndTheirSumAsTarget()
+    public void Adding_problem_has_two_markers_one_in_each_half_and_their_sum_as_target()
     {
         using var d = AddingProblem.Generate(200, 50, seed: 3);
         Assert.Equal(new long[] { 200, 50, 2 }, d.X.shape);
@@ -32,7 +32,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void CopyTaskLayout()
+    public void Copy_task_layout()
     {
         using var d = CopyTask.Generate(5, symbols: 3, delay: 4, alphabet: 6, seed: 2, oneHot: false);
         Assert.Equal(new long[] { 5, 10 }, d.X.shape);
@@ -53,7 +53,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void CopyTaskDelaySetsTheDistanceToRemember()
+    public void Copy_task_delay_sets_the_distance_to_remember()
     {
         const int symbols = 3, alphabet = 5;
         foreach (int delay in new[] { 1, 6 })
@@ -81,7 +81,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void MultiSeasonalHasItsTrendNoiseAndSeasonsAndIsSeeded()
+    public void Multi_seasonal_has_its_trend_noise_and_seasons_and_is_seeded()
     {
         // 10 weeks of hourly data with the default periods (24, 168) and amplitudes (1, 0.5).
         const int week = 168, weeks = 10;
@@ -109,7 +109,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void ParityTargetsCountOnes()
+    public void Parity_targets_count_ones()
     {
         using var d = ParityTask.Generate(100, 7, seed: 5);
         Assert.Equal(new long[] { 100, 7, 1 }, d.X.shape);
@@ -120,7 +120,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void SeriesAndWindows()
+    public void Series_and_windows()
     {
         var s = TimeSeries.NoisySine(1000, seed: 1);
         Assert.Equal(1000, s.Length);
@@ -143,7 +143,7 @@ public class TaskGeneratorTests
     }
 
     [Fact]
-    public void KStepAheadFeedsPredictionsBack()
+    public void K_step_ahead_feeds_predictions_back()
     {
         // A "model" that predicts the last value + 1: k-step predictions from window ending at v are v+1..v+k.
         var series = Enumerable.Range(0, 12).Select(i => (float)(i * 10)).ToArray();
@@ -159,7 +159,7 @@ public class SequenceRegressionTests
     public SequenceRegressionTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void DocumentShapesAndMeanTarget()
+    public void Document_shapes_and_mean_target()
     {
         using var d = SequenceRegression.Generate(seed: 4);
         Assert.Equal(new long[] { 1000, 10, 1 }, d.X.shape);
@@ -178,7 +178,7 @@ public class TimingTaskTests
     public TimingTaskTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void OneCueAndOneTargetSpikeTheRequestedIntervalLater()
+    public void One_cue_and_one_target_spike_the_requested_interval_later()
     {
         int[] intervals = [3, 5, 7];
         using var d = TimingTask.Generate(300, steps: 12, intervals: intervals, seed: 9);
@@ -208,7 +208,7 @@ public class TimingTaskTests
     }
 
     [Fact]
-    public void SpikeAccuracyComparesTheArgmaxStepWithTolerance()
+    public void Spike_accuracy_compares_the_argmax_step_with_tolerance()
     {
         using var d = TimingTask.Generate(50, seed: 1);
         Assert.Equal(1.0, TimingTask.SpikeAccuracy(d.Y * 5 - 2, d.Y));

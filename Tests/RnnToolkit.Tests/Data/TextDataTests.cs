@@ -8,7 +8,7 @@ public class TextDataTests
     public TextDataTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void TokenizersSplitCharactersAndWords()
+    public void Tokenizers_split_characters_and_words()
     {
         Assert.Equal(new[] { "H", "i", "!" }, Tokenizer.Characters.Tokenize("Hi!"));
         Assert.Equal(new[] { "the", "movie", ",", "wasn't", "well-made", "." }, Tokenizer.Words.Tokenize("The movie, wasn't  well-made."));
@@ -17,7 +17,7 @@ public class TextDataTests
     }
 
     [Fact]
-    public void VocabularyHasFixedSpecialsAndFrequencyOrder()
+    public void Vocabulary_has_fixed_specials_and_frequency_order()
     {
         var v = Vocabulary.Build(["b a b", "c b a"], Tokenizer.Words);
         Assert.Equal(new[] { "<pad>", "<unk>", "<bos>", "<eos>", "b", "a", "c" }, v.Tokens);
@@ -37,7 +37,7 @@ public class TextDataTests
     }
 
     [Fact]
-    public void DateTranslationPairsAreCorrectAndVaried()
+    public void Date_translation_pairs_are_correct_and_varied()
     {
         var pairs = DateTranslation.Generate(500, seed: 7);
         Assert.Equal(pairs, DateTranslation.Generate(500, seed: 7));
@@ -68,7 +68,7 @@ public class TextDataTests
     }
 
     [Fact]
-    public void SentimentCorpusIsBalancedAndNegationFlipsPolarity()
+    public void Sentiment_corpus_is_balanced_and_negation_flips_polarity()
     {
         var corpus = SentimentCorpus.Generate(400, seed: 1);
         Assert.Equal(200, corpus.Count(c => c.Label == 1));
@@ -90,7 +90,7 @@ public class TextDataTests
     }
 
     [Fact]
-    public void TextCorpusAndCharacterSequences()
+    public void Text_corpus_and_character_sequences()
     {
         var text = TextCorpus.Generate(50, seed: 2);
         Assert.Equal(text, TextCorpus.Generate(50, seed: 2));

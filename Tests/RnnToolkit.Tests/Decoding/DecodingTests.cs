@@ -50,7 +50,7 @@ public class DecodingTests
     ];
 
     [Fact]
-    public void BeamSearchNBestIsExactOnAToyModel()
+    public void Beam_search_n_best_is_exact_on_a_toy_model()
     {
         var toy = new ToyDecoder(Table);
         var expected = toy.All().OrderByDescending(s => s.P).ToList();
@@ -69,7 +69,7 @@ public class DecodingTests
     }
 
     [Fact]
-    public void LengthPenaltyRescoresByGnmtFormula()
+    public void Length_penalty_rescores_by_GNMT_formula()
     {
         var toy = new ToyDecoder(Table);
         var beams = SequenceDecoding.BeamSearch(toy, ToyDecoder.Start(1), ToyDecoder.Bos, ToyDecoder.Eos, 5, beamWidth: 7, nBest: 7, lengthPenalty: 1.0)[0];
@@ -81,7 +81,7 @@ public class DecodingTests
     }
 
     [Fact]
-    public void WidthOneBeamEqualsGreedy()
+    public void Width_one_beam_equals_greedy()
     {
         // The toy: greedy takes eos at once (0.4); a width-1 beam must not prefer anything else.
         var toy = new ToyDecoder(Table);
@@ -114,7 +114,7 @@ public class DecodingTests
     }
 
     [Fact]
-    public void SamplingRespectsTopKTemperatureAndSeed()
+    public void Sampling_respects_top_k_temperature_and_seed()
     {
         var toy = new ToyDecoder(Table);
         var start = ToyDecoder.Start(200);

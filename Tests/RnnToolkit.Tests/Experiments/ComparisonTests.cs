@@ -10,7 +10,7 @@ public class ComparisonTests
     public ComparisonTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void ComparesVariantsUnderTheSameBudgetAndSeed()
+    public void Compares_variants_under_the_same_budget_and_seed()
     {
         using var data = AddingProblem.Generate(128, 10, seed: 1);
         var (train, val) = data.Split(0.25);

@@ -7,7 +7,7 @@ public class GradientFlowTests
     public GradientFlowTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void FromHiddenStatesMatchesAHandDerivedChain()
+    public void From_hidden_states_matches_a_hand_derived_chain()
     {
         // h_{t+1} = a h_t, loss = sum(h_{T-1}): d loss / d h_t = a^(T-1-t) per element, 3 elements -> norm sqrt(3) a^(T-1-t).
         var h0 = torch.ones(3, requires_grad: true);
@@ -21,7 +21,7 @@ public class GradientFlowTests
     }
 
     [Fact]
-    public void AtInitialisationTheRnnGradientVanishesFasterThanTheLstms()
+    public void At_initialisation_the_RNN_gradient_vanishes_faster_than_the_LSTMs()
     {
         var r = GradientFlow.Compare(length: 50, seed: 0);
         Assert.Equal(new[] { "RNN", "LSTM", "GRU" }, r.Select(x => x.Name));
@@ -44,7 +44,7 @@ public class GradientFlowTests
     }
 
     [Fact]
-    public void AfterTrainingTheGruKeepsTheGradientAliveAndTheRnnDoesNot()
+    public void After_training_the_GRU_keeps_the_gradient_alive_and_the_RNN_does_not()
     {
         // 60 Adam steps on the adding problem with T = 40 (at T = 50 and 300 steps the GRU solves the task: decay -0.5).
         var rnn = GradientFlow.Measure(CellKind.Rnn, length: 40, hiddenSize: 16, batchSize: 32, seed: 0, trainSteps: 60);

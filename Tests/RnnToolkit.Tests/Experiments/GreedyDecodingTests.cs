@@ -20,7 +20,7 @@ public class GreedyDecodingTests
     }
 
     [Fact]
-    public void DecodesStepByStepAndPadsAfterTheEnd()
+    public void Decodes_step_by_step_and_pads_after_the_end()
     {
         var model = new Counter(12);
         var source = torch.tensor(new long[] { 7, 0, 9, 0, 5, 0 }).reshape(3, 2);
@@ -61,7 +61,7 @@ public class GreedyDecodingTests
     }
 
     [Fact]
-    public void TranslatesAndScores()
+    public void Translates_and_scores()
     {
         var vocab = Vocabulary.Build(["abcdefgh"], Tokenizer.Characters); // <pad> <unk> <bos> <eos> a b c d ...
         Assert.Equal("a", vocab.Token(4));

@@ -10,7 +10,7 @@ public class TextGenerationTests
     public TextGenerationTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void ACharacterModelTrainedWithFitLearnsARepeatingText()
+    public void A_character_model_trained_with_fit_learns_a_repeating_text()
     {
         var text = string.Concat(Enumerable.Repeat("abcd ", 60));
         var vocab = Vocabulary.Build([text], Tokenizer.Characters);

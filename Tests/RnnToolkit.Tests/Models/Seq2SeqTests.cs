@@ -9,7 +9,7 @@ namespace RnnToolkit.Tests.Models;
 public class Seq2SeqTests
 {
     [Fact]
-    public void BahdanauGruLearnsDateTranslationWithMaskedLossAndDecodes()
+    public void Bahdanau_GRU_learns_date_translation_with_masked_loss_and_decodes()
     {
         var pairs = DateTranslation.Generate(1200, seed: 3);
         using var data = DateTranslation.ToTensors(pairs);
@@ -65,7 +65,7 @@ public class Seq2SeqTests
     [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.None)]
     [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.Bahdanau)]
     [InlineData(Seq2SeqCell.Lstm, Seq2SeqAttention.Luong)]
-    public void EveryVariantTrainsAndMasksPaddedSource(Seq2SeqCell cell, Seq2SeqAttention attention)
+    public void Every_variant_trains_and_masks_padded_source(Seq2SeqCell cell, Seq2SeqAttention attention)
     {
         var pairs = DateTranslation.Generate(64, seed: 4);
         using var data = DateTranslation.ToTensors(pairs);
@@ -92,7 +92,7 @@ public class Seq2SeqTests
     }
 
     [Fact]
-    public void TeacherForcingRatioMixesOwnPredictionsOnlyWhileTraining()
+    public void Teacher_forcing_ratio_mixes_own_predictions_only_while_training()
     {
         torch.random.manual_seed(2);
         var model = new Seq2Seq(10, 9, 4, 8, Seq2SeqCell.Gru, Seq2SeqAttention.Luong);
@@ -115,7 +115,7 @@ public class Seq2SeqTests
     }
 
     [Fact]
-    public void BadInput()
+    public void Bad_input()
     {
         var model = new Seq2Seq(10, 10, 4, 8);
         var e = Assert.Throws<ArgumentException>(() => model.call(torch.ones(2, 5, dtype: ScalarType.Int64), torch.ones(3, 4, dtype: ScalarType.Int64)));

@@ -43,7 +43,7 @@ public class TransformerSeq2SeqTests
     [InlineData(false, true)]
     [InlineData(true, false)]
     [InlineData(true, true)]
-    public void StepDecodedLogitsEqualTeacherForcedLogits(bool normFirst, bool shared)
+    public void Step_decoded_logits_equal_teacher_forced_logits(bool normFirst, bool shared)
     {
         torch.random.manual_seed(31);
         long vs = 11, vt = shared ? 11 : 9;
@@ -71,7 +71,7 @@ public class TransformerSeq2SeqTests
     }
 
     [Fact]
-    public void MatchesTorchSharpEncoderAndDecoderStacksOnTheSameEmbeddings()
+    public void Matches_TorchSharp_encoder_and_decoder_stacks_on_the_same_embeddings()
     {
         torch.random.manual_seed(32);
         long d = 16, vs = 11, vt = 9;
@@ -110,7 +110,7 @@ public class TransformerSeq2SeqTests
 
     /// <summary>Reversal of 2–5 digits, 1 + 1 layers, d = 32: ≥ 95 % exact match of greedy decoding on 200 held-out strings.</summary>
     [Fact]
-    public void LearnsToReverseDigitStringsAndDecodes()
+    public void Learns_to_reverse_digit_strings_and_decodes()
     {
         // 10 epochs of 2000 strings: about 5 s on 2 cores (398 Adam steps of 50).
         torch.random.manual_seed(33);
@@ -156,7 +156,7 @@ public class TransformerSeq2SeqTests
     }
 
     [Fact]
-    public void GreedyEqualsWidthOneBeamUntrained()
+    public void Greedy_equals_width_one_beam_untrained()
     {
         torch.random.manual_seed(34);
         foreach (var normFirst in new[] { false, true })
@@ -176,7 +176,7 @@ public class TransformerSeq2SeqTests
     }
 
     [Fact]
-    public void BadInput()
+    public void Bad_input()
     {
         var e = Assert.Throws<ArgumentException>(() => new TransformerSeq2Seq(10, 12, 16, 2, 1, 1, 32, sharedVocabulary: true));
         Assert.Contains("source 10, target 12", e.Message);

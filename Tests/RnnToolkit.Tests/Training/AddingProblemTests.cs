@@ -8,7 +8,7 @@ public class AddingProblemTests
     public AddingProblemTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void SmallLstmSolvesTheAddingProblemWithFiftySteps()
+    public void Small_LSTM_solves_the_adding_problem_with_fifty_steps()
     {
         torch.random.manual_seed(1);
         using var train = AddingProblem.Generate(3000, 50, seed: 1);

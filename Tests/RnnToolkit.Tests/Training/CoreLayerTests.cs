@@ -15,7 +15,7 @@ public class CoreLayerTests
         torch.nn.Sequential(("lstm", new Lstm(2, hidden, returnSequences: false)), ("out", torch.nn.Linear(hidden, 1)));
 
     [Fact]
-    public void ToolkitLstmSolvesTheAddingProblemWithFiftySteps()
+    public void Toolkit_LSTM_solves_the_adding_problem_with_fifty_steps()
     {
         torch.random.manual_seed(1);
         using var train = AddingProblem.Generate(3000, 50, seed: 1);
@@ -27,7 +27,7 @@ public class CoreLayerTests
     }
 
     [Fact]
-    public void SummaryOfToolkitLayers()
+    public void Summary_of_toolkit_layers()
     {
         torch.random.manual_seed(0);
         var s = AddingModel(32).Summary(50, 2);
@@ -39,7 +39,7 @@ public class CoreLayerTests
     }
 
     [Fact]
-    public void GradientFlowOfToolkitCells()
+    public void Gradient_flow_of_toolkit_cells()
     {
         var rnn = GradientFlow.MeasureCell(() => new RnnCell(2, 32), "RNN");
         var lstm = GradientFlow.MeasureCell(() => new LstmCell(2, 32), "LSTM");

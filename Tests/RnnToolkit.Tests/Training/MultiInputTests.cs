@@ -8,7 +8,7 @@ public class MultiInputTests
     public MultiInputTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void Seq2SeqWithTeacherForcingTrainsOnDatesWithMaskedLossAndBleu()
+    public void Seq2Seq_with_teacher_forcing_trains_on_dates_with_masked_loss_and_BLEU()
     {
         var pairs = DateTranslation.Generate(600, seed: 1);
         using var data = DateTranslation.ToTensors(pairs);

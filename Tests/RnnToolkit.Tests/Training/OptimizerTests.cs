@@ -68,7 +68,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void RMSpropDefaultsFollowTheRuleWithKerasDefaults()
+    public void RMSprop_defaults_follow_the_rule_with_Keras_defaults()
     {
         // Optimizers.RMSprop(): lr 0.001, rho (TorchSharp's alpha) 0.9, epsilon 1e-7, no momentum, not centered, no weight decay.
         var expected = HandRmsprop(3, lr: 0.001, alpha: 0.9, eps: 1e-7, momentum: 0);
@@ -79,7 +79,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void RMSpropOptionsReachTorchSharpInTheRightPlaces()
+    public void RMSprop_options_reach_TorchSharp_in_the_right_places()
     {
         // Every option away from its default, with ε large against √v (g ~ 0.005): swapping ε and ρ, or dropping
         // momentum, changes the result far beyond the tolerance.
@@ -94,7 +94,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void CompileByNameResolvesRmspropWithKerasDefaults()
+    public void Compile_by_name_resolves_rmsprop_with_Keras_defaults()
     {
         foreach (var name in new[] { "rmsprop", "RMSprop" })
         {
@@ -168,7 +168,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void AdamDefaultsFollowTheRuleWithKerasDefaults()
+    public void Adam_defaults_follow_the_rule_with_Keras_defaults()
     {
         // Optimizers.Adam(): lr 0.001, β1 0.9, β2 0.999, ε 1e-7 (Keras's), no weight decay.
         var spec = Optimizers.Adam();
@@ -183,7 +183,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void AdamOptionsReachTorchSharpInTheRightPlaces()
+    public void Adam_options_reach_TorchSharp_in_the_right_places()
     {
         // ε of the order of |g| (g ~ 0.002–0.02) and unequal decays: swapping β1 and β2, moving ε inside the root or
         // outside the bias correction (Keras's form), or dropping weight decay each move w by far more than 1e-6.
@@ -200,7 +200,7 @@ public class OptimizerTests
     [InlineData(0.9, false, 0.0)]
     [InlineData(0.9, true, 0.0)]
     [InlineData(0.5, true, 0.1)]
-    public void SgdFollowsTheRuleWithMomentumNesterovAndWeightDecay(double momentum, bool nesterov, double weightDecay)
+    public void SGD_follows_the_rule_with_momentum_nesterov_and_weight_decay(double momentum, bool nesterov, double weightDecay)
     {
         // A large rate so that the four steps move w visibly: with c up to 0.02 and lr 5, a step is up to 10% of w.
         var spec = Optimizers.SGD(learningRate: 5, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay);
@@ -214,7 +214,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void SgdDefaultIsPlainGradientDescentAtKerasRate()
+    public void SGD_default_is_plain_gradient_descent_at_Keras_rate()
     {
         var spec = Optimizers.SGD();
         Assert.Equal(0.01, spec.LearningRate);

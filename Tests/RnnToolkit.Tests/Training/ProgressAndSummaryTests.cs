@@ -8,7 +8,7 @@ public class ProgressAndSummaryTests
     public ProgressAndSummaryTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void VerboseOneDrawsABarPerEpoch()
+    public void Verbose_one_draws_a_bar_per_epoch()
     {
         var (x, y) = TestData.Linear(40);
         var w = new StringWriter();
@@ -22,7 +22,7 @@ public class ProgressAndSummaryTests
     }
 
     [Fact]
-    public void VerboseTwoWritesOneLinePerEpochAndZeroWritesNothing()
+    public void Verbose_two_writes_one_line_per_epoch_and_zero_writes_nothing()
     {
         var (x, y) = TestData.Linear(40);
         var w = new StringWriter();
@@ -44,7 +44,7 @@ public class ProgressAndSummaryTests
     }
 
     [Fact]
-    public void ProgressReceivesEveryBatchAndEpoch()
+    public void Progress_receives_every_batch_and_epoch()
     {
         var (x, y) = TestData.Linear(25);
         var reports = new List<TrainingProgress>();
@@ -59,7 +59,7 @@ public class ProgressAndSummaryTests
     }
 
     [Fact]
-    public void SummaryOfASequential()
+    public void Summary_of_a_sequential()
     {
         torch.random.manual_seed(0);
         var model = torch.nn.Sequential(("dense", torch.nn.Linear(3, 4)), ("relu", torch.nn.ReLU()), ("out", torch.nn.Linear(4, 2)));
@@ -78,7 +78,7 @@ public class ProgressAndSummaryTests
     }
 
     [Fact]
-    public void SummaryHandlesLayersReturningTuples()
+    public void Summary_handles_layers_returning_tuples()
     {
         torch.random.manual_seed(0);
         var model = new LastStepLstm(1, 8, 1);
@@ -95,7 +95,7 @@ public class ProgressAndSummaryTests
     }
 
     [Fact]
-    public void SummaryOfAModelThatStartsWithAnEmbeddingFeedsTokenIds()
+    public void Summary_of_a_model_that_starts_with_an_embedding_feeds_token_ids()
     {
         torch.random.manual_seed(0);
         var model = torch.nn.Sequential(("embed", torch.nn.Embedding(10, 4)), ("flat", torch.nn.Flatten()), ("out", torch.nn.Linear(12, 2)));

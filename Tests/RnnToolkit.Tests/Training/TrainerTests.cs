@@ -7,7 +7,7 @@ public class TrainerTests
     public TrainerTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void FitRecordsLossMetricsAndValidationPerEpoch()
+    public void Fit_records_loss_metrics_and_validation_per_epoch()
     {
         var (x, y) = TestData.Linear(200);
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.02), Metrics.MeanAbsoluteError());
@@ -27,7 +27,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ValidationDataAndLossValueMatchesManualComputation()
+    public void Validation_data_and_loss_value_matches_manual_computation()
     {
         var (x, y) = TestData.Linear(64);
         var (vx, vy) = TestData.Linear(16, seed: 9);
@@ -42,7 +42,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void SameSeedGivesTheSameRun()
+    public void Same_seed_gives_the_same_run()
     {
         var (x, y) = TestData.Linear(100);
         History Run()
@@ -54,7 +54,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void BadInputIsRejectedBeforeTraining()
+    public void Bad_input_is_rejected_before_training()
     {
         var model = TestData.Mlp();
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
@@ -90,7 +90,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void NaNLossStopsWithMessageAndKeepsLastGoodWeights()
+    public void NaN_loss_stops_with_message_and_keeps_last_good_weights()
     {
         torch.random.manual_seed(0);
         // 4 batches per epoch; the 11th training call (epoch 3, batch 3) returns NaN.
@@ -110,7 +110,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void InfiniteLossStopsWithMessageAndKeepsLastGoodWeights()
+    public void Infinite_loss_stops_with_message_and_keeps_last_good_weights()
     {
         torch.random.manual_seed(0);
         // As the NaN case, but the 11th training call (epoch 3, batch 3) returns +∞: a finite-but-not-NaN check would miss it.
@@ -174,14 +174,14 @@ public class TrainerTests
     }
 
     [Fact]
-    public void WithoutShuffleEveryEpochSeesTheSamplesInOrder()
+    public void Without_shuffle_every_epoch_sees_the_samples_in_order()
     {
         var rec = RecordFit(10, shuffle: false, seed: 3);
         Assert.All(rec.Train, order => Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), order));
     }
 
     [Fact]
-    public void ShuffleWithASeedPermutesEachEpochDifferentlyAndReproducibly()
+    public void Shuffle_with_a_seed_permutes_each_epoch_differently_and_reproducibly()
     {
         const int n = 20;
         var a = RecordFit(n, shuffle: true, seed: 5);
@@ -201,7 +201,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ValidationSamplesAreNeverShuffled()
+    public void Validation_samples_are_never_shuffled()
     {
         // Explicit validation data (indices 100..106) is evaluated in its own order every epoch, while training is shuffled.
         var rec = RecordFit(12, shuffle: true, seed: 1, validationData: (Indices(100, 7), torch.zeros(7, 1)));
@@ -223,7 +223,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void LiveTensorCountStaysFlatOverEpochs()
+    public void Live_tensor_count_stays_flat_over_epochs()
     {
         var (x, y) = TestData.Linear(128);
         var (vx, vy) = TestData.Linear(32, 2);

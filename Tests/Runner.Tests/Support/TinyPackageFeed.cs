@@ -11,14 +11,14 @@ public sealed class TinyPackageFeed : IDisposable
 {
     public const string PackageId = "RnnRunnerTinyPkg";
 
-    readonly TempFolder _folder = new();
+    readonly TempFolder temp = new();
 
     public TinyPackageFeed()
     {
         // A copy left in the global packages folder by an earlier run would be used instead of this build.
         RemoveFromGlobalPackages();
-        var project = Directory.CreateDirectory(Path.Combine(_folder.Path, "src")).FullName;
-        Feed = Directory.CreateDirectory(Path.Combine(_folder.Path, "feed")).FullName;
+        var project = Directory.CreateDirectory(Path.Combine(temp.Path, "src")).FullName;
+        Feed = Directory.CreateDirectory(Path.Combine(temp.Path, "feed")).FullName;
         foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             File.WriteAllText(Path.Combine(project, name), "<Project />\n");
         Directory.CreateDirectory(Path.Combine(project, "native"));
@@ -85,7 +85,7 @@ public sealed class TinyPackageFeed : IDisposable
     public void Dispose()
     {
         RemoveFromGlobalPackages();
-        _folder.Dispose();
+        temp.Dispose();
     }
 
     static void RemoveFromGlobalPackages()

@@ -16,7 +16,7 @@ public class CallbackTests : IDisposable
     static Dictionary<string, double> L(double v, string key = "val_loss") => new() { [key] = v, ["loss"] = v };
 
     [Fact]
-    public void EarlyStoppingStopsAfterPatienceAndRestoresBestWeights()
+    public void EarlyStopping_stops_after_patience_and_restores_best_weights()
     {
         var model = TestData.Mlp();
         var trainer = model.Compile(Losses.MeanSquaredError());
@@ -42,7 +42,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void EarlyStoppingInFitWithMaxModeAndMinDelta()
+    public void EarlyStopping_in_fit_with_max_mode_and_min_delta()
     {
         var (x, y) = TestData.Linear(64);
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01), Metrics.MeanAbsoluteError());
@@ -57,7 +57,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void ModelCheckpointBestOnlyAndEveryEpoch()
+    public void ModelCheckpoint_best_only_and_every_epoch()
     {
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError());
         var best = new ModelCheckpoint(Path.Combine(dir, "best-{epoch}.ckpt"), saveBestOnly: true);
@@ -79,7 +79,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void ReduceLROnPlateauReducesAfterPatienceWithCooldownAndFloor()
+    public void ReduceLROnPlateau_reduces_after_patience_with_cooldown_and_floor()
     {
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(1.0));
         var r = new ReduceLROnPlateau(factor: 0.5, patience: 2, cooldown: 2, minLearningRate: 0.2);
@@ -99,7 +99,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void ReduceLROnPlateauInFitShowsInHistory()
+    public void ReduceLROnPlateau_in_fit_shows_in_history()
     {
         var (x, y) = TestData.Linear(32);
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(0.01));
@@ -112,7 +112,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void TerminateOnNaNStopsOnNonFiniteValues()
+    public void TerminateOnNaN_stops_on_non_finite_values()
     {
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError());
         var t = new TerminateOnNaN();
@@ -124,7 +124,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void TerminateOnNaNStopsOnANonFiniteBatchLoss()
+    public void TerminateOnNaN_stops_on_a_non_finite_batch_loss()
     {
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError());
         var t = new TerminateOnNaN();
@@ -155,7 +155,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void GradientClippingByNormAndByValue()
+    public void Gradient_clipping_by_norm_and_by_value()
     {
         var model = TestData.Mlp();
         var trainer = model.Compile(Losses.MeanSquaredError());
@@ -180,7 +180,7 @@ public class CallbackTests : IDisposable
     }
 
     [Fact]
-    public void CallbacksSeeEventsInOrder()
+    public void Callbacks_see_events_in_order()
     {
         var (x, y) = TestData.Linear(10);
         var log = new Recorder();

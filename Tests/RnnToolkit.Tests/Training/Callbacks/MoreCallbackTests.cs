@@ -15,7 +15,7 @@ public class MoreCallbackTests : IDisposable
     }
 
     [Fact]
-    public void SchedulersSetTheRateEachEpoch()
+    public void Schedulers_set_the_rate_each_epoch()
     {
         var (x, y) = TestData.Linear(20);
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), Optimizers.SGD(1.0));
@@ -27,7 +27,7 @@ public class MoreCallbackTests : IDisposable
     }
 
     [Fact]
-    public void CsvLoggerWritesOneRowPerEpochAndAppendsOnResume()
+    public void CsvLogger_writes_one_row_per_epoch_and_appends_on_resume()
     {
         var (x, y) = TestData.Linear(20);
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError(), metrics: Metrics.MeanAbsoluteError());
@@ -45,7 +45,7 @@ public class MoreCallbackTests : IDisposable
     }
 
     [Fact]
-    public void LambdaCallbackAndCancellation()
+    public void LambdaCallback_and_cancellation()
     {
         var (x, y) = TestData.Linear(40);
         var t = TestData.Mlp().Compile(Losses.MeanSquaredError());
@@ -66,7 +66,7 @@ public class MoreCallbackTests : IDisposable
     }
 
     [Fact]
-    public void OneStepAheadForecastOfTheNoisySineAsInD2l()
+    public void One_step_ahead_forecast_of_the_noisy_sine_as_in_d2l()
     {
         // d2l 9.1: tau = 4 lagged values, an MLP, 600 training points; one-step predictions are good,
         // k-step predictions degrade as k grows.

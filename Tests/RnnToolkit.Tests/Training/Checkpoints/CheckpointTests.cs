@@ -29,7 +29,7 @@ public class CheckpointTests : IDisposable
         a.parameters().Zip(b.parameters()).All(p => p.First.eq(p.Second).all().ToBoolean());
 
     [Fact]
-    public void ResumingFromACheckpointReproducesTheUninterruptedRun()
+    public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run()
     {
         var (x, y) = TestData.Linear(96);
         var (vx, vy) = TestData.Linear(16, 4);
@@ -62,7 +62,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void AnInterruptedSaveLeavesThePreviousCheckpointLoadable()
+    public void An_interrupted_save_leaves_the_previous_checkpoint_loadable()
     {
         var (x, y) = TestData.Linear(32);
         var trainer = TestData.Mlp(1).Compile(Losses.MeanSquaredError(), Optimizers.Adam(0.01));
@@ -103,7 +103,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void KillingAProcessMidSaveLeavesTheLastCompleteCheckpoint()
+    public void Killing_a_process_mid_save_leaves_the_last_complete_checkpoint()
     {
         // A real child process (Tests/CheckpointWriter) saves generation after generation of a 2 · 768² float model
         // (~4.7 MB per checkpoint) to the same path; it is killed (SIGKILL) at a different moment in each round.
@@ -208,7 +208,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedOrForeignFilesAreReportedClearly()
+    public void Truncated_or_foreign_files_are_reported_clearly()
     {
         var trainer = TestData.Mlp().Compile(Losses.MeanSquaredError());
         var path = Path.Combine(dir, "a.ckpt");
@@ -234,7 +234,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void ASaveRemovesItsOwnStaleTemporariesOnly()
+    public void A_save_removes_its_own_stale_temporaries_only()
     {
         var m = TestData.Mlp(1).Compile(Losses.MeanSquaredError());
         var path = Path.Combine(dir, "w.bin");
@@ -258,7 +258,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void WeightsRoundTrip()
+    public void Weights_round_trip()
     {
         var a = TestData.Mlp(1).Compile(Losses.MeanSquaredError());
         var b = TestData.Mlp(2).Compile(Losses.MeanSquaredError());

@@ -9,7 +9,7 @@ public class LossTests
     static double V(Tensor t) => t.ToDouble();
 
     [Fact]
-    public void MseAndMaeMatchHandComputation()
+    public void MSE_and_MAE_match_hand_computation()
     {
         var p = torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
         var t = torch.tensor(new float[] { 1, 0, 5, 3 }).reshape(2, 2);
@@ -18,7 +18,7 @@ public class LossTests
     }
 
     [Fact]
-    public void BinaryCrossEntropyFromProbabilitiesAndLogits()
+    public void Binary_cross_entropy_from_probabilities_and_logits()
     {
         var prob = torch.tensor(new double[] { 0.9, 0.2 }).reshape(2, 1);
         var t = torch.tensor(new double[] { 1, 0 }).reshape(2, 1);
@@ -29,7 +29,7 @@ public class LossTests
     }
 
     [Fact]
-    public void CategoricalAndSparseCrossEntropy()
+    public void Categorical_and_sparse_cross_entropy()
     {
         var logits = torch.tensor(new double[] { 2, 1, 0, 0, 0, 3 }).reshape(2, 3);
         var lse0 = Math.Log(Math.Exp(2) + Math.Exp(1) + 1);
@@ -45,7 +45,7 @@ public class LossTests
     }
 
     [Fact]
-    public void MaskedSequenceCrossEntropyIgnoresPadding()
+    public void Masked_sequence_cross_entropy_ignores_padding()
     {
         torch.random.manual_seed(3);
         var logits = torch.randn(2, 3, 5, dtype: torch.float64);
@@ -64,7 +64,7 @@ public class LossTests
     }
 
     [Fact]
-    public void ValidateNamesExpectedAndGivenShapes()
+    public void Validate_names_expected_and_given_shapes()
     {
         var e = Assert.Throws<ArgumentException>(() => Losses.MeanSquaredError().Validate([100, 1], [100, 10], ScalarType.Float32));
         Assert.Contains("(100, 1)", e.Message);

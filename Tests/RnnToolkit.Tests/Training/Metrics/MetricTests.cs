@@ -7,7 +7,7 @@ public class MetricTests
     public MetricTests() => RnnToolkit.Native.TorchSharpNative.EnsureLoaded();
 
     [Fact]
-    public void AccuracyInItsThreeForms()
+    public void Accuracy_in_its_three_forms()
     {
         var probs = torch.tensor(new float[] { 0.7f, 0.2f, 0.1f, 0.1f, 0.1f, 0.8f, 0.3f, 0.6f, 0.1f }).reshape(3, 3);
         var oneHot = torch.tensor(new float[] { 1, 0, 0, 0, 1, 0, 0, 1, 0 }).reshape(3, 3);
@@ -24,7 +24,7 @@ public class MetricTests
     }
 
     [Fact]
-    public void MetricsAccumulateOverBatches()
+    public void Metrics_accumulate_over_batches()
     {
         var m = Metrics.MeanAbsoluteError();
         m.Reset();
@@ -38,7 +38,7 @@ public class MetricTests
     }
 
     [Fact]
-    public void PerplexityOfUniformPredictionsIsTheVocabularySize()
+    public void Perplexity_of_uniform_predictions_is_the_vocabulary_size()
     {
         var logits = torch.zeros(2, 4, 7);
         var target = torch.tensor(new long[] { 1, 2, 3, 0, 4, 5, 0, 0 }).reshape(2, 4);
@@ -51,7 +51,7 @@ public class MetricTests
     }
 
     [Fact]
-    public void BleuHandComputedCases()
+    public void BLEU_hand_computed_cases()
     {
         Assert.Equal(1.0, Bleu.Sentence("the cat sat on the mat", "the cat sat on the mat"), 9);
         // Candidate "the cat sat on mat" vs "the cat sat on the mat": p1 = 5/5, p2 = 3/4, p3 = 2/3, p4 = 1/2, BP = exp(1 - 6/5).
@@ -75,7 +75,7 @@ public class MetricTests
     }
 
     [Fact]
-    public void BleuMetricOnIdTensorsEqualsCorpusBleuOfTheCleanedTokenLists()
+    public void BLEU_metric_on_id_tensors_equals_corpus_BLEU_of_the_cleaned_token_lists()
     {
         // pad 0, eos 3. Each row is cut at its first 3 and loses its 0s (also a 0 inside the sequence).
         var pred = torch.tensor(new long[]
@@ -112,7 +112,7 @@ public class MetricTests
     }
 
     [Fact]
-    public void BleuMetricDecodesIdsAndCutsAtEnd()
+    public void BLEU_metric_decodes_ids_and_cuts_at_end()
     {
         // ids: pad 0, eos 3. Candidate [5 6 7 3 9] -> [5 6 7]; reference [5 6 7 3 0] -> [5 6 7].
         var pred = torch.tensor(new long[] { 5, 6, 7, 3, 9 }).reshape(1, 5);
