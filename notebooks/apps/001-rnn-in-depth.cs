@@ -142,7 +142,7 @@ display(rows.ToTable());
 // \end{aligned}$$
 //
 // The printed form cannot be run (a gate defined by itself is not a recurrence over $x$); notebook 002 §3.1 computes the
-// corrected equations gate by gate against `LstmCell` (max error ~1e-7).
+// corrected equations gate by gate against `LstmCell` (the max error it prints is 1.12E-007).
 //
 // ### GRU
 //
@@ -302,8 +302,9 @@ display(RnnToolkit.Formatting.Charts.XY(new[]
 //
 // As printed, both are trained on `x_train = np.random.random((1000, 10, 1))` and `y_train = np.random.random((1000, 1))`:
 // the targets are independent of the inputs, so there is **nothing to learn** — the best any model can do is predict the
-// mean, 0.5, for an MSE of $\mathrm{Var}(U[0,1)) = 1/12 \approx 0.083$. The notebook trains them on exactly that, and on
-// the same inputs with a learnable target (`SequenceRegression`: $y$ = the mean of the 10 inputs). In C#:
+// mean, 0.5, for an MSE of $\mathrm{Var}(U[0,1)) = 1/12 \approx 0.083$ in expectation (on this validation split,
+// predicting the training targets' mean gives 0.0774, printed by the cell below). The notebook trains them on exactly
+// that, and on the same inputs with a learnable target (`SequenceRegression`: $y$ = the mean of the 10 inputs). In C#:
 //
 // ```csharp
 // nn.Sequential(new Rnn(1, 64, returnSequences: false), nn.Linear(64, 1))    // SimpleRNN(64) → Dense(1)
@@ -348,9 +349,10 @@ Notebook.Cell(16);
 display(onMean.Histories["LSTM(64) → Dense(1)"]);
 
 // ==== cell 17: markdown ====
-// On the printed data every model ends at the predict-the-mean level (the checks hold the best of them within 5 % of
-// it): the snippet runs, but it demonstrates nothing. With a learnable target all three get far below predicting the mean
-// (the checks require at most a tenth of its MSE, printed above) within the same 10 epochs — averaging 10 steps is a short-range task, and the plain SimpleRNN does it as well as the gated layers.
+// On the printed data every model ends at the predict-the-mean level (the checks require the best of them to be no more
+// than 5 % below it): the snippet runs, but it demonstrates nothing. With a learnable target all three get far below
+// predicting the mean (the checks require at most a tenth of its MSE, printed above) within the same 10 epochs — averaging
+// 10 steps is a short-range task, and the plain SimpleRNN does it as well as the gated layers.
 // **GRU vs LSTM:** the GRU has ¾ of the LSTM's parameters (3 weight blocks instead of 4), as 001 says. Its time per
 // epoch is in the table, but wall-clock times on a shared 2-core CPU move with the machine's load from run to run, so one
 // run does not rank them; on the toolkit's sequence kernels a step is mostly its recurrent product, ¾ the size of the
