@@ -1,7 +1,7 @@
 namespace RnnToolkit.Bench;
 
 /// <summary>Command-line options of the benchmark.</summary>
-sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? Only, bool PyTorch, string? JsonPath, bool VanillaPyTorch = false, int Rounds = 1)
+sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? Only, bool PyTorch, string? JsonPath, bool VanillaPyTorch = false, int Rounds = 1, bool Peak = false, bool Scaling = false)
 {
     public bool Wants(string name) => Only is null || Only.Contains(name);
 
@@ -22,13 +22,15 @@ sealed record BenchOptions(int Threads, int Iterations, int Warmup, string[]? On
                     "--no-pytorch" => o with { PyTorch = false },
                     "--json" => o with { JsonPath = Next() },
                     "--vanilla-pytorch" => o with { VanillaPyTorch = true },
+                    "--peak" => o with { Peak = true },
+                    "--scaling" => o with { Scaling = true },
                     "--rounds" => o with { Rounds = int.Parse(Next()) is var n && n >= 1 ? n : throw new ArgumentException($"--rounds needs a whole number ≥ 1, got {n}") },
                     _ => throw new ArgumentException($"unknown option '{args[i]}'"),
                 };
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                Console.Error.WriteLine($"bench: {e.Message}\nusage: bench [--threads N] [--iterations N] [--warmup N] [--only name,name] [--no-pytorch] [--vanilla-pytorch] [--rounds N] [--json file]");
+                Console.Error.WriteLine($"bench: {e.Message}\nusage: bench [--threads N] [--iterations N] [--warmup N] [--only name,name] [--no-pytorch] [--vanilla-pytorch] [--rounds N] [--peak] [--scaling] [--json file]");
                 return null;
             }
         }

@@ -23,6 +23,26 @@ static class PyTorchSide
             if (wanted.Count == 0) return null;
             arguments.AddRange(["--only", string.Join(",", wanted)]);
         }
+        using var doc = RunScript(script, arguments, options);
+        return doc?.RootElement.GetProperty("median_ms").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+    }
+
+    /// <summary>bench.py --scaling: the LSTM training rows of <see cref="Scaling"/>, median milliseconds and peak memory growth (MB) by row key.</summary>
+    public static Dictionary<string, (double Ms, double PeakMb)>? RunScaling(BenchOptions options)
+    {
+        string? script = FindScript();
+        if (script is null || !File.Exists("/usr/bin/python3"))
+        {
+            Console.Error.WriteLine("bench: PyTorch side skipped (needs /usr/bin/python3 with python3-torch and tools/pytorch/bench.py; run tools/pytorch/setup.sh)");
+            return null;
+        }
+        using var doc = RunScript(script, [script, "--scaling", "--threads", options.Threads.ToString(), "--iterations", options.Iterations.ToString(), "--warmup", options.Warmup.ToString()], options);
+        return doc?.RootElement.GetProperty("scaling").EnumerateObject()
+            .ToDictionary(p => p.Name, p => (p.Value.GetProperty("median_ms").GetDouble(), p.Value.GetProperty("peak_mb").GetDouble()));
+    }
+
+    static JsonDocument? RunScript(string script, List<string> arguments, BenchOptions options)
+    {
         var start = new ProcessStartInfo("/usr/bin/python3", arguments)
         {
             RedirectStandardOutput = true,
@@ -44,10 +64,10 @@ static class PyTorchSide
             Console.Error.WriteLine($"bench: PyTorch side failed with exit code {process.ExitCode}");
             return null;
         }
-        using var doc = JsonDocument.Parse(json);
+        var doc = JsonDocument.Parse(json);
         if (doc.RootElement.TryGetProperty("openblas", out var ob) && !ob.GetBoolean())
             Console.Error.WriteLine("bench: WARNING PyTorch is not using OpenBLAS; its figures are not a fair peer (run tools/pytorch/setup.sh)");
-        return doc.RootElement.GetProperty("median_ms").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        return doc;
     }
 
     static string? FindScript()

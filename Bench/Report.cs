@@ -19,13 +19,16 @@ static class Report
         ["mha_train"] = ("pytorch:mha_train", 0.6),
     };
 
-    public static void Print(IReadOnlyList<Round> rounds, BenchOptions o)
+    /// <summary>The table; with <paramref name="peak"/>, each row's percentage of the measured peaks too (GFLOP and GFLOP/s are printed either way).</summary>
+    public static void Print(IReadOnlyList<Round> rounds, BenchOptions o, PeakFigures? peak = null)
     {
         string times = rounds.Count == 1 ? "" : $", {rounds.Count} rounds (medians across rounds; range = lowest–highest ratio of a round)";
-        Console.WriteLine($"RnnToolkit benchmark — B=64, T=100, I=32, H=128, float32, {o.Threads} threads, median of {o.Iterations} (after {o.Warmup} warm-up){times}");
+        Console.WriteLine($"RnnToolkit benchmark — B=64, T=100, I=32, H=128, float32, {o.Threads} threads, median of {o.Iterations} (after {o.Warmup} warm-up){times}; load average {Peak.LoadAverage()}");
         Console.WriteLine("custom cells (≤ 1.2x tk lstm_train): iterations alternate with the toolkit's LSTM (auto), the ratio is to the LSTM's median in that alternation");
+        Console.WriteLine("roofline: GFLOP = analytic FLOPs of one iteration (Bench/Flops.cs), GFLOP/s = GFLOP / toolkit ms; " +
+            (peak is null ? "--peak adds % of this machine's measured peaks" : $"% of the FMA peak ({peak.Fma(o.Threads):F0}), the 1024³ GEMM peak ({peak.GemmLarge(o.Threads):F0}) and the step-GEMM peak ({peak.GemmStep(o.Threads):F0} GFLOP/s) at {Math.Min(o.Threads, 2)} threads"));
         Console.WriteLine();
-        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"range",11} {"target",16} {"met",4}");
+        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"range",11} {"target",16} {"met",4} {"GFLOP",6} {"GFLOP/s",7} {"%fma",5} {"%gemm",5} {"%step",5}");
         var first = rounds[0].Toolkit;
         foreach (var f in first)
         {
@@ -41,11 +44,20 @@ static class Report
             double? targetRatio = reference is null ? null : MedianOrNull(rounds.Select(r => Find(r, f.Name, f.Path)!.MedianMs / ReferenceMs(r, reference, Find(r, f.Name, f.Path))));
             string met = targetRatio is double tr ? (tr <= t.Factor ? "yes" : "NO") : "";
             string range = perRound.Count > 1 ? $"{perRound.Min():F2}–{perRound.Max():F2}" : "";
-            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {toolkitMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {range,11} {target,16} {met,4}");
+            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {toolkitMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {range,11} {target,16} {met,4} {Roofline(f.Name, toolkitMs, peak, o.Threads)}");
         }
         var pytorchNames = rounds.Where(r => r.PyTorch is not null).SelectMany(r => r.PyTorch!.Keys).Distinct();
         foreach (var name in pytorchNames.Where(n => !first.Any(f => f.PyTorchPeer == n)))
             Console.WriteLine($"{name,-24} {"",-7} {"",10} {Median(rounds.Select(r => Peer(r, name)).OfType<double>()),10:F1}");
+    }
+
+    /// <summary>GFLOP, GFLOP/s and the percentages of the peaks for a row of <paramref name="ms"/> milliseconds (blank without a formula).</summary>
+    static string Roofline(string name, double ms, PeakFigures? peak, int threads)
+    {
+        if (Flops.Of(name, ToolkitBenchmarks.B, ToolkitBenchmarks.T, ToolkitBenchmarks.I, ToolkitBenchmarks.H) is not double flops) return "";
+        double rate = flops / (ms / 1000) / 1e9;
+        string Percent(double? of) => of is double p && p > 0 ? (100 * rate / p).ToString("F1") : "";
+        return $"{flops / 1e9,6:F3} {rate,7:F1} {Percent(peak?.Fma(threads)),5} {Percent(peak?.GemmLarge(threads)),5} {Percent(peak?.GemmStep(threads)),5}";
     }
 
     static Figure? Find(Round r, string name, string path) => r.Toolkit.FirstOrDefault(g => g.Name == name && g.Path == path);

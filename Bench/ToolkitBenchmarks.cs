@@ -12,7 +12,7 @@ sealed record Figure(string Name, string Path, double MedianMs, double MinMs, st
 /// <summary>The toolkit's side: the same shapes as tools/pytorch/bench.py (B=64, T=100, I=32, H=128).</summary>
 static class ToolkitBenchmarks
 {
-    const int B = 64, T = 100, I = 32, H = 128;
+    public const int B = 64, T = 100, I = 32, H = 128;
 
     public static List<Figure> Run(BenchOptions o)
     {

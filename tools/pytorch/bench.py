@@ -11,9 +11,18 @@ Benchmarks (median wall-clock milliseconds per iteration, time.perf_counter):
               on x of shape (64, 100, 128), forward + backward of output.sum()
 Gradients are zeroed (set to None) before every training iteration.
 
+--scaling runs instead the LSTM training rows of Bench/Scaling.cs: T in 50, 100,
+400, 1000 at H=128 and H in 64, 256, 512 at T=100 (B=64, I=32), each named
+lstm_train_T{T}_H{H}, with its peak memory: VmHWM after the row minus VmRSS
+before it, after gc.collect(), malloc_trim(0) and resetting VmHWM (5 written to
+/proc/self/clear_refs), the module and input already built. Timed iterations
+per row: --iterations scaled by the row's work against T=100, H=128, at least 3
+(the same rule as Bench/Scaling.cs); warm-up a quarter of that, 1 to --warmup.
+Output then also has "scaling": {name: {"median_ms", "min_ms", "peak_mb"}}.
+
 Usage (from the repository root):
     /usr/bin/python3 tools/pytorch/bench.py [--threads 2] [--iterations 20]
-        [--warmup 5] [--only lstm_train,mha_train]
+        [--warmup 5] [--only lstm_train,mha_train] [--scaling]
 
 Prints ONE JSON object on stdout:
     {"torch": ..., "threads": N, "blas_threads": ..., "omp_wait_policy": ...,
@@ -38,6 +47,37 @@ import time
 B, T, I, H = 64, 100, 32, 128
 HEADS = 4
 ALL = ["lstm_train", "gru_train", "rnn_train", "lstm_infer", "mha_train"]
+SCALING_ROWS = [(50, 128), (100, 128), (400, 128), (1000, 128), (100, 64), (100, 256), (100, 512)]
+
+
+def scaling_iterations(configured, t, h):
+    """Bench/Scaling.cs's rule: the configured count scaled by the row's work against T=100, H=128, at least 3."""
+    return max(min(3, configured), min(configured, int(round(configured * 100.0 * 128 * 128 / (t * h * h)))))
+
+
+def status_kb(field):
+    """A kB field of /proc/self/status."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak():
+    """Return freed heap memory to the system, reset VmHWM to the current RSS and return that RSS in kB."""
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError as e:
+        log("cannot reset VmHWM (%s); peak memory is the process's" % e)
+    return status_kb("VmRSS")
 
 
 def parse_args():
@@ -48,6 +88,8 @@ def parse_args():
     ap.add_argument("--blas-threads", type=int, default=None,
                     help="OpenBLAS thread count (default: same as --threads)")
     ap.add_argument("--only", default=None, help="comma-separated subset of: " + ",".join(ALL))
+    ap.add_argument("--scaling", action="store_true",
+                    help="LSTM training against T and H with peak memory instead of the main rows")
     args = ap.parse_args()
     if args.blas_threads is None:
         args.blas_threads = args.threads
@@ -197,8 +239,33 @@ def main():
         "mha_train": mha_train,
     }
 
-    median_ms, min_ms = {}, {}
-    for name in args.names:
+    median_ms, min_ms, scaling = {}, {}, {}
+    for t, h in (SCALING_ROWS if args.scaling else []):
+        name = "lstm_train_T%d_H%d" % (t, h)
+        m = nn.LSTM(I, h, batch_first=True)
+        x = torch.randn(B, t, I)
+        params = list(m.parameters())
+        iterations = scaling_iterations(args.iterations, t, h)
+        warmup = min(args.warmup, max(1, iterations // 4))
+        baseline = reset_peak()
+        times = []
+        for k in range(-warmup, iterations):
+            t0 = time.perf_counter()
+            for p in params:
+                p.grad = None
+            out, _ = m(x)
+            out.sum().backward()
+            del out
+            if k >= 0:
+                times.append((time.perf_counter() - t0) * 1000.0)
+        peak_mb = (status_kb("VmHWM") - baseline) / 1024.0
+        scaling[name] = {"median_ms": round(statistics.median(times), 3), "min_ms": round(min(times), 3),
+                         "peak_mb": round(peak_mb, 1)}
+        median_ms[name] = scaling[name]["median_ms"]
+        log("%-22s median %9.3f ms  peak +%.1f MB  (%d iterations, %d warm-up)"
+            % (name, median_ms[name], peak_mb, iterations, warmup))
+        del m, x, params
+    for name in ([] if args.scaling else args.names):
         step = makers[name]()
         for _ in range(args.warmup):
             step()
@@ -226,6 +293,8 @@ def main():
         "median_ms": median_ms,
         "min_ms": min_ms,
     }
+    if args.scaling:
+        result["scaling"] = scaling
     print(json.dumps(result))
 
 
