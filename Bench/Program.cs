@@ -7,7 +7,7 @@ var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 
 // --scaling: only the LSTM training rows against T and H with peak memory (the default run stays as long as it was),
-// alternating PyTorch's side and the toolkit's as the main table does; the chart goes to docs/ when run from the repository.
+// alternating PyTorch's side and the toolkit's as the main table does; the charts go to docs/ when run from the repository.
 if (options.Scaling)
 {
     var scalingRounds = new List<ScalingRound>();
@@ -16,7 +16,7 @@ if (options.Scaling)
         var pytorch = options.PyTorch ? PyTorchSide.RunScaling(options) : null;
         scalingRounds.Add(new ScalingRound(Scaling.RunToolkit(options), pytorch));
     }
-    string? docs = Directory.Exists("docs") && Directory.Exists("Bench") ? Path.Combine("docs", "benchmark-scaling.svg") : null;
+    string? docs = Directory.Exists("docs") && Directory.Exists("Bench") ? "docs" : null;
     Scaling.Print(scalingRounds, options, docs);
     if (options.JsonPath is not null)
         File.WriteAllText(options.JsonPath, JsonSerializer.Serialize(scalingRounds.Select(r => new { r.Toolkit, PyTorch = r.PyTorch?.ToDictionary(p => p.Key, p => new { p.Value.Ms, p.Value.PeakMb }) }), new JsonSerializerOptions { WriteIndented = true }));

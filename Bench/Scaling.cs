@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
+using RnnToolkit.Formatting;
 using RnnToolkit.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -105,8 +105,8 @@ static partial class Scaling
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
 
-    /// <summary>The scaling table (medians across rounds, ratio range by round); with <paramref name="svgPath"/>, the chart too.</summary>
-    public static void Print(IReadOnlyList<ScalingRound> rounds, BenchOptions o, string? svgPath)
+    /// <summary>The scaling table (medians across rounds, ratio range by round); with <paramref name="svgFolder"/>, the four charts too (SVGs written there).</summary>
+    public static void Print(IReadOnlyList<ScalingRound> rounds, BenchOptions o, string? svgFolder)
     {
         Console.WriteLine($"LSTM training scaling — B=64, I=32, float32, default path, {o.Threads} threads, {rounds.Count} round(s), load average {Peak.LoadAverage()}");
         Console.WriteLine("ms = median per iteration (medians across rounds); MB = peak RSS growth during the row (VmHWM − VmRSS before it); GFLOP/s from Flops.Lstm (training = 3 × forward)");
@@ -126,69 +126,32 @@ static partial class Scaling
             Console.WriteLine($"{t,5} {h,4} {tkMs,10:F1} {(pyMs is double p ? p.ToString("F1") : ""),10} {(pyMs is double q ? (tkMs / q).ToString("F2") : ""),6} {range,10} {tkMs / t,10:F3} {gflops,10:F1} {tkMb,7:F1} {(pyMb is double m ? m.ToString("F1") : ""),7} {tkMb * 1024 / t,10:F0}");
             rows.Add((t, h, tkMs, pyMs, tkMb, pyMb));
         }
-        if (svgPath is null) return;
-        File.WriteAllText(svgPath, Svg(rows, $"LSTM training, B=64, I=32, float32, {o.Threads} threads ({DateTime.UtcNow:yyyy-MM-dd}, load average {Peak.LoadAverage()})"));
-        Console.WriteLine();
-        Console.WriteLine($"chart written to {svgPath}");
-    }
-
-    /// <summary>Four panels (time and peak memory, against T at H = 128 and against H at T = 100), toolkit and PyTorch, linear axes from 0.</summary>
-    static string Svg(List<(int T, int H, double Tk, double? Py, double TkMb, double? PyMb)> rows, string title)
-    {
-        const int W = 900, Hgt = 640, PanelW = 380, PanelH = 230;
-        const string Toolkit = "#1f77b4", PyTorch = "#ff7f0e";
-        var svg = new StringBuilder();
-        string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{Hgt}\" viewBox=\"0 0 {W} {Hgt}\" font-family=\"Arial, 'Liberation Sans', sans-serif\" font-size=\"12\">\n");
-        svg.Append($"<rect width=\"{W}\" height=\"{Hgt}\" fill=\"white\"/>\n<text x=\"{W / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{title}</text>\n");
-        svg.Append($"<rect x=\"{W - 230}\" y=\"34\" width=\"12\" height=\"3\" fill=\"{Toolkit}\"/><text x=\"{W - 212}\" y=\"40\">toolkit</text>");
-        svg.Append($"<rect x=\"{W - 150}\" y=\"34\" width=\"12\" height=\"3\" fill=\"{PyTorch}\"/><text x=\"{W - 132}\" y=\"40\">PyTorch 1.13</text>\n");
+        if (svgFolder is null) return;
+        string load = Peak.LoadAverage().Split(' ')[0];
         var byT = rows.Where(r => r.H == 128).OrderBy(r => r.T).ToList();
         var byH = rows.Where(r => r.T == 100).OrderBy(r => r.H).ToList();
-        var panels = new (string Title, string XLabel, string YLabel, double[] X, double[] Tk, double?[] Py)[]
+        var charts = new (string File, string Title, string XTitle, string YTitle, List<(double X, double Tk, double? Py)> Points)[]
         {
-            ("time vs T (H = 128)", "T (steps)", "ms per iteration", byT.Select(r => (double)r.T).ToArray(), byT.Select(r => r.Tk).ToArray(), byT.Select(r => r.Py).ToArray()),
-            ("time vs H (T = 100)", "H (hidden units)", "ms per iteration", byH.Select(r => (double)r.H).ToArray(), byH.Select(r => r.Tk).ToArray(), byH.Select(r => r.Py).ToArray()),
-            ("peak memory vs T (H = 128)", "T (steps)", "MB (peak RSS growth)", byT.Select(r => (double)r.T).ToArray(), byT.Select(r => r.TkMb).ToArray(), byT.Select(r => r.PyMb).ToArray()),
-            ("peak memory vs H (T = 100)", "H (hidden units)", "MB (peak RSS growth)", byH.Select(r => (double)r.H).ToArray(), byH.Select(r => r.TkMb).ToArray(), byH.Select(r => r.PyMb).ToArray()),
+            ("benchmark-scaling-time-T.svg", "LSTM training time vs T (H = 128)", "T (steps)", "ms per iteration", byT.Select(r => ((double)r.T, r.Tk, r.Py)).ToList()),
+            ("benchmark-scaling-time-H.svg", "LSTM training time vs H (T = 100)", "H (hidden units)", "ms per iteration", byH.Select(r => ((double)r.H, r.Tk, r.Py)).ToList()),
+            ("benchmark-scaling-memory-T.svg", "Peak memory vs T (H = 128)", "T (steps)", "MB (peak RSS growth)", byT.Select(r => ((double)r.T, r.TkMb, r.PyMb)).ToList()),
+            ("benchmark-scaling-memory-H.svg", "Peak memory vs H (T = 100)", "H (hidden units)", "MB (peak RSS growth)", byH.Select(r => ((double)r.H, r.TkMb, r.PyMb)).ToList()),
         };
-        for (int p = 0; p < panels.Length; p++)
+        Console.WriteLine();
+        foreach (var (file, title, xTitle, yTitle, points) in charts)
         {
-            var (name, xLabel, yLabel, xs, tk, py) = panels[p];
-            double left = 70 + p % 2 * (PanelW + 70), top = 70 + p / 2 * (PanelH + 70);
-            double xMax = xs.Max() * 1.05, yMax = Nice(Math.Max(tk.Max(), py.OfType<double>().DefaultIfEmpty(0).Max()) * 1.08);
-            double X(double v) => left + v / xMax * PanelW;
-            double Y(double v) => top + PanelH - v / yMax * PanelH;
-            svg.Append($"<text x=\"{F(left + PanelW / 2)}\" y=\"{F(top - 10)}\" text-anchor=\"middle\" font-size=\"13\">{name}</text>\n");
-            svg.Append($"<rect x=\"{F(left)}\" y=\"{F(top)}\" width=\"{PanelW}\" height=\"{PanelH}\" fill=\"none\" stroke=\"#888\"/>\n");
-            for (int k = 0; k <= 4; k++)
-            {
-                double v = yMax * k / 4;
-                svg.Append($"<line x1=\"{F(left)}\" x2=\"{F(left + PanelW)}\" y1=\"{F(Y(v))}\" y2=\"{F(Y(v))}\" stroke=\"#ddd\"/><text x=\"{F(left - 5)}\" y=\"{F(Y(v) + 4)}\" text-anchor=\"end\">{F(v)}</text>\n");
-            }
-            foreach (var v in xs)
-                svg.Append($"<text x=\"{F(X(v))}\" y=\"{F(top + PanelH + 15)}\" text-anchor=\"middle\">{F(v)}</text>\n");
-            svg.Append($"<text x=\"{F(left + PanelW / 2)}\" y=\"{F(top + PanelH + 32)}\" text-anchor=\"middle\">{xLabel}</text>\n");
-            svg.Append($"<text transform=\"translate({F(left - 50)},{F(top + PanelH / 2)}) rotate(-90)\" text-anchor=\"middle\">{yLabel}</text>\n");
-            void Series(double?[] ys, string color)
-            {
-                var points = xs.Zip(ys).Where(q => q.Second is not null).Select(q => (X: X(q.First), Y: Y(q.Second!.Value))).ToList();
-                if (points.Count == 0) return;
-                svg.Append($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{string.Join(' ', points.Select(q => $"{F(q.X)},{F(q.Y)}"))}\"/>\n");
-                foreach (var q in points) svg.Append($"<circle cx=\"{F(q.X)}\" cy=\"{F(q.Y)}\" r=\"3\" fill=\"{color}\"/>\n");
-            }
-            Series(tk.Select(v => (double?)v).ToArray(), Toolkit);
-            Series(py, PyTorch);
+            var path = Path.Combine(svgFolder, file);
+            File.WriteAllText(path, Chart($"{title}, load {load}", xTitle, yTitle, points));
+            Console.WriteLine($"chart written to {path}");
         }
-        svg.Append("</svg>\n");
-        return svg.ToString();
     }
 
-    /// <summary>The smallest 1, 2 or 5 × 10ⁿ at or above <paramref name="v"/>, for the axis maximum.</summary>
-    static double Nice(double v)
+    /// <summary>One scaling chart, drawn by the toolkit's own chart and static-image code (Charts.XY, StaticPlot); a side without figures is left out.</summary>
+    static string Chart(string title, string xTitle, string yTitle, List<(double X, double Tk, double? Py)> points)
     {
-        if (v <= 0) return 1;
-        double e = Math.Pow(10, Math.Floor(Math.Log10(v)));
-        return new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * e).First(m => m >= v);
+        var series = new List<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> { ("toolkit", points.Select(p => p.X).ToList(), points.Select(p => p.Tk).ToList()) };
+        var py = points.Where(p => p.Py is not null).ToList();
+        if (py.Count > 0) series.Add(("PyTorch 1.13", py.Select(p => p.X).ToList(), py.Select(p => p.Py!.Value).ToList()));
+        return StaticPlot.ToSvg(Charts.XY(series, title, xTitle, yTitle), 720, 420);
     }
 }
