@@ -17,6 +17,9 @@ namespace RnnToolkit.Formatting;
 public static class StaticPlot
 {
     /// <summary>Arial's metrics size the layout; browsers without Arial fall back to a sans-serif, CJK labels to a CJK font.</summary>
+    /// <summary>Pixels between an axis's tick labels and its title (and half of it between legend lines): a browser's fallback font is wider and taller than Arial's metrics.</summary>
+    const double TitleDistance = 14;
+
     internal const string FontStack = "Arial, 'Liberation Sans', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
     /// <summary>The chart as an SVG document of <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
@@ -111,10 +114,11 @@ public static class StaticPlot
             });
             return model;
         }
-        var xAxis = new LinearAxis { Position = AxisPosition.Bottom, Title = AxisTitle(xLayout), MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xee, 0xee, 0xee) };
+        var xAxis = new LinearAxis { Position = AxisPosition.Bottom, Title = AxisTitle(xLayout), AxisTitleDistance = TitleDistance, MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xee, 0xee, 0xee) };
         Axis yAx = Str(yLayout, "type") == "log" ? new LogarithmicAxis() : new LinearAxis();
         yAx.Position = AxisPosition.Left;
         yAx.Title = AxisTitle(yLayout);
+        yAx.AxisTitleDistance = TitleDistance;
         yAx.MajorGridlineStyle = LineStyle.Solid;
         yAx.MajorGridlineColor = OxyColor.FromRgb(0xee, 0xee, 0xee);
         model.Axes.Add(xAxis);
@@ -137,7 +141,7 @@ public static class StaticPlot
             model.Series.Add(s);
         }
         if (model.Series.Count > 1)
-            model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendPlacement = LegendPlacement.Inside, LegendBackground = OxyColor.FromAColor(200, OxyColors.White) });
+            model.Legends.Add(new Legend { LegendLineSpacing = TitleDistance / 2, LegendPosition = LegendPosition.TopRight, LegendPlacement = LegendPlacement.Inside, LegendBackground = OxyColor.FromAColor(200, OxyColors.White) });
         return model;
     }
 

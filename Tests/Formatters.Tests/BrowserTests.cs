@@ -149,6 +149,52 @@ public class BrowserTests
     }
 
     [Fact]
+    public void Static_image_texts_neither_overlap_nor_leave_the_image_in_the_browser_font()
+    {
+        // Four-digit tick labels beside a y axis title, and a title longer than the image is wide at 16 px: in the
+        // browser's font no two texts may intersect (the y title used to run through the tick labels) and every text
+        // must lie inside the image (a long title used to be cut at both edges).
+        double[] h = [64, 128, 256, 512];
+        var chart = Charts.XY([("toolkit", h, [130.8, 177.4, 879.5, 5346.1]), ("PyTorch 1.13", h, [160.2, 240.9, 1020.4, 6120.7])],
+            "LSTM training time vs H (T = 100, B = 64, I = 32, float32, 2 threads), load 14.23", "H (hidden units)", "ms per iteration");
+        var svg = StaticPlot.ToSvg(chart, 720, 420);
+        var body = svg[svg.IndexOf("<svg", StringComparison.Ordinal)..];
+        const string script = """
+            <script>
+            const svg = document.querySelector('svg').getBoundingClientRect();
+            const boxes = [...document.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+              .map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+            const problems = [];
+            for (const b of boxes)
+              if (b.r.left < svg.left - 0.5 || b.r.right > svg.right + 0.5 || b.r.top < svg.top - 0.5 || b.r.bottom > svg.bottom + 0.5)
+                problems.push(b.text + ' leaves the image');
+            for (let i = 0; i < boxes.length; i++)
+              for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i].r, c = boxes[j].r;
+                const dx = Math.min(a.right, c.right) - Math.max(a.left, c.left), dy = Math.min(a.bottom, c.bottom) - Math.max(a.top, c.top);
+                if (dx > 1 && dy > 1) problems.push(boxes[i].text + ' overlaps ' + boxes[j].text + ' by ' + dx.toFixed(1) + ' x ' + dy.toFixed(1) + ' px');
+              }
+            document.body.setAttribute('data-texts', boxes.length);
+            document.body.setAttribute('data-problems', problems.join(' | '));
+            </script>
+            """;
+        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "overlap.html");
+            File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{{margin:0}}</style></head><body>{body}{script}</body></html>");
+            var doc = Support.Html.Parse(DumpDom(page));
+            Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 10, "the chart's texts were not drawn");
+            var problems = doc.Body!.GetAttribute("data-problems");
+            Assert.True(problems == "", $"texts: {problems}");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void Chromium_draws_an_inline_xplot_chart_offline()
     {
         // The page holds only the XPlot chart in inline mode: plotly.js comes from the chart's own HTML, no network.
