@@ -58,16 +58,10 @@ public sealed class AdditiveAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="values">(B, Tk, dv), or null to use the keys.</param>
     /// <param name="keyMask">(B, Tk) booleans, true where a key is real; or null.</param>
     /// <param name="projectedKeys">The result of <see cref="ProjectKeys"/> for these keys, or null.</param>
-    public AttentionResult Run(Tensor query, Tensor keys, Tensor? values = null, Tensor? keyMask = null, Tensor? projectedKeys = null)
-    {
-        bool single = AttentionChecks.Query(nameof(AdditiveAttention), query, keys, values, QuerySize, KeySize);
-        using var scope = NewDisposeScope();
-        var q = single ? query.unsqueeze(1) : query;
-        var pk = projectedKeys ?? key_proj.call(keys);
-        var e = v.call((query_proj.call(q).unsqueeze(2) + pk.unsqueeze(1)).tanh()).squeeze(-1);       // (B, Tq, Tk)
-        var mask = AttentionMasks.Combine(nameof(AdditiveAttention), keys.shape[0], 0, q.shape[1], keys.shape[1], keyMask, null, false, keys.device);
-        var alpha = ScaledDotProductAttention.Softmax(e, mask);
-        var c = matmul(alpha, values ?? keys);
-        return (single ? new AttentionResult(c.squeeze(1), alpha.squeeze(1)) : new AttentionResult(c, alpha)).MoveToOuter();
-    }
+    public AttentionResult Run(Tensor query, Tensor keys, Tensor? values = null, Tensor? keyMask = null, Tensor? projectedKeys = null) =>
+        QueryAttention.Run(nameof(AdditiveAttention), query, keys, values, keyMask, QuerySize, KeySize, q =>
+        {
+            var pk = projectedKeys ?? key_proj.call(keys);                                           // W_k k_i + b
+            return v.call((query_proj.call(q).unsqueeze(2) + pk.unsqueeze(1)).tanh()).squeeze(-1);   // e_{t,i} = vᵀ tanh(W_q q_t + W_k k_i + b)
+        });
 }

@@ -62,17 +62,11 @@ public sealed class Bahdanau000AsPrintedAttention : nn.Module<Tensor, Tensor, Te
     /// <param name="inputs">x, the encoder outputs (also the values).</param>
     /// <param name="mask">(B, Tx) booleans, true where x_i is real; or null.</param>
     /// <param name="projectedInputs">The result of <see cref="ProjectInputs"/>, or null.</param>
-    public AttentionResult Run(Tensor state, Tensor inputs, Tensor? mask = null, Tensor? projectedInputs = null)
-    {
-        bool single = AttentionChecks.Query(nameof(Bahdanau000AsPrintedAttention), state, inputs, null, StateSize, InputSize);
-        using var scope = NewDisposeScope();
-        var h = single ? state.unsqueeze(1) : state;
-        var px = projectedInputs ?? ProjectInputs(inputs);
-        var ph = nn.functional.linear(h, W_e.narrow(1, 0, StateSize));
-        var e = matmul((ph.unsqueeze(2) + px.unsqueeze(1)).tanh(), W_s) / Math.Sqrt(Units);     // (B, Tq, Tx)
-        var m = AttentionMasks.Combine(nameof(Bahdanau000AsPrintedAttention), inputs.shape[0], 0, h.shape[1], inputs.shape[1], mask, null, false, inputs.device);
-        var alpha = ScaledDotProductAttention.Softmax(e, m);
-        var c = matmul(alpha, inputs);
-        return (single ? new AttentionResult(c.squeeze(1), alpha.squeeze(1)) : new AttentionResult(c, alpha)).MoveToOuter();
-    }
+    public AttentionResult Run(Tensor state, Tensor inputs, Tensor? mask = null, Tensor? projectedInputs = null) =>
+        QueryAttention.Run(nameof(Bahdanau000AsPrintedAttention), state, inputs, null, mask, StateSize, InputSize, h =>
+        {
+            var px = projectedInputs ?? ProjectInputs(inputs);                                       // W_e[:, |h|:] x_i + b_e
+            var ph = nn.functional.linear(h, W_e.narrow(1, 0, StateSize));                          // W_e[:, :|h|] h_{t−1}
+            return matmul((ph.unsqueeze(2) + px.unsqueeze(1)).tanh(), W_s) / Math.Sqrt(Units);    // e_{t,i} = (1/√d) tanh(W_e [h; x_i] + b_e) · W_s
+        });
 }

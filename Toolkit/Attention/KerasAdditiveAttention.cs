@@ -63,29 +63,13 @@ public sealed class KerasAdditiveAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
     /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
     /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
-    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false)
-    {
-        key ??= value;
-        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
-            return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
-        KerasScores.Check(nameof(KerasAdditiveAttention), query, value, key, queryMask);
-        if (query.shape[2] != Dim)
-            throw new ArgumentException($"KerasAdditiveAttention: expected query and key features d = {Dim}; got query [{string.Join(", ", query.shape)}].", nameof(query));
-        using var scope = NewDisposeScope();
-        var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (B, Tq, Tv, d)
-        var scores = (scale is null ? t : t * scale).sum(dim: -1);             // Σ_d scale_d tanh(…)
-        return KerasScores.Apply(nameof(KerasAdditiveAttention), scores, value, queryMask, valueMask, useCausalMask, Dropout, training).MoveToOuter();
-    }
+    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false) =>
+        KerasScores.Run(nameof(KerasAdditiveAttention), Dim, Scores, query, value, key, queryMask, valueMask, useCausalMask, Dropout, training);
 
-    /// <summary>
-    /// Rank-2 inputs (B, d): TensorFlow Keras 2 expands the query to (B, 1, d) and the key to (1, B, d), so the scores
-    /// are (B, B) and every example attends over the other examples of the batch, as <see cref="KerasAttention"/> does.
-    /// </summary>
-    AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    /// <summary>scores_{ij} = Σ_d scale_d · tanh(q_{i,d} + k_{j,d}): query (…, Tq, d), key (…, Tv, d) → (…, Tq, Tv).</summary>
+    Tensor Scores(Tensor query, Tensor key)
     {
-        KerasScores.CheckAcrossBatch(nameof(KerasAdditiveAttention), Dim, query, value, key, queryMask, valueMask, useCausalMask);
-        using var scope = NewDisposeScope();
-        var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (B, B, d)
-        return KerasScores.ApplyAcrossBatch((scale is null ? t : t * scale).sum(dim: -1), value, Dropout, training).MoveToOuter();
+        var t = (query.unsqueeze(-2) + key.unsqueeze(-3)).tanh();                // tanh(q_i + k_j): (…, Tq, Tv, d)
+        return (scale is null ? t : t * scale).sum(dim: -1);                    // Σ_d scale_d tanh(…)
     }
 }

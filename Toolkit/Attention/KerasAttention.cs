@@ -65,49 +65,22 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
     /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
     /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
-    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false)
-    {
-        key ??= value;
-        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
-            return RunAcrossBatch(query, value, key, queryMask, valueMask, useCausalMask);
-        KerasScores.Check(nameof(KerasAttention), query, value, key, queryMask);
-        using var scope = NewDisposeScope();
-        Tensor scores;
-        if (ScoreMode == "dot")
-        {
-            scores = matmul(query, key.transpose(1, 2));
-            if (scale is not null) scores = scores * scale;
-        }
-        else
-        {
-            var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
-            if (scale is not null) sum = sum * scale;
-            scores = concat_score_weight! * sum.tanh().sum(dim: -1);
-        }
-        return KerasScores.Apply(nameof(KerasAttention), scores, value, queryMask, valueMask, useCausalMask, Dropout, training).MoveToOuter();
-    }
+    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false) =>
+        KerasScores.Run(nameof(KerasAttention), null, Scores, query, value, key, queryMask, valueMask, useCausalMask, Dropout, training);
 
     /// <summary>
-    /// Rank-2 inputs (B, d), as in 001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>: TensorFlow Keras 2 computes
-    /// <c>matmul(query, key, transpose_b=True)</c>, so the scores are (B, B) and every sequence attends over the other
-    /// sequences of the BATCH (the output of one example depends on the rest of the batch). Reproduced to show it.
+    /// dot: scores = Q Kᵀ (× scale); concat: scores = w_c · Σ_d tanh(scale · (q_i + k_j)). Query (…, Tq, d) and key
+    /// (…, Tv, d) give (…, Tq, Tv); rank-2 (B, d) give Keras 2's (B, B).
     /// </summary>
-    AttentionResult RunAcrossBatch(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask)
+    Tensor Scores(Tensor query, Tensor key)
     {
-        KerasScores.CheckAcrossBatch(nameof(KerasAttention), query.shape[1], query, value, key, queryMask, valueMask, useCausalMask);
-        using var scope = NewDisposeScope();
-        Tensor scores;
         if (ScoreMode == "dot")
         {
-            scores = matmul(query, key.t());
-            if (scale is not null) scores = scores * scale;
+            var scores = matmul(query, key.transpose(-2, -1));
+            return scale is null ? scores : scores * scale;
         }
-        else
-        {
-            var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
-            if (scale is not null) sum = sum * scale;
-            scores = concat_score_weight! * sum.tanh().sum(dim: -1);
-        }
-        return KerasScores.ApplyAcrossBatch(scores, value, Dropout, training).MoveToOuter();
+        var sum = query.unsqueeze(-2) + key.unsqueeze(-3);
+        if (scale is not null) sum = sum * scale;
+        return concat_score_weight! * sum.tanh().sum(dim: -1);
     }
 }

@@ -16,6 +16,40 @@ static class KerasScores
 {
     static string S(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 
+    /// <summary>
+    /// Keras's attention call (<c>BaseDenseAttention.call</c>) once for both layers: key ??= value, the layer's
+    /// <paramref name="score"/>(query, key), then <see cref="Apply"/>. Rank-2 query, value and key (B, d) take
+    /// TensorFlow Keras 2's form: the query expands to (B, 1, d) and the key to (1, B, d), so the scores are (B, B) and
+    /// every example attends over the other examples of the BATCH (001 §4's <c>Attention()([x, x])</c> after
+    /// <c>LSTM(64)</c>; the output of one example depends on the rest of the batch). Reproduced to show it.
+    /// </summary>
+    /// <param name="who">The layer name for messages.</param>
+    /// <param name="d">The features of a query and a key that the layer was built for, checked; or null for any.</param>
+    /// <param name="score">The layer's scores: query (…, Tq, d), key (…, Tv, d) → (…, Tq, Tv).</param>
+    /// <param name="query">(B, Tq, d), or (B, d).</param>
+    /// <param name="value">(B, Tv, dv), or (B, dv).</param>
+    /// <param name="key">(B, Tv, d) or (B, d), or null to use the value.</param>
+    /// <param name="queryMask">(B, Tq) booleans, false where a query is padding; or null.</param>
+    /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
+    /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
+    /// <param name="dropout">Dropout on the weights.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    public static AttentionResult Run(string who, long? d, Func<Tensor, Tensor, Tensor> score, Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, bool useCausalMask, double dropout, bool training)
+    {
+        key ??= value;
+        if (query.dim() == 2 && key.dim() == 2 && value.dim() == 2)
+        {
+            CheckAcrossBatch(who, d ?? query.shape[1], query, value, key, queryMask, valueMask, useCausalMask);
+            using var batchScope = NewDisposeScope();
+            return ApplyAcrossBatch(score(query, key), value, dropout, training).MoveToOuter();
+        }
+        Check(who, query, value, key, queryMask);
+        if (d is long features && query.shape[2] != features)
+            throw new ArgumentException($"{who}: expected query and key features d = {features}; got query {S(query)}.", nameof(query));
+        using var scope = NewDisposeScope();
+        return Apply(who, score(query, key), value, queryMask, valueMask, useCausalMask, dropout, training).MoveToOuter();
+    }
+
     /// <summary>Checks query (B, Tq, d), value (B, Tv, dv), key (B, Tv, d) and the query mask (B, Tq); throws naming expected and actual.</summary>
     public static void Check(string who, Tensor query, Tensor value, Tensor key, Tensor? queryMask)
     {

@@ -66,16 +66,7 @@ public sealed class LuongAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="values">(B, Tk, dv), or null to use the keys.</param>
     /// <param name="keyMask">(B, Tk) booleans, true where a key is real; or null.</param>
     /// <param name="projectedKeys">The result of <see cref="ProjectKeys"/>, or null.</param>
-    public AttentionResult Run(Tensor query, Tensor keys, Tensor? values = null, Tensor? keyMask = null, Tensor? projectedKeys = null)
-    {
-        bool single = AttentionChecks.Query(nameof(LuongAttention), query, keys, values, QuerySize, KeySize);
-        using var scope = NewDisposeScope();
-        var q = single ? query.unsqueeze(1) : query;
-        var pk = projectedKeys ?? ProjectKeys(keys);
-        var e = matmul(q, pk.transpose(1, 2));                                                    // (B, Tq, Tk)
-        var mask = AttentionMasks.Combine(nameof(LuongAttention), keys.shape[0], 0, q.shape[1], keys.shape[1], keyMask, null, false, keys.device);
-        var alpha = ScaledDotProductAttention.Softmax(e, mask);
-        var c = matmul(alpha, values ?? keys);
-        return (single ? new AttentionResult(c.squeeze(1), alpha.squeeze(1)) : new AttentionResult(c, alpha)).MoveToOuter();
-    }
+    public AttentionResult Run(Tensor query, Tensor keys, Tensor? values = null, Tensor? keyMask = null, Tensor? projectedKeys = null) =>
+        QueryAttention.Run(nameof(LuongAttention), query, keys, values, keyMask, QuerySize, KeySize,
+            q => matmul(q, (projectedKeys ?? ProjectKeys(keys)).transpose(1, 2)));                  // e_{t,s} = h_tᵀ W_a h̄_s (h_tᵀ h̄_s for dot)
 }

@@ -28,13 +28,9 @@ public sealed class Gru000AsPrintedCell : PrintedGruCell
     /// <inheritdoc/>
     protected override (Tensor W, Tensor? b) CandidateInput => (W_xh, b_h);
 
-    /// <summary>The sequence kernel (<see cref="Kernels.Gru000SequenceKernel"/>: same equations, hand-written BPTT) on float32 input.</summary>
-    public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
-    {
-        if (xs.dtype != ScalarType.Float32) return null;
-        var (outputs, h) = Kernels.Gru000SequenceKernel.Run(xs.contiguous(), W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, state.H);
-        return (outputs, new RecurrentState(h));
-    }
+    /// <summary>The sequence kernel (<see cref="Kernels.Gru000SequenceKernel"/>: same equations, hand-written BPTT).</summary>
+    private protected override (Tensor Output, Tensor HT)? RunKernel(Tensor xs, Tensor h0) =>
+        Kernels.Gru000SequenceKernel.Run(xs, W_x_zr, W_h_zr, b_zr, W_xh, W_hh, b_h, h0);
 
     /// <inheritdoc/>
     public override RecurrentState Step(Tensor xt, RecurrentState state)

@@ -37,6 +37,19 @@ public abstract class PrintedGruCell : RecurrentCell
         return nn.functional.linear(xs, cat([W_x_zr, W]), cat([b_zr, b ?? b_zr.new_zeros(HiddenSize)]));
     }
 
+    /// <summary>
+    /// The variant's sequence kernel (<see cref="RunKernel"/>: the same equations, hand-written BPTT) on float32 input;
+    /// null otherwise, so the layer runs the steps.
+    /// </summary>
+    public override (Tensor Outputs, RecurrentState Final)? RunSequence(Tensor xs, RecurrentState state)
+    {
+        if (xs.dtype != ScalarType.Float32 || RunKernel(xs.contiguous(), state.H) is not { } run) return null;
+        return (run.Output, new RecurrentState(run.HT));
+    }
+
+    /// <summary>The variant's sequence kernel on x (T, B, I) float32 and h_0: h_1…h_T and h_T; null for a variant without one.</summary>
+    private protected virtual (Tensor Output, Tensor HT)? RunKernel(Tensor xs, Tensor h0) => null;
+
     /// <summary>z_t, r_t and the candidate's input term from the projected x̂_t (B, 3H) and h_{t-1}.</summary>
     protected (Tensor z, Tensor r, Tensor xc) Gates(Tensor xt, Tensor h)
     {
