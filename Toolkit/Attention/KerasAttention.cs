@@ -14,10 +14,10 @@ namespace RnnToolkit.Attention;
 /// scores −= 1e9 where value_mask is false or (causal) j &gt; i
 /// weights = softmax(scores),  output = weights V,  output = 0 at masked queries
 /// </code>
-/// Rank-2 inputs (B, d) follow TensorFlow Keras 2, which attends across the batch (see <see cref="Run"/>).
+/// Rank-2 inputs (B, d) follow TensorFlow Keras 2, which attends across the batch (see <see cref="KerasDenseAttention.Run"/>).
 /// As in Keras, masking subtracts 1e9 rather than −∞: a query whose keys are all masked gets uniform weights.
 /// </summary>
-public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class KerasAttention : KerasDenseAttention
 {
     /// <summary>The learned scale (Keras's <c>scale</c>), a scalar, when use_scale; else null.</summary>
     public readonly Parameter? scale;
@@ -28,51 +28,24 @@ public sealed class KerasAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="useScale">Learn a scalar scale of the scores (Keras use_scale).</param>
     /// <param name="scoreMode">"dot" or "concat" (Keras score_mode).</param>
     /// <param name="dropout">Dropout on the weights while training.</param>
-    public KerasAttention(bool useScale = false, string scoreMode = "dot", double dropout = 0) : base(nameof(KerasAttention))
+    public KerasAttention(bool useScale = false, string scoreMode = "dot", double dropout = 0) : base(nameof(KerasAttention), null, useScale, dropout)
     {
         if (scoreMode != "dot" && scoreMode != "concat")
             throw new ArgumentException($"KerasAttention: expected score_mode \"dot\" or \"concat\"; got \"{scoreMode}\".", nameof(scoreMode));
-        UseScale = useScale;
         ScoreMode = scoreMode;
-        Dropout = dropout;
         scale = useScale ? new Parameter(ones(1)) : null;
         concat_score_weight = scoreMode == "concat" ? new Parameter(ones(1)) : null;
         RegisterComponents();
     }
 
-    /// <summary>Keras use_scale.</summary>
-    public bool UseScale { get; }
     /// <summary>Keras score_mode: "dot" or "concat".</summary>
     public string ScoreMode { get; }
-    /// <summary>Keras dropout.</summary>
-    public double Dropout { get; }
-
-    /// <summary>Keras <c>layer([query, value])</c>: the output (B, Tq, dv).</summary>
-    public override Tensor forward(Tensor query, Tensor value)
-    {
-        using var scope = NewDisposeScope();
-        return Run(query, value).Output.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Keras <c>layer([query, value, key], mask=[queryMask, valueMask], return_attention_scores=True, use_causal_mask=…)</c>.
-    /// Rank-2 query, value and key (B, d) reproduce TensorFlow Keras 2: scores (B, B), i.e. attention across the batch
-    /// (001 §4's <c>Attention()([x, x])</c> after <c>LSTM(64)</c>), with weights (B, B) and output (B, dv).
-    /// </summary>
-    /// <param name="query">(B, Tq, d), or (B, d) for Keras 2's across-the-batch form.</param>
-    /// <param name="value">(B, Tv, dv).</param>
-    /// <param name="key">(B, Tv, d), or null to use the value.</param>
-    /// <param name="queryMask">(B, Tq) booleans, false where a query is padding (its output is zeroed); or null.</param>
-    /// <param name="valueMask">(B, Tv) booleans, false where a value is padding; or null.</param>
-    /// <param name="useCausalMask">Query i sees only values j ≤ i.</param>
-    public AttentionResult Run(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null, bool useCausalMask = false) =>
-        KerasScores.Run(nameof(KerasAttention), null, Scores, query, value, key, queryMask, valueMask, useCausalMask, Dropout, training);
 
     /// <summary>
     /// dot: scores = Q Kᵀ (× scale); concat: scores = w_c · Σ_d tanh(scale · (q_i + k_j)). Query (…, Tq, d) and key
     /// (…, Tv, d) give (…, Tq, Tv); rank-2 (B, d) give Keras 2's (B, B).
     /// </summary>
-    Tensor Scores(Tensor query, Tensor key)
+    private protected override Tensor Scores(Tensor query, Tensor key)
     {
         if (ScoreMode == "dot")
         {

@@ -191,6 +191,9 @@ public class AttentionContractTests
         ThrowsOutOfRange(() => new KerasAdditiveAttention(4, dropout: 1.0), "dropout");
         ThrowsOutOfRange(() => new KerasAdditiveAttention(4, dropout: -0.1), "dropout");
         _ = new KerasAdditiveAttention(4, dropout: 0.0);
+        ThrowsOutOfRange(() => new KerasAttention(dropout: 1.0), "dropout");
+        ThrowsOutOfRange(() => new KerasAttention(scoreMode: "concat", dropout: -0.1), "dropout");
+        _ = new KerasAttention(dropout: 0.0);
         ThrowsOutOfRange(() => new PositionalEncoding(0), "modelSize");
         // Rank 2 scaled dot-product attention is allowed, rank 1 is not; empty query or key sequences are rejected.
         Assert.Equal([3L, 2], ScaledDotProductAttention.Compute(randn(3, 4), randn(5, 4), randn(5, 2)).Output.shape);
