@@ -190,8 +190,8 @@ var wrong = Enumerable.Range(0, dateTestPairs.Count).Where(i => greedyOut[i] != 
 display(wrong.ToTable());
 
 // ==== cell 12: markdown ====
-// The remaining errors are listed above: in this run there is one (exact match 99.8 % of the 500 held-out dates), `1994
-// december 19` decoded as `1994-12-20`, a "yyyy MMMM d" date whose day comes last, after the year and the month name: the
+// The remaining errors are listed above: in the committed run, 7 of the 500 held-out dates (exact match 98.6 %). Five
+// of them are formats whose day comes last, after the year and the month name (`May 1975, 2`, `1994 december 19`): the
 // model gets the year and month right and misreads the day.
 //
 // **Greedy vs beam search.** Greedy decoding takes the most probable character at every step; beam search keeps the
@@ -585,8 +585,12 @@ var bpttRows = (from T in bpttLengths
                              seconds = Math.Round(run.Seconds, 2), peak_memory_growth_MB = Math.Round(run.PeakMb, 1) }).ToList();
 double PeakAt(int T, bool truncated) => bpttRows.Single(r => r.T == T && r.backpropagation.StartsWith(truncated ? "truncated" : "full")).peak_memory_growth_MB;
 const string noMemory = "no /proc/self/clear_refs or malloc_trim here: memory not measured";
-checks.Expect("BPTT memory: full / truncated at the longest T", PeakAt(bpttLengths[^1], false) / PeakAt(bpttLengths[^1], true))
-    .Above(4, $"full BPTT holds all T = {bpttLengths[^1]} steps, truncated at most k = {bpttK}").OnlyWhen(canMeasureMemory, noMemory);
+// A difference, not a ratio: a truncated run can fit in memory the process already holds (its growth is then ≈ 0).
+// What full BPTT must hold beyond truncated BPTT is at least h_t and c_t of the T − k steps truncation lets go.
+double droppedStatesMb = (bpttLengths[^1] - bpttK) * 32.0 * 2 * 128 * sizeof(float) / (1024 * 1024);
+checks.Expect("BPTT memory: full − truncated at the longest T (MB)", PeakAt(bpttLengths[^1], false) - PeakAt(bpttLengths[^1], true))
+    .AtLeastTimes(new Baseline($"h_t, c_t of the T − k = {bpttLengths[^1] - bpttK} steps truncation drops, (T − k)·B·2H floats (MB)", droppedStatesMb), 2)
+    .OnlyWhen(canMeasureMemory, noMemory);
 checks.Expect("BPTT memory: full at the two longest T", PeakAt(bpttLengths[^1], false) / PeakAt(bpttLengths[^2], false))
     .AtLeastTimes(new Baseline("the growth of T", bpttLengths[^1] / (double)bpttLengths[^2]), 0.5).OnlyWhen(canMeasureMemory, noMemory);
 Console.WriteLine(canMeasureMemory ? "peak memory growth: VmHWM − VmRSS before the run, in MB" : noMemory);
@@ -595,7 +599,9 @@ display(bpttRows.ToTable());
 // ==== cell 35: markdown ====
 // The same arithmetic in both columns, but full BPTT holds all T steps' activations at once and truncated BPTT at most k of
 // them: the checks below require full BPTT's peak to grow at least 2-fold from the second-longest T to the longest, and
-// to be more than 4 times the truncated run's at the longest T. Truncated training also takes T/k optimizer steps per epoch
+// to exceed the truncated run's at the longest T by at least twice the size of h_t and c_t of the T − k steps truncation
+// does not keep (a difference rather than a ratio: a truncated run can fit in memory the process already holds, and its
+// growth is then close to 0). Truncated training also takes T/k optimizer steps per epoch
 // instead of one (the `optimizer_steps` column).
 
 // ==== cell 36: markdown ====
