@@ -55,50 +55,56 @@ public class BrowserTests
         }
     }
 
+    /// <summary>The DOM Chromium builds from a page of <paramref name="html"/> (written to a temporary folder, removed after).</summary>
+    static AngleSharp.Dom.IDocument Render(string html)
+    {
+        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "page.html");
+            File.WriteAllText(page, html);
+            return Support.Html.Parse(DumpDom(page));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     [Fact]
     public void Chromium_draws_inline_training_curves_and_attention_heatmap_offline()
     {
         // The first chart carries plotly.js inline; the second relies on it being on the page (parsed once).
         var curves = ChartHtml.ToHtml(Charts.TrainingCurves(ChartTests.SampleHistory()), PlotlyJsMode.Inline, staticImage: true);
         var attention = ChartHtml.ToHtml(Charts.Attention(ChartTests.SampleAttention()), PlotlyJsMode.PageLoaded, staticImage: false);
-        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
-        try
-        {
-            var page = Path.Combine(dir.FullName, "charts.html");
-            File.WriteAllText(page, ChartHtml.Page("charts", curves, attention));
-            var doc = Support.Html.Parse(DumpDom(page));
-            var charts = doc.QuerySelectorAll("div.rnntk-chart");
-            Assert.Equal(2, charts.Length);
+        var doc = Render(ChartHtml.Page("charts", curves, attention));
+        var charts = doc.QuerySelectorAll("div.rnntk-chart");
+        Assert.Equal(2, charts.Length);
 
-            // Training curves: plotly drew its SVG with 4 line traces (loss, val_loss, mae, val_mae), each a path with 6 points.
-            var first = charts[0];
-            Assert.NotNull(first.QuerySelector("svg.main-svg"));
-            var lines = first.QuerySelectorAll(".scatterlayer .trace");
-            Assert.Equal(4, lines.Length);
-            foreach (var trace in lines)
-            {
-                var d = trace.QuerySelector("path.js-line")!.GetAttribute("d")!;
-                Assert.Equal(6, d.Count(ch => ch is 'M' or 'L'));
-                Assert.Equal(6, trace.QuerySelectorAll("path.point").Length);
-            }
-            // Once plotly drew, the static fallback image was removed.
-            Assert.Null(first.QuerySelector("img.rnntk-static"));
-
-            // Attention: one heatmap per head, drawn as an image, with the tokens on the axes.
-            var second = charts[1];
-            Assert.NotNull(second.QuerySelector("svg.main-svg"));
-            var heatmaps = second.QuerySelectorAll(".heatmaplayer .hm");
-            Assert.Equal(2, heatmaps.Length);
-            Assert.All(heatmaps, h => Assert.StartsWith("data:image/png", h.QuerySelector("image")!.GetAttribute("href") ?? h.QuerySelector("image")!.GetAttribute("xlink:href")));
-            var xTicks = second.QuerySelectorAll(".xtick text, .x2tick text").Select(t => t.TextContent).ToList();
-            Assert.Equal(2, xTicks.Count(t => t == "<eos>"));
-            var yTicks = second.QuerySelectorAll(".ytick text").Select(t => t.TextContent).ToList();
-            Assert.Contains("suis", yTicks);
-        }
-        finally
+        // Training curves: plotly drew its SVG with 4 line traces (loss, val_loss, mae, val_mae), each a path with 6 points.
+        var first = charts[0];
+        Assert.NotNull(first.QuerySelector("svg.main-svg"));
+        var lines = first.QuerySelectorAll(".scatterlayer .trace");
+        Assert.Equal(4, lines.Length);
+        foreach (var trace in lines)
         {
-            dir.Delete(true);
+            var d = trace.QuerySelector("path.js-line")!.GetAttribute("d")!;
+            Assert.Equal(6, d.Count(ch => ch is 'M' or 'L'));
+            Assert.Equal(6, trace.QuerySelectorAll("path.point").Length);
         }
+        // Once plotly drew, the static fallback image was removed.
+        Assert.Null(first.QuerySelector("img.rnntk-static"));
+
+        // Attention: one heatmap per head, drawn as an image, with the tokens on the axes.
+        var second = charts[1];
+        Assert.NotNull(second.QuerySelector("svg.main-svg"));
+        var heatmaps = second.QuerySelectorAll(".heatmaplayer .hm");
+        Assert.Equal(2, heatmaps.Length);
+        Assert.All(heatmaps, h => Assert.StartsWith("data:image/png", h.QuerySelector("image")!.GetAttribute("href") ?? h.QuerySelector("image")!.GetAttribute("xlink:href")));
+        var xTicks = second.QuerySelectorAll(".xtick text, .x2tick text").Select(t => t.TextContent).ToList();
+        Assert.Equal(2, xTicks.Count(t => t == "<eos>"));
+        var yTicks = second.QuerySelectorAll(".ytick text").Select(t => t.TextContent).ToList();
+        Assert.Contains("suis", yTicks);
     }
 
     [Fact]
@@ -132,20 +138,10 @@ public class BrowserTests
             document.body.setAttribute('data-clipped', clipped.join(' | '));
             </script>
             """;
-        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
-        try
-        {
-            var page = Path.Combine(dir.FullName, "static.html");
-            File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{body}{script}</body></html>");
-            var doc = Support.Html.Parse(DumpDom(page));
-            Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 5, "the legend's texts were not drawn");
-            var clipped = doc.Body!.GetAttribute("data-clipped");
-            Assert.True(clipped == "", $"clipped: {clipped}");
-        }
-        finally
-        {
-            dir.Delete(true);
-        }
+        var doc = Render($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{body}{script}</body></html>");
+        Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 5, "the legend's texts were not drawn");
+        var clipped = doc.Body!.GetAttribute("data-clipped");
+        Assert.True(clipped == "", $"clipped: {clipped}");
     }
 
     [Fact]
@@ -178,20 +174,10 @@ public class BrowserTests
             document.body.setAttribute('data-problems', problems.join(' | '));
             </script>
             """;
-        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
-        try
-        {
-            var page = Path.Combine(dir.FullName, "overlap.html");
-            File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{{margin:0}}</style></head><body>{body}{script}</body></html>");
-            var doc = Support.Html.Parse(DumpDom(page));
-            Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 10, "the chart's texts were not drawn");
-            var problems = doc.Body!.GetAttribute("data-problems");
-            Assert.True(problems == "", $"texts: {problems}");
-        }
-        finally
-        {
-            dir.Delete(true);
-        }
+        var doc = Render($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{{margin:0}}</style></head><body>{body}{script}</body></html>");
+        Assert.True(int.Parse(doc.Body!.GetAttribute("data-texts")!, System.Globalization.CultureInfo.InvariantCulture) >= 10, "the chart's texts were not drawn");
+        var problems = doc.Body!.GetAttribute("data-problems");
+        Assert.True(problems == "", $"texts: {problems}");
     }
 
     [Fact]
@@ -204,32 +190,22 @@ public class BrowserTests
             new XPlot.Plotly.Scatter { x = new[] { 1, 2, 3, 4 }, y = new[] { 3.0, 2.0, 0.5, 0.25 }, name = "down", mode = "lines+markers" },
         });
         var html = ChartHtml.ToHtml(xplot, PlotlyJsMode.Inline, staticImage: true);
-        var dir = Directory.CreateTempSubdirectory("rnntk-page-");
-        try
+        var doc = Render(ChartHtml.Page("xplot", html));
+        var chart = Assert.Single(doc.QuerySelectorAll("div.rnntk-chart"));
+        // (by id lookup, not a CSS selector: XPlot's ids are GUIDs, which may start with a digit)
+        var plot = doc.GetElementById(xplot.Id);
+        Assert.NotNull(plot);
+        Assert.True(chart.Contains(plot));
+        Assert.NotNull(plot!.QuerySelector("svg.main-svg"));
+        var traces = plot.QuerySelectorAll(".scatterlayer .trace");
+        Assert.Equal(2, traces.Length);
+        foreach (var trace in traces)
         {
-            var page = Path.Combine(dir.FullName, "xplot.html");
-            File.WriteAllText(page, ChartHtml.Page("xplot", html));
-            var doc = Support.Html.Parse(DumpDom(page));
-            var chart = Assert.Single(doc.QuerySelectorAll("div.rnntk-chart"));
-            // (by id lookup, not a CSS selector: XPlot's ids are GUIDs, which may start with a digit)
-            var plot = doc.GetElementById(xplot.Id);
-            Assert.NotNull(plot);
-            Assert.True(chart.Contains(plot));
-            Assert.NotNull(plot!.QuerySelector("svg.main-svg"));
-            var traces = plot.QuerySelectorAll(".scatterlayer .trace");
-            Assert.Equal(2, traces.Length);
-            foreach (var trace in traces)
-            {
-                Assert.Equal(4, trace.QuerySelector("path.js-line")!.GetAttribute("d")!.Count(ch => ch is 'M' or 'L'));
-                Assert.Equal(4, trace.QuerySelectorAll("path.point").Length);
-            }
-            Assert.Equal(["up", "down"], plot.QuerySelectorAll(".legend .legendtext").Select(t => t.TextContent).ToArray());
-            // Plotly drew, so the static fallback was removed.
-            Assert.Null(chart.QuerySelector("img.rnntk-static"));
+            Assert.Equal(4, trace.QuerySelector("path.js-line")!.GetAttribute("d")!.Count(ch => ch is 'M' or 'L'));
+            Assert.Equal(4, trace.QuerySelectorAll("path.point").Length);
         }
-        finally
-        {
-            dir.Delete(true);
-        }
+        Assert.Equal(["up", "down"], plot.QuerySelectorAll(".legend .legendtext").Select(t => t.TextContent).ToArray());
+        // Plotly drew, so the static fallback was removed.
+        Assert.Null(chart.QuerySelector("img.rnntk-static"));
     }
 }
