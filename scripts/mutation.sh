@@ -21,9 +21,9 @@ fi
 
 declare -A FILTER=(
   [Attention]="FullyQualifiedName~RnnToolkit.Tests.Attention"
-  [Cells]="FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Layers|FullyQualifiedName~RnnToolkit.Tests.Kernels"
-  [Kernels]="FullyQualifiedName~RnnToolkit.Tests.Kernels|FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Layers"
-  [Layers]="FullyQualifiedName~RnnToolkit.Tests.Layers|FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Kernels"
+  [Cells]="FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Layers|FullyQualifiedName~RnnToolkit.Tests.Kernels|FullyQualifiedName~RnnToolkit.Tests.Modules"
+  [Kernels]="FullyQualifiedName~RnnToolkit.Tests.Kernels|FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Layers|FullyQualifiedName~RnnToolkit.Tests.Modules"
+  [Layers]="FullyQualifiedName~RnnToolkit.Tests.Layers|FullyQualifiedName~RnnToolkit.Tests.Cells|FullyQualifiedName~RnnToolkit.Tests.Kernels|FullyQualifiedName~RnnToolkit.Tests.Modules"
 )
 chunks=("$@")
 [ ${#chunks[@]} -eq 0 ] && chunks=(Attention Cells Kernels Layers)
