@@ -28,7 +28,7 @@ static class Report
         Console.WriteLine("roofline: GFLOP = analytic FLOPs of one iteration (Bench/Flops.cs), GFLOP/s = GFLOP / toolkit ms; " +
             (peak is null ? "--peak adds % of this machine's measured peaks" : $"% of the FMA peak ({peak.Fma(o.Threads):F0}), the 1024³ GEMM peak ({peak.GemmLarge(o.Threads):F0}) and the step-GEMM peak ({peak.GemmStep(o.Threads):F0} GFLOP/s) at {Math.Min(o.Threads, 2)} threads"));
         Console.WriteLine();
-        Console.WriteLine($"{"benchmark",-24} {"path",-7} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"range",11} {"target",16} {"met",4} {"GFLOP",6} {"GFLOP/s",7} {"%fma",5} {"%gemm",5} {"%step",5}");
+        Console.WriteLine($"{"benchmark",-24} {"path",-10} {"toolkit ms",10} {"pytorch ms",10} {"ratio",7} {"range",11} {"target",16} {"met",4} {"GFLOP",6} {"GFLOP/s",7} {"%fma",5} {"%gemm",5} {"%step",5}");
         var first = rounds[0].Toolkit;
         foreach (var f in first)
         {
@@ -44,11 +44,11 @@ static class Report
             double? targetRatio = reference is null ? null : MedianOrNull(rounds.Select(r => Find(r, f.Name, f.Path)!.MedianMs / ReferenceMs(r, reference, Find(r, f.Name, f.Path))));
             string met = targetRatio is double tr ? (tr <= t.Factor ? "yes" : "NO") : "";
             string range = perRound.Count > 1 ? $"{perRound.Min():F2}–{perRound.Max():F2}" : "";
-            Console.WriteLine($"{f.Name,-24} {f.Path,-7} {toolkitMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {range,11} {target,16} {met,4} {Roofline(f.Name, toolkitMs, peak, o.Threads)}");
+            Console.WriteLine($"{f.Name,-24} {f.Path,-10} {toolkitMs,10:F1} {(py is null ? "" : py.Value.ToString("F1")),10} {(ratio is null ? "" : ratio.Value.ToString("F2")),7} {range,11} {target,16} {met,4} {Roofline(f.Name, toolkitMs, peak, o.Threads)}");
         }
         var pytorchNames = rounds.Where(r => r.PyTorch is not null).SelectMany(r => r.PyTorch!.Keys).Distinct();
         foreach (var name in pytorchNames.Where(n => !first.Any(f => f.PyTorchPeer == n)))
-            Console.WriteLine($"{name,-24} {"",-7} {"",10} {Median(rounds.Select(r => Peer(r, name)).OfType<double>()),10:F1}");
+            Console.WriteLine($"{name,-24} {"",-10} {"",10} {Median(rounds.Select(r => Peer(r, name)).OfType<double>()),10:F1}");
     }
 
     /// <summary>GFLOP, GFLOP/s and the percentages of the peaks for a row of <paramref name="ms"/> milliseconds (blank without a formula).</summary>

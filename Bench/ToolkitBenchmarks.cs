@@ -60,6 +60,21 @@ static class ToolkitBenchmarks
             Train("rnn_train", path, new Rnn(I, H) { Backend = backend }, "rnn_train");
             Infer("lstm_infer", path, new Lstm(I, H) { Backend = backend }, "lstm_infer");
         }
+        // The same kernels with libtorch's products instead of the toolkit's own AVX-512 product (the path before it).
+        void WithLibtorchProducts(string name, RecurrentLayer layer)
+        {
+            if (!o.Wants(name)) return;
+            var step = TrainStep(layer, null);
+            figures.Add(Measure(name, "kernels-lt", name, o, () =>
+            {
+                Kernels.PackedMatrix.Force = false;
+                try { step(); }
+                finally { Kernels.PackedMatrix.Force = null; }
+            }));
+        }
+        WithLibtorchProducts("lstm_train", new Lstm(I, H) { Backend = RecurrentBackend.Kernels });
+        WithLibtorchProducts("gru_train", new Gru(I, H) { Backend = RecurrentBackend.Kernels });
+        WithLibtorchProducts("rnn_train", new Rnn(I, H) { Backend = RecurrentBackend.Kernels });
         // The custom cells against the toolkit's LSTM (auto): their iterations alternate with the LSTM's, so the
         // ratio compares the two at the same moments (blocks timed seconds apart drift by ±15 % here).
         var lstm = new Lstm(I, H);

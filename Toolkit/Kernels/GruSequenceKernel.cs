@@ -34,6 +34,9 @@ static class GruSequenceKernel
     {
         public static string Kernel => nameof(GruSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 3 * s.H * s.H;
+        /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
+        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }
         public readonly Tensor[] Saved => [x, W_ih, W_hh, h0, gates, hhN];
@@ -41,7 +44,9 @@ static class GruSequenceKernel
         Tensor x, W_ih, W_hh, b_hh, W_hhT, h0, gates, hhN;       // gates: x̂ for all steps, which the passes turn into [r, z, n]; hhN: ĥ_n of every step
         Tensor[] output_t, dhh_t;
         Tensor dx, dhh, dh;                                        // δx̂, δĥ of every step; δh carried back: z ⊙ δh_t + δĥ W_hh
-        float* pgates, phhN, pout, ph0, pdY, pdx, pdhh, pdh;
+        float* pgates, phhN, pout, ph0, pdY, pdx, pdhh, pdh, pb_hh, phh;
+        PackedMatrix? W_hhT_packed, W_hh_packed;                  // the packed product's W_hhᵀ (forward) and W_hh (backward), or null: libtorch's
+        UnitHalves? halves;                                        // the packed loops' steps, split by hidden units
 
         public static Step Forward(Tensor[] v)
         {
@@ -53,14 +58,35 @@ static class GruSequenceKernel
             k.output_t = k.Output.unbind(0);
             k.hhN = s.Steps(1);
             k.pgates = Floats(k.gates); k.pout = Floats(k.Output); k.phhN = Floats(k.hhN); k.ph0 = Floats(k.h0);
+            if (!Packs(s)) return k;
+            k.pb_hh = Floats(k.b_hh.contiguous());
+            k.phh = Floats(empty(s.B, 3 * s.H, dtype: s.Type));                                 // ĥ of the step
+            k.W_hhT_packed = PackedMatrix.Transposed(Floats(k.W_hh.contiguous()), (int)(3 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.ForwardUnits);
             return k;
         }
 
         public readonly void Forward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
             using var hh = b_hh.addmm(t == 0 ? h0 : output_t[t - 1], W_hhT);                    // ĥ
-            Activate(s.At(pgates, t, 3), Floats(hh), s.Previous(ph0, pout, t), s.At(pout, t, 1), s.At(phhN, t, 1), (int)s.B, (int)s.H);
+            Activate(s.At(pgates, t, 3), Floats(hh), s.Previous(ph0, pout, t), s.At(pout, t, 1), s.At(phhN, t, 1), (int)s.B, (int)s.H, 0, (int)s.H);
+        }
+
+        /// <summary>Step t forward for the units [u0, u1): their columns of ĥ = b_hh + h_{t-1} W_hhᵀ in each gate, then their gate pass.</summary>
+        readonly void ForwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            float* hPrev = s.Previous(ph0, pout, t);
+            for (int b = 0; b < B; b++)
+                for (int gate = 0; gate < 3; gate++)
+                    new ReadOnlySpan<float>(pb_hh + gate * H + u0, u1 - u0).CopyTo(new Span<float>(phh + (long)b * 3 * H + gate * H + u0, u1 - u0));
+            for (int gate = 0; gate < 3; gate++)
+                W_hhT_packed!.MultiplyAdd(hPrev, H, phh, 3 * H, B, gate * H + u0, u1 - u0);
+            Activate(s.At(pgates, t, 3), phh, hPrev, s.At(pout, t, 1), s.At(phhN, t, 1), B, H, u0, u1);
         }
 
         public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
@@ -74,19 +100,37 @@ static class GruSequenceKernel
             k.dh = s.Carried();
             k.pdY = Floats(dY); k.pgates = Floats(k.gates); k.phhN = Floats(k.hhN); k.pout = Floats(output); k.ph0 = Floats(k.h0);
             k.pdx = Floats(k.dx); k.pdhh = Floats(k.dhh); k.pdh = Floats(k.dh);
+            if (!Packs(s)) return k;
+            k.W_hh_packed = PackedMatrix.Of(Floats(k.W_hh.contiguous()), (int)(3 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.BackwardUnits);
             return k;
         }
 
         public readonly void Backward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
-            Derive(pdh, s.At(pdY, t, 1), s.At(pgates, t, 3), s.At(phhN, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pdhh, t, 3), (int)s.B, (int)s.H);
+            Derive(pdh, s.At(pdY, t, 1), s.At(pgates, t, 3), s.At(phhN, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pdhh, t, 3), (int)s.B, (int)s.H, 0, (int)s.H);
             dh.addmm_(dhh_t[t], W_hh);                                                           // δh_{t-1}, before its own ∂L/∂y
+        }
+
+        /// <summary>
+        /// Step t back for the units [u0, u1): δh += δĥ_{t+1} W_hh in their columns (δĥ_{t+1} whole: the previous
+        /// step's join), then their pass back, which needs only their own columns of δh.
+        /// </summary>
+        readonly void BackwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            if (t < s.T - 1) W_hh_packed!.MultiplyAdd(s.At(pdhh, t + 1, 3), 3 * H, pdh, H, B, u0, u1 - u0);
+            Derive(pdh, s.At(pdY, t, 1), s.At(pgates, t, 3), s.At(phhN, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pdhh, t, 3), B, H, u0, u1);
         }
 
         public readonly List<Tensor?> Gradients()
         {
             var s = Shape;
+            if (halves is not null) dh.addmm_(dhh_t[0], W_hh);                                  // δh_0: the packed loop stops at step 0's pass
             var (dx2, dhh2) = (dx.view(s.T * s.B, 3 * s.H), dhh.view(s.T * s.B, 3 * s.H));
             var (dInput, dW_ih) = s.ThroughProjection(dx2, W_ih, x);
             return [dInput, dW_ih, s.ThroughRecurrence(dhh2, s.Previous(h0, Output)), dx2.sum(dim: 0), dhh2.sum(dim: 0), dh];
@@ -94,19 +138,19 @@ static class GruSequenceKernel
 
         /// <summary>
         /// One step, row by row in eight-lane chunks: r, z = σ(x̂_r + ĥ_r), σ(x̂_z + ĥ_z);  n = tanh(x̂_n + r ⊙ ĥ_n);
-        /// h_t = n + z ⊙ (h_{t-1} − n).  r, z, n overwrite x̂; ĥ_n is kept.
+        /// h_t = n + z ⊙ (h_{t-1} − n).  r, z, n overwrite x̂; ĥ_n is kept. Units [j0, j1) only.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Activate(float* xh, float* hh, float* hPrev, float* h, float* hhN, int B, int H)
+        static void Activate(float* xh, float* hh, float* hPrev, float* h, float* hhN, int B, int H, int j0, int j1)
         {
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
                 float* xr = xh + 3 * row, xz = xr + H, xn = xz + H;
                 float* hr = hh + 3 * row, hz = hr + H, hn = hz + H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int m = Math.Min(8, H - j);
+                    int m = Math.Min(8, j1 - j);
                     var r = Sigmoid(Load(xr + j, m) + Load(hr + j, m));
                     var z = Sigmoid(Load(xz + j, m) + Load(hz + j, m));
                     var h_n = Load(hn + j, m);
@@ -119,10 +163,10 @@ static class GruSequenceKernel
 
         /// <summary>
         /// One step back, row by row in eight-lane chunks: δh_t = δh + ∂L/∂y_t;  δn̂ = δh_t ⊙ (1 − z)(1 − n²);
-        /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z);  δr̂ = δn̂ ⊙ ĥ_n r(1 − r);  δĥ_n = δn̂ ⊙ r;  δh ← z ⊙ δh_t (the product adds δĥ W_hh).
+        /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z);  δr̂ = δn̂ ⊙ ĥ_n r(1 − r);  δĥ_n = δn̂ ⊙ r;  δh ← z ⊙ δh_t (the product adds δĥ W_hh). Units [j0, j1) only.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Derive(float* dh, float* dY, float* gates, float* hhN, float* hPrev, float* dx, float* dhh, int B, int H)
+        static void Derive(float* dh, float* dY, float* gates, float* hhN, float* hPrev, float* dx, float* dhh, int B, int H, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
@@ -130,9 +174,9 @@ static class GruSequenceKernel
                 long row = (long)b * H;
                 float* dxr = dx + 3 * row, dxz = dxr + H, dxn = dxz + H;
                 float* dhr = dhh + 3 * row, dhz = dhr + H, dhn = dhz + H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int m = Math.Min(8, H - j);
+                    int m = Math.Min(8, j1 - j);
                     var (r, z, n) = LoadThree(gates + 3 * row, H, j, m);
                     var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);
                     var dn = dh_t * (one - z) * (one - n * n);

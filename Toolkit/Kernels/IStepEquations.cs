@@ -21,8 +21,8 @@ interface IStepEquations<TSelf> where TSelf : struct, IStepEquations<TSelf>
     /// <summary>Multiply-adds of one step's recurrent products: they set the loops' libtorch threads (<see cref="Native.SingleThread.ForSteps"/>).</summary>
     static abstract long StepMacs(Sequence s);
 
-    /// <summary>Whether the loops hand the products off the step's chain to the partner thread (<see cref="StepPair.For"/>); otherwise inline.</summary>
-    static virtual bool Pairs => false;
+    /// <summary>Whether the loops of a run of these sizes use the partner thread (<see cref="StepPair.For(long)"/>); otherwise they run inline.</summary>
+    static virtual bool Pairs(Sequence s) => false;
 
     /// <summary>Before the forward loop, given the node's inputs (x first): the input projection and the buffers the steps write.</summary>
     static abstract TSelf Forward(Tensor[] inputs);

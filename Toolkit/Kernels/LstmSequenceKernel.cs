@@ -52,6 +52,9 @@ static class LstmSequenceKernel
     {
         public static string Kernel => nameof(LstmSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 4 * s.H * s.H;
+        /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
+        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // [h_t; c_t] of every step
         public readonly Tensor[] Saved => peep.On ? [x, W_ih, W_hh, h0, c0, gates, tanhC, w_ci!, w_cf!, w_co!] : [x, W_ih, W_hh, h0, c0, gates, tanhC];
@@ -60,8 +63,10 @@ static class LstmSequenceKernel
         Tensor? w_ci, w_cf, w_co;
         Tensor da, dc, dh;                                           // δa of every step; δc, δh carried from step to step
         Tensor[] a_t, h_t, dY_t, da_t;
-        float* pa, phc, ptanhC, pc0, pda, pdc, pdCout;
+        float* pa, phc, ptanhC, pc0, pda, pdc, pdCout, ph0, pdOut, pdh;
         Peepholes peep;
+        PackedMatrix? W_hhT_packed, W_hh_packed;                    // the packed product's W_hhᵀ (forward) and W_hh (backward), or null: libtorch's
+        UnitHalves? halves;                                          // the packed loops' steps, split by hidden units
 
         public static Step Forward(Tensor[] v)
         {
@@ -76,15 +81,33 @@ static class LstmSequenceKernel
             k.h_t = k.Output.narrow(2, 0, s.H).unbind(0);
             k.tanhC = s.Steps(1);
             k.pa = Floats(k.gates); k.phc = Floats(k.Output); k.ptanhC = Floats(k.tanhC); k.pc0 = Floats(k.c0);
+            if (!Packs(s)) return k;
+            k.ph0 = Floats(k.h0);
+            k.W_hhT_packed = PackedMatrix.Transposed(Floats(k.W_hh.contiguous()), (int)(4 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.ForwardUnits);
             return k;
         }
 
         public readonly void Forward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
             a_t[t].addmm_(t == 0 ? h0 : h_t[t - 1], W_hhT);
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
-            Activate(s.At(pa, t, 4), cPrev, stride, s.At(phc, t, 2), s.At(ptanhC, t, 1), (int)s.B, (int)s.H, peep);
+            Activate(s.At(pa, t, 4), cPrev, stride, s.At(phc, t, 2), s.At(ptanhC, t, 1), (int)s.B, (int)s.H, peep, 0, (int)s.H);
+        }
+
+        /// <summary>Step t forward for the units [u0, u1): their columns of a_t += h_{t-1} W_hhᵀ in each gate, then their gate pass.</summary>
+        readonly void ForwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            float* a = s.At(pa, t, 4), hPrev = t == 0 ? ph0 : s.At(phc, t - 1, 2);
+            for (int gate = 0; gate < 4; gate++)
+                W_hhT_packed!.MultiplyAdd(hPrev, t == 0 ? H : 2 * H, a, 4 * H, B, gate * H + u0, u1 - u0);
+            float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
+            Activate(a, cPrev, stride, s.At(phc, t, 2), s.At(ptanhC, t, 1), B, H, peep, u0, u1);
         }
 
         public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
@@ -101,21 +124,45 @@ static class LstmSequenceKernel
             k.dh = k.dY_t[s.T - 1].contiguous();                                           // δh_{T-1}: from outside only
             k.pda = Floats(k.da); k.pdc = Floats(k.dc); k.pdCout = Floats(dCout); k.pa = Floats(k.gates); k.ptanhC = Floats(k.tanhC);
             k.phc = Floats(output); k.pc0 = Floats(k.c0);
+            if (!Packs(s)) return k;
+            k.pdOut = Floats(dOutput.contiguous());
+            k.dh = s.Carried();
+            k.pdh = Floats(k.dh);
+            k.W_hh_packed = PackedMatrix.Of(Floats(k.W_hh.contiguous()), (int)(4 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.BackwardUnits);
             return k;
         }
 
         public void Backward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
-            Derive(Floats(dh), s.At(pdCout, t, 1), pdc, s.At(pa, t, 4), s.At(ptanhC, t, 1), cPrev, stride, s.At(pda, t, 4), (int)s.B, (int)s.H, peep);
+            Derive(Floats(dh), s.At(pdCout, t, 1), pdc, s.At(pa, t, 4), s.At(ptanhC, t, 1), cPrev, stride, s.At(pda, t, 4), (int)s.B, (int)s.H, peep, 0, (int)s.H);
             // δh_{t-1} = δa_t W_hh + ∂L/∂h_{t-1} from outside (added by the product itself: beta = 1)
             dh = t > 0 ? dY_t[t - 1].addmm(da_t[t], W_hh) : da_t[t].mm(W_hh);
+        }
+
+        /// <summary>
+        /// Step t back for the units [u0, u1): δh_t = ∂L/∂h_t + δa_{t+1} W_hh in their columns (δa_{t+1} whole: the
+        /// previous step's join), then their pass back, which needs only their own columns of δh and δc.
+        /// </summary>
+        readonly void BackwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            for (int b = 0; b < B; b++)
+                new ReadOnlySpan<float>(s.At(pdOut, t, 2) + (long)b * 2 * H + u0, u1 - u0).CopyTo(new Span<float>(pdh + (long)b * H + u0, u1 - u0));
+            if (t < s.T - 1) W_hh_packed!.MultiplyAdd(s.At(pda, t + 1, 4), 4 * H, pdh, H, B, u0, u1 - u0);
+            float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
+            Derive(pdh, s.At(pdCout, t, 1), pdc, s.At(pa, t, 4), s.At(ptanhC, t, 1), cPrev, stride, s.At(pda, t, 4), B, H, peep, u0, u1);
         }
 
         public readonly List<Tensor?> Gradients()
         {
             var s = Shape;
+            var dh = halves is null ? this.dh : da_t[0].mm(W_hh);      // δh_0 ← W_hhᵀ δa_0: the packed loop stops at step 0's pass
             var (hs, C) = (Output.narrow(2, 0, s.H), Output.narrow(2, s.H, s.H));
             var da2 = da.view(s.T * s.B, 4 * s.H);
             var (dx, dW_ih) = s.ThroughProjection(da2, W_ih, x);
@@ -130,18 +177,18 @@ static class LstmSequenceKernel
         /// <summary>
         /// One step's gates, memory and output, row by row in eight-lane chunks:
         /// i, f = σ(a_i + w_ci ⊙ c_{t-1}), σ(a_f + w_cf ⊙ c_{t-1});  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g;
-        /// o = σ(a_o + w_co ⊙ c_t);  h_t = o ⊙ tanh c_t.  The activated gates overwrite a.
+        /// o = σ(a_o + w_co ⊙ c_t);  h_t = o ⊙ tanh c_t.  The activated gates overwrite a. Units [j0, j1) only.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Activate(float* a, float* cPrev, long cPrevStride, float* hc, float* tanhC, int B, int H, Peepholes peep)
+        static void Activate(float* a, float* cPrev, long cPrevStride, float* hc, float* tanhC, int B, int H, Peepholes peep, int j0, int j1)
         {
             for (int b = 0; b < B; b++)
             {
                 float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H, ao = ag + H;
                 float* cp = cPrev + b * cPrevStride, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var c_1 = Load(cp + j, n);
                     var i = Sigmoid(Vector256.FusedMultiplyAdd(peep.Ci(j, n), c_1, Load(ai + j, n)));
                     var f = Sigmoid(Vector256.FusedMultiplyAdd(peep.Cf(j, n), c_1, Load(af + j, n)));
@@ -159,10 +206,10 @@ static class LstmSequenceKernel
         /// One step back, row by row in eight-lane chunks (i, f, g, o the activated gates of step t):
         /// δc_t = δc + ∂L/∂c_t + δh ⊙ o ⊙ (1 − tanh²c_t) + δa_o ⊙ w_co,  δa_o = δh ⊙ tanh c_t ⊙ o(1 − o);
         /// δa_i = δc_t ⊙ g ⊙ i(1 − i),  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f),  δa_g = δc_t ⊙ i ⊙ (1 − g²);
-        /// δc ← δc_t ⊙ f + δa_i ⊙ w_ci + δa_f ⊙ w_cf (for step t − 1).
+        /// δc ← δc_t ⊙ f + δa_i ⊙ w_ci + δa_f ⊙ w_cf (for step t − 1). Units [j0, j1) only.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Derive(float* dh, float* dcOut, float* dc, float* gates, float* tanhC, float* cPrev, long cPrevStride, float* da, int B, int H, Peepholes peep)
+        static void Derive(float* dh, float* dcOut, float* dc, float* gates, float* tanhC, float* cPrev, long cPrevStride, float* da, int B, int H, Peepholes peep, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
@@ -171,9 +218,9 @@ static class LstmSequenceKernel
                 float* gi = gates + 4 * row, gf = gi + H, gg = gf + H, go = gg + H;
                 float* dai = da + 4 * row, daf = dai + H, dag = daf + H, dao = dag + H;
                 float* cp = cPrev + b * cPrevStride;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var (i, f, g, o) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n), Load(go + j, n));
                     var (tanh_c, dh_) = (Load(tanhC + row + j, n), Load(dh + row + j, n));
                     var da_o = dh_ * tanh_c * o * (one - o);

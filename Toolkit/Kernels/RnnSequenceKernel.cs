@@ -50,13 +50,18 @@ static class RnnSequenceKernel
     {
         public static string Kernel => nameof(RnnSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 1 * s.H * s.H;
+        /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
+        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // a, which the steps turn into h_1…h_T in place
         public readonly Tensor[] Saved => [x, W_ih, W_hh, h0];
 
         Tensor x, W_ih, W_hh, W_hhT, h0, da, dh;                      // dh: δh_{t-1} = W_hhᵀ δa_t
         Tensor[] a_t, da_t;
-        float* pout, pdY, pda;
+        float* pout, pdY, pda, ph0, pdh;
+        PackedMatrix? W_hhT_packed, W_hh_packed;                     // the packed product's W_hhᵀ (forward) and W_hh (backward), or null: libtorch's
+        UnitHalves? halves;                                           // the packed loops' steps, split by hidden units
 
         public static Step<TPhi> Forward(Tensor[] v)
         {
@@ -66,11 +71,17 @@ static class RnnSequenceKernel
             k.a_t = k.Output.unbind(0);
             k.W_hhT = k.W_hh.t();
             k.pout = Floats(k.Output);
+            if (!Packs(s)) return k;
+            k.ph0 = Floats(k.h0 = k.h0.contiguous());
+            k.W_hhT_packed = PackedMatrix.Transposed(Floats(k.W_hh.contiguous()), (int)s.H, (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.ForwardUnits);
             return k;
         }
 
         public readonly void Forward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             a_t[t].addmm_(t == 0 ? h0 : a_t[t - 1], W_hhT);
             Activate(Shape.At(pout, t, 1), Shape.B * Shape.H);
         }
@@ -84,18 +95,49 @@ static class RnnSequenceKernel
             k.da_t = k.da.unbind(0);
             k.dh = s.Carried();
             k.pdY = Floats(dY); k.pout = Floats(output); k.pda = Floats(k.da);
+            if (!Packs(s)) return k;
+            k.pdh = Floats(k.dh);
+            k.W_hh_packed = PackedMatrix.Of(Floats(k.W_hh.contiguous()), (int)s.H, (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.BackwardUnits);
             return k;
         }
 
         public void Backward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             Derive(Floats(dh), Shape.At(pdY, t, 1), Shape.At(pout, t, 1), Shape.At(pda, t, 1), Shape.B * Shape.H);
             dh = da_t[t].mm(W_hh);
+        }
+
+        /// <summary>Step t forward for the units [u0, u1): their columns of a_t += h_{t-1} W_hhᵀ, then h_t = φ(a_t) in them.</summary>
+        readonly void ForwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            float* a = s.At(pout, t, 1);
+            W_hhT_packed!.MultiplyAdd(s.Previous(ph0, pout, t), H, a, H, B, u0, u1 - u0);
+            for (int b = 0; b < B; b++) Activate(a + (long)b * H + u0, u1 - u0);
+        }
+
+        /// <summary>Step t back for the units [u0, u1): δh = δa_{t+1} W_hh in their columns (δa_{t+1} whole: the previous step's join), then their δa_t.</summary>
+        readonly void BackwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            for (int b = 0; b < B; b++) new Span<float>(pdh + (long)b * H + u0, u1 - u0).Clear();
+            if (t < s.T - 1) W_hh_packed!.MultiplyAdd(s.At(pda, t + 1, 1), H, pdh, H, B, u0, u1 - u0);
+            for (int b = 0; b < B; b++)
+            {
+                long at = (long)b * H + u0;
+                Derive(pdh + at, s.At(pdY, t, 1) + at, s.At(pout, t, 1) + at, s.At(pda, t, 1) + at, u1 - u0);
+            }
         }
 
         public readonly List<Tensor?> Gradients()
         {
             var s = Shape;
+            var dh = halves is null ? this.dh : da_t[0].mm(W_hh);        // δh_0 = W_hhᵀ δa_0: the packed loop stops at step 0's pass
             var hPrev = s.Previous(h0, Output);
             var da2 = da.view(s.T * s.B, s.H);
             var db = da2.sum(dim: 0);

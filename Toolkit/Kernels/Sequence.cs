@@ -1,3 +1,4 @@
+using static RnnToolkit.Kernels.VectorMath;
 using static TorchSharp.torch;
 
 namespace RnnToolkit.Kernels;
@@ -28,15 +29,58 @@ readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarTyp
     }
 
     /// <summary>The input half of every step at once: b + W x_t (T, B, width·H).</summary>
-    public Tensor Project(Tensor x, Tensor W, Tensor b, int width) => b.addmm(x.reshape(T * B, I), W.t()).view(T, B, width * H);
+    public Tensor Project(Tensor x, Tensor W, Tensor b, int width)
+    {
+        if (!Own(width * H)) return b.addmm(x.reshape(T * B, I), W.t()).view(T, B, width * H);
+        int rows = (int)(T * B), n = (int)(width * H);
+        var packed = PackedMatrix.Transposed(Floats(W.contiguous()), n, (int)I);
+        var c = empty(T, B, n, dtype: Type);
+        float* px = Floats(x.contiguous()), pb = Floats(b.contiguous()), pc = Floats(c);
+        long inputs = I;
+        InHalves(rows, (first, end) =>
+        {
+            for (int r = first; r < end; r++) new ReadOnlySpan<float>(pb, n).CopyTo(new Span<float>(pc + (long)r * n, n));
+            packed.MultiplyAdd(px + first * inputs, inputs, pc + (long)first * n, n, end - first, 0, n);
+        });
+        return c;
+    }
 
     /// <summary>h_0…h_{T−1}, the state each step starts from (T, B, H).</summary>
     public Tensor Previous(Tensor h0, Tensor output) => cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)]);
 
     /// <summary>∂L/∂x_t = Wᵀ δ_t and ∂L/∂W = Σ_t δ_t x_tᵀ for an input projection W x_t, given δ (T·B, rows of W).</summary>
-    public (Tensor dx, Tensor dW) ThroughProjection(Tensor delta, Tensor W, Tensor x) =>
-        (delta.mm(W).view(T, B, I), delta.t().mm(x.reshape(T * B, I)));
+    public (Tensor dx, Tensor dW) ThroughProjection(Tensor delta, Tensor W, Tensor x)
+    {
+        if (!Own(I)) return (delta.mm(W).view(T, B, I), delta.t().mm(x.reshape(T * B, I)));
+        int rows = (int)(T * B), gates = (int)delta.shape[1];
+        var (dx, dW) = (zeros(T, B, I, dtype: Type), zeros(gates, I, dtype: Type));
+        float* d = Floats(delta.contiguous()), w = Floats(W.contiguous()), px = Floats(x.contiguous()), pdx = Floats(dx), pdW = Floats(dW);
+        int n = (int)I;
+        InHalves(rows, (first, end) => Gemm.MultiplyAdd(d + (long)first * gates, gates, 1, w, n, pdx + (long)first * n, n, end - first, n, gates));
+        InHalves(gates, (first, end) => Gemm.MultiplyAdd(d + first, 1, gates, px, n, pdW + (long)first * n, n, end - first, n, rows));
+        return (dx, dW);
+    }
 
     /// <summary>∂L/∂W = Σ_t δ_t h_{t−1}ᵀ for a recurrent product W h_{t−1}, given δ (T·B, rows of W) and h_{t−1} (T, B, H).</summary>
-    public Tensor ThroughRecurrence(Tensor delta, Tensor hPrev) => delta.t().mm(hPrev.reshape(T * B, H));
+    public Tensor ThroughRecurrence(Tensor delta, Tensor hPrev)
+    {
+        if (!Own(H)) return delta.t().mm(hPrev.reshape(T * B, H));
+        int rows = (int)(T * B), gates = (int)delta.shape[1];
+        var dW = zeros(gates, H, dtype: Type);
+        float* d = Floats(delta.contiguous()), h = Floats(hPrev.contiguous()), pdW = Floats(dW);
+        int n = (int)H;
+        InHalves(gates, (first, end) => Gemm.MultiplyAdd(d + first, 1, gates, h, n, pdW + (long)first * n, n, end - first, n, rows));
+        return dW;
+    }
+
+    /// <summary>Whether the toolkit's own product (<see cref="Gemm"/>) takes this run's products over all steps whose results have <paramref name="columns"/> columns.</summary>
+    bool Own(long columns) => Type == ScalarType.Float32 && PackedMatrix.Fits(columns);
+
+    /// <summary>Runs <paramref name="rows"/>(first, end) on the two halves of [0, <paramref name="count"/>): beside the partner thread when it is free and there are two cores, else in turn.</summary>
+    static void InHalves(int count, Action<int, int> rows)
+    {
+        int half = count / 2 / 8 * 8;
+        using var pair = StepPair.ForHalves();
+        pair.Both(() => rows(0, half), () => rows(half, count));
+    }
 }

@@ -57,5 +57,5 @@ sealed class SequenceKernel<TStep> : autograd.MultiTensorFunction<SequenceKernel
     }
 
     /// <summary>Where a loop's products run: paired with the partner thread for the variants that pair, else inline with the step size's threads.</summary>
-    static StepPair Loop(Sequence s) => TStep.Pairs ? StepPair.For(TStep.StepMacs(s)) : StepPair.Inline(TStep.StepMacs(s));
+    static StepPair Loop(Sequence s) => TStep.Pairs(s) ? StepPair.For(TStep.StepMacs(s)) : StepPair.Inline(TStep.StepMacs(s));
 }

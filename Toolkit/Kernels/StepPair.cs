@@ -34,14 +34,19 @@ sealed class StepPair : IDisposable
     /// partner is free. Otherwise the loop runs inline: with <see cref="SingleThread.ForSteps"/>'s thread count when
     /// pairing was not wanted, on one thread when the partner is held by another loop (which then has the other core).
     /// </summary>
-    public static StepPair For(long stepMacs)
+    public static StepPair For(long stepMacs) => For(stepMacs, loop: true);
+
+    /// <summary>A pair for one piece of work split in two (<see cref="Both"/> once), not a time loop: not counted in <see cref="PairedLoops"/>.</summary>
+    public static StepPair ForHalves() => For(MinStepMacs, loop: false);
+
+    static StepPair For(long stepMacs, bool loop)
     {
         if (!(Force ?? Wants(stepMacs, get_num_threads(), Environment.ProcessorCount)))
             return Inline(stepMacs);
         var threads = SingleThread.Begin();                    // first: the partner sets its count to 1 when it starts
         var partner = PartnerThread.TryBegin();
         for (var spin = new SpinWait(); partner is null && Force == true; partner = PartnerThread.TryBegin()) spin.SpinOnce(sleep1Threshold: -1);
-        if (partner is not null) pairedLoops++;
+        if (partner is not null && loop) pairedLoops++;
         return new StepPair(partner, threads);
     }
 
@@ -65,6 +70,23 @@ sealed class StepPair : IDisposable
 
     /// <summary>Waits until the job with <paramref name="ticket"/> (and those posted before it) has run, rethrowing the first failure.</summary>
     public void Await(long ticket) => partner?.Wait(ticket);
+
+    /// <summary>
+    /// Runs the two halves of one step's work: <paramref name="second"/> on the partner and <paramref name="first"/> here
+    /// at the same time when paired, else one after the other here; returns when both have run (rethrowing the first failure).
+    /// </summary>
+    public void Both(Action first, Action second)
+    {
+        if (partner is null)
+        {
+            first();
+            second();
+            return;
+        }
+        long ticket = partner.Post(second);
+        first();
+        partner.Wait(ticket);
+    }
 
     /// <summary>Waits for every job handed over (rethrowing the first failure).</summary>
     public void Join() => partner?.Join();

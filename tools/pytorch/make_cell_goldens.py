@@ -480,6 +480,8 @@ def all_cases():
             extra = {"input_size": hsz} if cell == "gru_002_as_printed" else {}
             cases.append(cell_case("%s_h%d_init" % (cell, hsz), cell, False, hidden_size=hsz, **extra))
         cases.append(cell_case("gru_reset_before_h%d_init" % hsz, "gru_reset_before", False, hidden_size=hsz))
+    # The diagonal peephole LSTM on the toolkit's own AVX-512 product (H = 64: two halves of 32 units; I = 32: whole panels).
+    cases.append(cell_case("peephole_lstm_diagonal_wide_init", "peephole_lstm", False, form="diagonal", hidden_size=64, input_size=32))
     for layers, bi, bf, init, lengths in ((1, False, True, True, None), (1, True, False, True, None),
                                           (2, False, False, False, None), (2, True, True, True, None),
                                           (1, True, True, True, [3, 5, 2]), (2, True, False, False, [4, 1, 3])):

@@ -36,18 +36,28 @@ BASE_SEED = 20240601
 B, T, I, H = 3, 5, 4, 6
 
 
+# Wide sizes for the toolkit's own AVX-512 product (whole 32-column panels: I = 32, H = 64 in two halves of 32 units),
+# with a batch of 9 = one 8-row block and one single row, and enough steps for the weight gradients' sums to matter.
+# Weights drawn from ±1/√H (PyTorch's own initial range): at ±0.5 a 64-unit ReLU RNN grows 2–3x a step and its
+# outputs are too large for the 1e-5 comparison whatever the backend.
+WIDE = (9, 7, 32, 64)
+
 MODULES = {
-    "rnn_tanh": lambda nl, bi, bf: nn.RNN(I, H, num_layers=nl, nonlinearity="tanh", bidirectional=bi, batch_first=bf),
-    "rnn_relu": lambda nl, bi, bf: nn.RNN(I, H, num_layers=nl, nonlinearity="relu", bidirectional=bi, batch_first=bf),
-    "lstm": lambda nl, bi, bf: nn.LSTM(I, H, num_layers=nl, bidirectional=bi, batch_first=bf),
-    "gru": lambda nl, bi, bf: nn.GRU(I, H, num_layers=nl, bidirectional=bi, batch_first=bf),
+    "rnn_tanh": lambda i, h, nl, bi, bf: nn.RNN(i, h, num_layers=nl, nonlinearity="tanh", bidirectional=bi, batch_first=bf),
+    "rnn_relu": lambda i, h, nl, bi, bf: nn.RNN(i, h, num_layers=nl, nonlinearity="relu", bidirectional=bi, batch_first=bf),
+    "lstm": lambda i, h, nl, bi, bf: nn.LSTM(i, h, num_layers=nl, bidirectional=bi, batch_first=bf),
+    "gru": lambda i, h, nl, bi, bf: nn.GRU(i, h, num_layers=nl, bidirectional=bi, batch_first=bf),
 }
 
 
-def seq_case(name, mode, num_layers, bidirectional, batch_first, with_state, lengths=None):
+def seq_case(name, mode, num_layers, bidirectional, batch_first, with_state, lengths=None, sizes=(B, T, I, H)):
+    B, T, I, H = sizes
     seed_for(BASE_SEED, name)
-    module = MODULES[mode](num_layers, bidirectional, batch_first).to(torch.float32)
-    init_params(module)
+    module = MODULES[mode](I, H, num_layers, bidirectional, batch_first).to(torch.float32)
+    if sizes == WIDE:
+        init_params(module, -H ** -0.5, H ** -0.5)
+    else:
+        init_params(module)
     is_lstm = mode == "lstm"
     d = 2 if bidirectional else 1
 
@@ -173,6 +183,7 @@ def all_cases():
                 cases.append(seq_case(name, mode, num_layers, bi, bf, True))
         cases.append(seq_case("%s_l1_uni_bf_noinit" % mode, mode, 1, False, True, False))
         cases.append(seq_case("%s_l2_bi_tf_noinit" % mode, mode, 2, True, False, False))
+        cases.append(seq_case("%s_wide_l1_uni_tf_init" % mode, mode, 1, False, False, True, sizes=WIDE))
     # Variable-length (packed) batches, padded back to T with zeros.
     for mode in ["rnn_tanh", "lstm", "gru"]:
         cases.append(seq_case("%s_packed_sorted_l1_uni_tf_init" % mode, mode, 1, False, False, True, [5, 3, 1]))

@@ -27,7 +27,11 @@ public static class RecurrentGolden
 
         var loss = (r.Output * c.Tensor("r_out")).sum() + (r.HN * c.Tensor("r_h")).sum();
         if (!c.IsNull("c_n")) loss = loss + (r.CN! * c.Tensor("r_c")).sum();
-        Assert.Equal(c.GetProperty("loss").GetDouble(), loss.item<float>(), 4);
+        // Four decimals for the small cases' ~100 terms; the independent per-term differences of a larger case (the
+        // wide ones: 4,000 terms) add up like a random walk, so the tolerance grows with the square root of the count.
+        long terms = r.Output.numel() + r.HN.numel() + (r.CN?.numel() ?? 0);
+        double lossTolerance = 5e-5 * Math.Max(1, Math.Sqrt(terms / 100.0)), lossDiff = Math.Abs(c.GetProperty("loss").GetDouble() - loss.item<float>());
+        Assert.True(lossDiff <= lossTolerance, $"{name} loss: |diff| {lossDiff:E2} over {terms} terms exceeds {lossTolerance:E2}");
         loss.backward();
 
         TensorAssert.Close(c.Tensor("grad_x"), x.grad, $"{name} ∂L/∂x");
