@@ -37,6 +37,9 @@ static class Gru002SequenceKernel
     {
         public static string Kernel => nameof(Gru002SequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 3 * s.H * s.H;
+        /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
+        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }
         public readonly Tensor[] Saved => [x, W_x_zr, W_h_zr, W_hh, h0, gates, P];
@@ -44,7 +47,9 @@ static class Gru002SequenceKernel
         Tensor x, W_x_zr, W_h_zr, W_hh, W_h, h0, gates, P;       // W_h = [W_h_zr; W_hh]; gates: [x̂_z; x̂_r; u], turned into [z; r; n]; P: p of every step
         Tensor dx, d, dh;                                          // [δẑ; δr̂; δu] and [δẑ; δr̂; δp] of every step; δh carried back
         Tensor[] output_t, d_t;
-        float* pg, pout, pP, ph0, pdY, pdx, pd, pdh;
+        float* pg, pout, pP, ph0, pdY, pdx, pd, pdh, phh;
+        PackedMatrix? W_hT_packed, W_h_packed;                    // the packed product's [W_h_zr; W_hh]ᵀ (forward) and [W_h_zr; W_hh] (backward), or null: libtorch's
+        UnitHalves? halves;                                        // the packed loops' steps, split by hidden units
 
         public static Step Forward(Tensor[] v)
         {
@@ -57,14 +62,20 @@ static class Gru002SequenceKernel
             k.output_t = k.Output.unbind(0);
             k.P = s.Steps(1);
             k.pg = Floats(k.gates); k.pout = Floats(k.Output); k.pP = Floats(k.P); k.ph0 = Floats(k.h0);
+            if (!Packs(s)) return k;
+            k.phh = Floats(empty(s.B, 3 * s.H, dtype: s.Type));                                 // [W_hz h; W_hr h; p] of the step
+            k.W_hT_packed = PackedMatrix.Transposed(Floats(cat([k.W_h_zr, k.W_hh]).contiguous()), (int)(3 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.ForwardUnits);
             return k;
         }
 
         public readonly void Forward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
             using var hh = (t == 0 ? h0 : output_t[t - 1]).mm(W_h);                            // [W_hz h; W_hr h; p]
-            Activate(s.At(pg, t, 3), Floats(hh), s.Previous(ph0, pout, t), s.At(pout, t, 1), s.At(pP, t, 1), (int)s.B, (int)s.H);
+            Activate(s.At(pg, t, 3), Floats(hh), s.Previous(ph0, pout, t), s.At(pout, t, 1), s.At(pP, t, 1), (int)s.B, (int)s.H, 0, (int)s.H);
         }
 
         public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
@@ -78,19 +89,46 @@ static class Gru002SequenceKernel
             k.dh = s.Carried();                                    // z ⊙ δh_t + [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]
             k.pdY = Floats(dY); k.pg = Floats(k.gates); k.pP = Floats(k.P); k.pout = Floats(output); k.ph0 = Floats(k.h0);
             k.pdx = Floats(k.dx); k.pd = Floats(k.d); k.pdh = Floats(k.dh);
+            if (!Packs(s)) return k;
+            k.W_h_packed = PackedMatrix.Of(Floats(k.W_h.contiguous()), (int)(3 * s.H), (int)s.H);
+            var run = k;
+            k.halves = new UnitHalves(s.H, run.BackwardUnits);
             return k;
         }
 
         public readonly void Backward(int t, StepPair pair)
         {
+            if (halves is not null) { halves.Run(pair, t); return; }
             var s = Shape;
-            Derive(pdh, s.At(pdY, t, 1), s.At(pg, t, 3), s.At(pP, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pd, t, 3), (int)s.B, (int)s.H);
+            Derive(pdh, s.At(pdY, t, 1), s.At(pg, t, 3), s.At(pP, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pd, t, 3), (int)s.B, (int)s.H, 0, (int)s.H);
             dh.addmm_(d_t[t], W_h);                                                          // δh_{t-1}, before its own ∂L/∂y
+        }
+
+        /// <summary>Step t forward for the units [u0, u1): their columns of [W_hz h; W_hr h; p] = h_{t-1} [W_h_zr; W_hh]ᵀ, then their gate pass.</summary>
+        readonly void ForwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            float* hPrev = s.Previous(ph0, pout, t);
+            for (int b = 0; b < B; b++)
+                for (int block = 0; block < 3; block++) new Span<float>(phh + (long)b * 3 * H + block * H + u0, u1 - u0).Clear();
+            W_hT_packed!.MultiplyAddUnits(hPrev, H, phh, 3 * H, B, H, u0, u1);
+            Activate(s.At(pg, t, 3), phh, hPrev, s.At(pout, t, 1), s.At(pP, t, 1), B, H, u0, u1);
+        }
+
+        /// <summary>Step t back for the units [u0, u1): δh += [δẑ; δr̂; δp]_{t+1} [W_h_zr; W_hh] in their columns (whole: the previous step's join), then their pass back.</summary>
+        readonly void BackwardUnits(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            if (t < s.T - 1) W_h_packed!.MultiplyAddUnits(s.At(pd, t + 1, 3), 3 * H, pdh, H, B, H, u0, u1);
+            Derive(pdh, s.At(pdY, t, 1), s.At(pg, t, 3), s.At(pP, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pd, t, 3), B, H, u0, u1);
         }
 
         public readonly List<Tensor?> Gradients()
         {
             var s = Shape;
+            if (halves is not null) dh.addmm_(d_t[0], W_h);                                  // δh_0: the packed loop stops at step 0's pass
             var (H, TB) = (s.H, s.T * s.B);
             var (dx2, d2) = (dx.view(TB, 3 * H), d.view(TB, 3 * H));
             var (dInput, dWx) = s.ThroughProjection(dx2, cat([W_x_zr, W_hh]), x);  // [W_x_zr; W_hh]ᵀ [δẑ; δr̂; δu];  [∂L/∂W_x_zr; ∂L/∂W_hh from x]
@@ -113,16 +151,16 @@ static class Gru002SequenceKernel
         /// h_t = (1 − z) ⊙ r ⊙ n + z ⊙ h_{t-1}.  z, r, n overwrite [x̂_z; x̂_r; u]; p is kept.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Activate(float* g, float* hh, float* hPrev, float* h, float* P, int B, int H)
+        static void Activate(float* g, float* hh, float* hPrev, float* h, float* P, int B, int H, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
                 float* gz = g + 3 * row, gr = gz + H, gu = gr + H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int m = Math.Min(8, H - j);
+                    int m = Math.Min(8, j1 - j);
                     var (z, r, p) = PrintedGruGates.Of(gz, hh + 3 * row, H, j, m);
                     var keep = one - z;
                     var n = Tanh(Vector256.FusedMultiplyAdd(keep, p, Load(gu + j, m)));
@@ -138,7 +176,7 @@ static class Gru002SequenceKernel
         /// δh ← z ⊙ δh_t (the product adds [W_h_zr; W_hh]ᵀ [δẑ; δr̂; δp]).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Derive(float* dh, float* dY, float* gates, float* P, float* hPrev, float* dx, float* d, int B, int H)
+        static void Derive(float* dh, float* dY, float* gates, float* P, float* hPrev, float* dx, float* d, int B, int H, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
@@ -146,9 +184,9 @@ static class Gru002SequenceKernel
                 long row = (long)b * H;
                 float* dxz = dx + 3 * row, dxr = dxz + H, dxu = dxr + H;
                 float* dz_ = d + 3 * row, dr_ = dz_ + H, dp_ = dr_ + H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int m = Math.Min(8, H - j);
+                    int m = Math.Min(8, j1 - j);
                     var (z, r, n) = LoadThree(gates + 3 * row, H, j, m);
                     var keep = one - z;
                     var dh_t = Load(dh + row + j, m) + Load(dY + row + j, m);

@@ -84,8 +84,7 @@ static class GruSequenceKernel
             for (int b = 0; b < B; b++)
                 for (int gate = 0; gate < 3; gate++)
                     new ReadOnlySpan<float>(pb_hh + gate * H + u0, u1 - u0).CopyTo(new Span<float>(phh + (long)b * 3 * H + gate * H + u0, u1 - u0));
-            for (int gate = 0; gate < 3; gate++)
-                W_hhT_packed!.MultiplyAdd(hPrev, H, phh, 3 * H, B, gate * H + u0, u1 - u0);
+            W_hhT_packed!.MultiplyAddUnits(hPrev, H, phh, 3 * H, B, H, u0, u1);
             Activate(s.At(pgates, t, 3), phh, hPrev, s.At(pout, t, 1), s.At(phhN, t, 1), B, H, u0, u1);
         }
 
@@ -123,7 +122,7 @@ static class GruSequenceKernel
         {
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
-            if (t < s.T - 1) W_hh_packed!.MultiplyAdd(s.At(pdhh, t + 1, 3), 3 * H, pdh, H, B, u0, u1 - u0);
+            if (t < s.T - 1) W_hh_packed!.MultiplyAddUnits(s.At(pdhh, t + 1, 3), 3 * H, pdh, H, B, H, u0, u1);
             Derive(pdh, s.At(pdY, t, 1), s.At(pgates, t, 3), s.At(phhN, t, 1), s.Previous(ph0, pout, t), s.At(pdx, t, 3), s.At(pdhh, t, 3), B, H, u0, u1);
         }
 

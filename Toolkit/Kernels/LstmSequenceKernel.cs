@@ -104,8 +104,7 @@ static class LstmSequenceKernel
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
             float* a = s.At(pa, t, 4), hPrev = t == 0 ? ph0 : s.At(phc, t - 1, 2);
-            for (int gate = 0; gate < 4; gate++)
-                W_hhT_packed!.MultiplyAdd(hPrev, t == 0 ? H : 2 * H, a, 4 * H, B, gate * H + u0, u1 - u0);
+            W_hhT_packed!.MultiplyAddUnits(hPrev, t == 0 ? H : 2 * H, a, 4 * H, B, H, u0, u1);
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
             Activate(a, cPrev, stride, s.At(phc, t, 2), s.At(ptanhC, t, 1), B, H, peep, u0, u1);
         }
@@ -154,7 +153,7 @@ static class LstmSequenceKernel
             int B = (int)s.B, H = (int)s.H;
             for (int b = 0; b < B; b++)
                 new ReadOnlySpan<float>(s.At(pdOut, t, 2) + (long)b * 2 * H + u0, u1 - u0).CopyTo(new Span<float>(pdh + (long)b * H + u0, u1 - u0));
-            if (t < s.T - 1) W_hh_packed!.MultiplyAdd(s.At(pda, t + 1, 4), 4 * H, pdh, H, B, u0, u1 - u0);
+            if (t < s.T - 1) W_hh_packed!.MultiplyAddUnits(s.At(pda, t + 1, 4), 4 * H, pdh, H, B, H, u0, u1);
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
             Derive(pdh, s.At(pdCout, t, 1), pdc, s.At(pa, t, 4), s.At(ptanhC, t, 1), cPrev, stride, s.At(pda, t, 4), B, H, peep, u0, u1);
         }

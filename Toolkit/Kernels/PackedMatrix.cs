@@ -68,6 +68,15 @@ sealed unsafe class PackedMatrix
     }
 
     /// <summary>
+    /// C += A·W in the columns of hidden units [<paramref name="u0"/>, <paramref name="u1"/>) of every block of
+    /// <paramref name="H"/> columns (a recurrent product's gate blocks [a_i; a_f; …], or δh's one block).
+    /// </summary>
+    public void MultiplyAddUnits(float* A, long lda, float* C, long ldc, int rows, int H, int u0, int u1)
+    {
+        for (int block = 0; block < N; block += H) MultiplyAdd(A, lda, C, ldc, rows, block + u0, u1 - u0);
+    }
+
+    /// <summary>
     /// C[:, columns) += A·W[:, columns) for the <paramref name="rows"/> rows of A (row stride <paramref name="lda"/>)
     /// and C (row stride <paramref name="ldc"/>); <paramref name="first"/> and <paramref name="count"/> are whole panels' columns.
     /// </summary>
