@@ -62,6 +62,7 @@ static class MatrixPeepholeLstmSequenceKernel
         public static string Kernel => nameof(MatrixPeepholeLstmSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 7 * s.H * s.H;
         public static bool Pairs(Sequence s) => true;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H) && s.H >= 2 * PackedMatrix.Panel;
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // [h_t; c_t] of every step
         public readonly Tensor[] Saved => [x, W_ih, W_hh, h0, c0, gates, tanhC, W_ci, W_cf, W_co];
@@ -73,6 +74,9 @@ static class MatrixPeepholeLstmSequenceKernel
         Tensor[] daIF_t, daG_t, daO_t;                                  // dcH: δc_t through h_t and o_t; dc: δc_t through c_{t+1}
         float* pa, phc, ptanhC, pc0, ppeep, pco, pdHC, pda, pdc, pdcH, pdhIF, pdhG, pdhO;
         long hDone, cDone;                                              // the partner's tickets for δh_{t-1}'s and δc_{t-1}'s products
+        float* ph0;
+        PackedMatrix? W_hh_packed, W_cif_packed, W_co_packed;           // forward W_hhᵀ, [W_ci; W_cf]ᵀ, W_coᵀ; backward W_hh, [W_ci; W_cf], W_co; or null: libtorch's
+        UnitHalves? firstHalves, secondHalves;                          // the packed loops' two phases a step, split by hidden units
 
         public static Step Forward(Tensor[] v)
         {
@@ -92,6 +96,13 @@ static class MatrixPeepholeLstmSequenceKernel
             k.gates = s.Project(k.x, k.W_ih, v[3] + v[4], 4);
             (k.if_t, k.g_t, k.o_t) = (k.gates.narrow(2, 0, 2 * H).unbind(0), k.gates.narrow(2, 2 * H, H).unbind(0), k.gates.narrow(2, 3 * H, H).unbind(0));
             k.pa = Floats(k.gates); k.phc = Floats(k.Output); k.ptanhC = Floats(k.tanhC); k.pc0 = Floats(k.c0); k.ppeep = Floats(k.peep); k.pco = Floats(k.co);
+            if (!Packs(s)) return k;
+            k.ph0 = Floats(k.h0);
+            k.W_hh_packed = PackedMatrix.Transposed(Floats(k.W_hh.contiguous()), (int)(4 * H), (int)H);
+            k.W_cif_packed = PackedMatrix.Transposed(Floats(cat([k.W_ci, k.W_cf]).contiguous()), (int)(2 * H), (int)H);
+            k.W_co_packed = PackedMatrix.Transposed(Floats(k.W_co.contiguous()), (int)H, (int)H);
+            var run = k;
+            (k.firstHalves, k.secondHalves) = (new UnitHalves(H, run.ForwardMemory), new UnitHalves(H, run.ForwardOutput));
             return k;
         }
 
@@ -101,6 +112,7 @@ static class MatrixPeepholeLstmSequenceKernel
         /// </remarks>
         public readonly void Forward(int t, StepPair pair)
         {
+            if (firstHalves is not null) { firstHalves.Run(pair, t); secondHalves!.Run(pair, t); return; }
             var s = Shape;
             var (peep, W_cifT, W_hgT, W_hoT, g, o) = (this.peep, this.W_cifT, this.W_hgT, this.W_hoT, g_t[t], o_t[t]);
             var (hPrev, c0) = (t == 0 ? h0 : h_t[t - 1], this.c0);
@@ -110,12 +122,35 @@ static class MatrixPeepholeLstmSequenceKernel
             if_t[t].addmm_(hPrev, W_hifT);                                     // a_{i,f} += W_h{i,f} h_{t-1}
             pair.Await(gDone);                                                 // and [W_ci; W_cf] c_{t-1}, posted before
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
-            Memory(s.At(pa, t, 4), ppeep, cPrev, stride, s.At(phc, t, 2) + s.H, (int)s.B, (int)s.H);
+            Memory(s.At(pa, t, 4), ppeep, cPrev, stride, s.At(phc, t, 2) + s.H, (int)s.B, (int)s.H, 0, (int)s.H);
             var c = c_t[t];
             if (t + 1 < s.T) pair.Beside(() => peep.addmm_(c, W_cifT, beta: 0)); // [W_ci; W_cf] c_t for the next step
             co.addmm_(c, W_coT, beta: 0);                                      // W_co c_t
             pair.Await(oDone);
-            HiddenState(s.At(pa, t, 4), pco, s.At(phc, t, 2), s.At(ptanhC, t, 1), (int)s.B, (int)s.H);
+            HiddenState(s.At(pa, t, 4), pco, s.At(phc, t, 2), s.At(ptanhC, t, 1), (int)s.B, (int)s.H, 0, (int)s.H);
+        }
+
+        /// <summary>Step t's first phase for the units [u0, u1): a += W_hh h_{t-1} and [W_ci; W_cf] c_{t-1} in their columns, then i, f, g and c_t.</summary>
+        readonly void ForwardMemory(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            float* a = s.At(pa, t, 4), cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
+            W_hh_packed!.MultiplyAddUnits(t == 0 ? ph0 : s.At(phc, t - 1, 2), t == 0 ? H : 2 * H, a, 4 * H, B, H, u0, u1);
+            for (int b = 0; b < B; b++)
+                for (int block = 0; block < 2; block++) new Span<float>(ppeep + (long)b * 2 * H + block * H + u0, u1 - u0).Clear();
+            W_cif_packed!.MultiplyAddUnits(cPrev, stride, ppeep, 2 * H, B, H, u0, u1);
+            Memory(a, ppeep, cPrev, stride, s.At(phc, t, 2) + H, B, H, u0, u1);
+        }
+
+        /// <summary>Step t's second phase for the units [u0, u1) (c_t whole: the first phase's join): W_co c_t in their columns, then o and h_t.</summary>
+        readonly void ForwardOutput(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            for (int b = 0; b < B; b++) new Span<float>(pco + (long)b * H + u0, u1 - u0).Clear();
+            W_co_packed!.MultiplyAddUnits(s.At(phc, t, 2) + H, 2 * H, pco, H, B, H, u0, u1);
+            HiddenState(s.At(pa, t, 4), pco, s.At(phc, t, 2), s.At(ptanhC, t, 1), B, H, u0, u1);
         }
 
         public static Step Backward(IReadOnlyList<Tensor> saved, Tensor output, Tensor dOutput)
@@ -134,6 +169,12 @@ static class MatrixPeepholeLstmSequenceKernel
             k.dc = s.Carried();                                                // δc_{t+1} ⊙ f_{t+1} + [W_ci; W_cf]ᵀ [δa_i; δa_f]_{t+1}
             k.pdHC = Floats(dHC); k.pa = Floats(k.gates); k.ptanhC = Floats(k.tanhC); k.phc = Floats(output); k.pc0 = Floats(k.c0);
             k.pda = Floats(k.da); k.pdc = Floats(k.dc); k.pdcH = Floats(k.dcH); k.pdhIF = Floats(k.dhIF); k.pdhG = Floats(k.dhG); k.pdhO = Floats(k.dhO);
+            if (!Packs(s)) return k;
+            k.W_hh_packed = PackedMatrix.Of(Floats(k.W_hh.contiguous()), (int)(4 * H), (int)H);    // δh whole in dhIF; dhG, dhO stay 0
+            k.W_cif_packed = PackedMatrix.Of(Floats(k.W_cif.contiguous()), (int)(2 * H), (int)H);
+            k.W_co_packed = PackedMatrix.Of(Floats(k.W_co.contiguous()), (int)H, (int)H);
+            var run = k;
+            (k.firstHalves, k.secondHalves) = (new UnitHalves(H, run.BackwardOutput), new UnitHalves(H, run.BackwardMemory));
             return k;
         }
 
@@ -143,26 +184,56 @@ static class MatrixPeepholeLstmSequenceKernel
         /// </remarks>
         public void Backward(int t, StepPair pair)
         {
+            if (firstHalves is not null) { firstHalves.Run(pair, t); secondHalves!.Run(pair, t); return; }
             var s = Shape;
             var (dhO, dhG, dc, W_ho, W_hg, W_cif) = (this.dhO, this.dhG, this.dc, this.W_ho, this.W_hg, this.W_cif);
             var (daO, daG, daIF) = (daO_t[t], daG_t[t], daIF_t[t]);
             pair.Await(hDone);
-            ThroughOutput(pdhIF, pdhG, pdhO, s.At(pdHC, t, 2), pdcH, s.At(pa, t, 4), s.At(ptanhC, t, 1), s.At(pda, t, 4), (int)s.B, (int)s.H);
+            ThroughOutput(pdhIF, pdhG, pdhO, s.At(pdHC, t, 2), pdcH, s.At(pa, t, 4), s.At(ptanhC, t, 1), s.At(pda, t, 4), (int)s.B, (int)s.H, 0, (int)s.H);
             pair.Beside(() => dhO.addmm_(daO, W_ho, beta: 0));                // W_hoᵀ δa_o, for δh_{t-1}
             dcH.addmm_(daO, W_co);                                             // δc_t += W_coᵀ δa_o (c_t feeds o_t)
             pair.Await(cDone);
             float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
-            ThroughMemory(pdc, pdcH, s.At(pdHC, t, 2) + s.H, s.At(pa, t, 4), cPrev, stride, s.At(pda, t, 4), (int)s.B, (int)s.H);
+            ThroughMemory(pdc, pdcH, s.At(pdHC, t, 2) + s.H, s.At(pa, t, 4), cPrev, stride, s.At(pda, t, 4), (int)s.B, (int)s.H, 0, (int)s.H);
             hDone = pair.Beside(() => dhG.addmm_(daG, W_hg, beta: 0));         // W_hgᵀ δa_g
             cDone = pair.Beside(() => dc.addmm_(daIF, W_cif));                 // δc_{t-1} += [W_ci; W_cf]ᵀ [δa_i; δa_f]
             dhIF.addmm_(daIF, W_hif, beta: 0);                                 // W_h{i,f}ᵀ δa_{i,f}
+        }
+
+        /// <summary>
+        /// Step t's first phase back for the units [u0, u1): δh = W_hhᵀ δa_{t+1} and δc += [W_ci; W_cf]ᵀ [δa_i; δa_f]_{t+1} in
+        /// their columns (δa_{t+1} whole: the previous phase's join), then the pass through the output.
+        /// </summary>
+        readonly void BackwardOutput(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            if (t < s.T - 1)
+            {
+                float* daNext = s.At(pda, t + 1, 4);
+                for (int b = 0; b < B; b++) new Span<float>(pdhIF + (long)b * H + u0, u1 - u0).Clear();
+                W_hh_packed!.MultiplyAddUnits(daNext, 4 * H, pdhIF, H, B, H, u0, u1);
+                W_cif_packed!.MultiplyAddUnits(daNext, 4 * H, pdc, H, B, H, u0, u1);
+            }
+            ThroughOutput(pdhIF, pdhG, pdhO, s.At(pdHC, t, 2), pdcH, s.At(pa, t, 4), s.At(ptanhC, t, 1), s.At(pda, t, 4), B, H, u0, u1);
+        }
+
+        /// <summary>Step t's second phase back for the units [u0, u1) (δa_o whole: the first phase's join): δc_t += W_coᵀ δa_o in their columns, then the pass through the memory.</summary>
+        readonly void BackwardMemory(int t, int u0, int u1)
+        {
+            var s = Shape;
+            int B = (int)s.B, H = (int)s.H;
+            W_co_packed!.MultiplyAddUnits(s.At(pda, t, 4) + 3 * H, 4 * H, pdcH, H, B, H, u0, u1);
+            float* cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
+            ThroughMemory(pdc, pdcH, s.At(pdHC, t, 2) + H, s.At(pa, t, 4), cPrev, stride, s.At(pda, t, 4), B, H, u0, u1);
         }
 
         public readonly List<Tensor?> Gradients()
         {
             var s = Shape;
             var (T, B, H) = (s.T, s.B, s.H);
-            var dh = dhIF + dhG + dhO;                                         // δh_0
+            if (firstHalves is not null) dc.addmm_(da[0].narrow(1, 0, 2 * H), W_cif);  // the packed loop stops at step 0's passes: δc_0's peephole paths,
+            var dh = firstHalves is not null ? da[0].mm(W_hh) : dhIF + dhG + dhO;   // and δh_0
             var da2 = da.view(T * B, 4 * H);
             var (dx, dW_ih) = s.ThroughProjection(da2, W_ih, x);               // W_ihᵀ δa_t;  Σ_t δa_t x_tᵀ
             var db = da2.sum(dim: 0);                                          // Σ_t δa_t
@@ -183,15 +254,15 @@ static class MatrixPeepholeLstmSequenceKernel
 
         /// <summary>i, f = σ(a_i + W_ci c_{t-1}), σ(a_f + W_cf c_{t-1});  g = tanh a_g;  c_t = f ⊙ c_{t-1} + i ⊙ g (row by row, eight lanes at a time; i, f, g overwrite a).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Memory(float* a, float* peep, float* cPrev, long cPrevStride, float* c, int B, int H)
+        static void Memory(float* a, float* peep, float* cPrev, long cPrevStride, float* c, int B, int H, int j0, int j1)
         {
             for (int b = 0; b < B; b++)
             {
                 float* ai = a + (long)b * 4 * H, af = ai + H, ag = af + H, pi = peep + (long)b * 2 * H, pf = pi + H;
                 float* cp = cPrev + b * cPrevStride, cr = c + (long)b * 2 * H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var (i, f, g) = (Sigmoid(Load(ai + j, n) + Load(pi + j, n)), Sigmoid(Load(af + j, n) + Load(pf + j, n)), Tanh(Load(ag + j, n)));
                     Store(i, ai + j, n); Store(f, af + j, n); Store(g, ag + j, n);
                     Store(Vector256.FusedMultiplyAdd(f, Load(cp + j, n), i * g), cr + j, n);
@@ -201,14 +272,14 @@ static class MatrixPeepholeLstmSequenceKernel
 
         /// <summary>o = σ(a_o + W_co c_t);  h_t = o ⊙ tanh c_t (o overwrites a_o; tanh c_t kept for the backward pass).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void HiddenState(float* a, float* co, float* hc, float* tanhC, int B, int H)
+        static void HiddenState(float* a, float* co, float* hc, float* tanhC, int B, int H, int j0, int j1)
         {
             for (int b = 0; b < B; b++)
             {
                 float* ao = a + (long)b * 4 * H + 3 * H, cor = co + (long)b * H, hr = hc + (long)b * 2 * H, cr = hr + H, tr = tanhC + (long)b * H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var (o, tanh_c) = (Sigmoid(Load(ao + j, n) + Load(cor + j, n)), Tanh(Load(cr + j, n)));
                     Store(o, ao + j, n); Store(tanh_c, tr + j, n); Store(o * tanh_c, hr + j, n);
                 }
@@ -217,16 +288,16 @@ static class MatrixPeepholeLstmSequenceKernel
 
         /// <summary>δh_t = W_hhᵀ δa_{t+1} (three parts) + ∂L/∂y_t;  δa_o = δh_t ⊙ tanh c_t ⊙ o(1 − o);  δc_t through h_t = δh_t ⊙ o ⊙ (1 − tanh²c_t) (the product then adds W_coᵀ δa_o).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void ThroughOutput(float* dhIF, float* dhG, float* dhO, float* dY, float* dcH, float* gates, float* tanhC, float* da, int B, int H)
+        static void ThroughOutput(float* dhIF, float* dhG, float* dhO, float* dY, float* dcH, float* gates, float* tanhC, float* da, int B, int H, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
             {
                 long row = (long)b * H;
                 float* go = gates + 4 * row + 3 * H, dao = da + 4 * row + 3 * H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var (o, tanh_c) = (Load(go + j, n), Load(tanhC + row + j, n));
                     var dh_t = Load(dhIF + row + j, n) + Load(dhG + row + j, n) + Load(dhO + row + j, n) + Load(dY + 2 * row + j, n);
                     Store(dh_t * tanh_c * o * (one - o), dao + j, n);
@@ -237,7 +308,7 @@ static class MatrixPeepholeLstmSequenceKernel
 
         /// <summary>δc_t = δc + δc_h + ∂L/∂c_t;  δa_i = δc_t ⊙ g ⊙ i(1 − i);  δa_f = δc_t ⊙ c_{t-1} ⊙ f(1 − f);  δa_g = δc_t ⊙ i ⊙ (1 − g²);  δc ← δc_t ⊙ f (the product then adds the peephole paths).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void ThroughMemory(float* dc, float* dcH, float* dcOut, float* gates, float* cPrev, long cPrevStride, float* da, int B, int H)
+        static void ThroughMemory(float* dc, float* dcH, float* dcOut, float* gates, float* cPrev, long cPrevStride, float* da, int B, int H, int j0, int j1)
         {
             var one = Vector256<float>.One;
             for (int b = 0; b < B; b++)
@@ -245,9 +316,9 @@ static class MatrixPeepholeLstmSequenceKernel
                 long row = (long)b * H;
                 float* gi = gates + 4 * row, gf = gi + H, gg = gf + H;
                 float* dai = da + 4 * row, daf = dai + H, dag = daf + H;
-                for (int j = 0; j < H; j += 8)
+                for (int j = j0; j < j1; j += 8)
                 {
-                    int n = Math.Min(8, H - j);
+                    int n = Math.Min(8, j1 - j);
                     var (i, f, g) = (Load(gi + j, n), Load(gf + j, n), Load(gg + j, n));
                     var dc_t = Load(dc + row + j, n) + Load(dcH + row + j, n) + Load(dcOut + 2 * row + j, n);
                     Store(dc_t * g * i * (one - i), dai + j, n);

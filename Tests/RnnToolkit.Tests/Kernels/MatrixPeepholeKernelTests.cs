@@ -19,6 +19,8 @@ public class MatrixPeepholeKernelTests
     [InlineData(true, false, 16)]
     [InlineData(false, false, 16)]
     [InlineData(true, true, 13)]
+    [InlineData(true, true, 64)]     // 64: the packed product, the step's units in two halves
+    [InlineData(false, false, 64)]
     public void Kernel_and_steps_agree(bool initialState, bool paired, long H)
     {
         const long B = 8, T = 20, I = 5;
@@ -39,7 +41,7 @@ public class MatrixPeepholeKernelTests
         var results = new Dictionary<bool, (Tensor Output, Tensor HT, Tensor CT, Tensor GradX, Tensor? GradH0, Tensor? GradC0, Dictionary<string, Tensor> Grads)>();
         foreach (var kernels in new[] { true, false })
         {
-            long pairedLoops = StepPair.PairedLoops;
+            long pairedLoops = StepPair.PairedLoops, packs = PackedMatrix.Packs;
             var layer = new Recurrent(cell) { UseKernels = kernels };
             cell.zero_grad();
             var xi = x.clone().requires_grad_();
@@ -48,6 +50,9 @@ public class MatrixPeepholeKernelTests
             var r = layer.Run(xi, hi is null ? null : [new RecurrentState(hi, ci)]);
             ((r.Output * upstream).sum() + (r.Final[0].H * upstreamH).sum() + (r.Final[0].C! * upstreamC).sum()).backward();
             Assert.Equal(kernels && paired ? pairedLoops + 2 : pairedLoops, StepPair.PairedLoops);   // forward and backward loops
+            // Packed where whole panels fit: the input projection's weight, and W_hh, [W_ci; W_cf], W_co forward and back.
+            long packed = !kernels ? 0 : (PackedMatrix.Fits(4 * H) ? 1 : 0) + (PackedMatrix.Fits(H) && H >= 2 * PackedMatrix.Panel ? 6 : 0);
+            Assert.Equal(packs + packed, PackedMatrix.Packs);
             results[kernels] = (r.Output.detach(), r.Final[0].H.detach(), r.Final[0].C!.detach(), xi.grad!.clone(), hi?.grad!.clone(), ci?.grad!.clone(),
                 cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
         }
