@@ -240,6 +240,14 @@ static class MatrixPeepholeLstmSequenceKernel
             // Terms with h_{t-1}, c_{t-1}: step 0 takes the initial state, steps 1…T-1 the rows of hc before theirs.
             var hcRows = Output.view(T * B, 2 * H);
             var (hRows, cRows, R) = (hcRows.narrow(1, 0, H), hcRows.narrow(1, H, H), (T - 1) * B);
+            if (s.Own(H))
+            {
+                // The same sums with the toolkit's own product: Σ_t δa_t h_{t-1}ᵀ, Σ_t [δa_i; δa_f] c_{t-1}ᵀ, Σ_t δa_o c_tᵀ.
+                var (hh, cif, co) = (s.ThroughRecurrence(da2, s.Previous(h0, Output.narrow(2, 0, H))),
+                    s.OuterSum(Floats(da), 4 * H, (int)(2 * H), Floats(s.Previous(c0, Output.narrow(2, H, H))), H),
+                    s.OuterSum(Floats(da) + 3 * H, 4 * H, (int)H, Floats(Output) + H, 2 * H));
+                return [dx, dW_ih, hh, db, db.clone(), dh, dc, cif.narrow(0, 0, H), cif.narrow(0, H, H), co];
+            }
             var (da0, daLater) = (da[0], da2.narrow(0, B, R));
             var dW_hh = da0.t().mm(h0);                                        // Σ_t δa_t h_{t-1}ᵀ
             var dW_cif = da0.narrow(1, 0, 2 * H).t().mm(c0);                  // Σ_t [δa_i; δa_f] c_{t-1}ᵀ

@@ -62,19 +62,26 @@ readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarTyp
     }
 
     /// <summary>∂L/∂W = Σ_t δ_t h_{t−1}ᵀ for a recurrent product W h_{t−1}, given δ (T·B, rows of W) and h_{t−1} (T, B, H).</summary>
-    public Tensor ThroughRecurrence(Tensor delta, Tensor hPrev)
+    public Tensor ThroughRecurrence(Tensor delta, Tensor hPrev) =>
+        Own(H) ? OuterSum(Floats(delta.contiguous()), delta.shape[1], (int)delta.shape[1], Floats(hPrev.contiguous()), H)
+               : delta.t().mm(hPrev.reshape(T * B, H));
+
+    /// <summary>
+    /// Σ_r δ[r]ᵀ v[r] over the T·B rows with the toolkit's own product: δ's rows of <paramref name="gates"/> values
+    /// <paramref name="ldd"/> apart (a block of columns of a wider buffer, or a whole one), v's rows of H values
+    /// <paramref name="ldv"/> apart; a (gates, H) tensor. Only where <see cref="Own"/>(H) holds.
+    /// </summary>
+    public Tensor OuterSum(float* delta, long ldd, int gates, float* v, long ldv)
     {
-        if (!Own(H)) return delta.t().mm(hPrev.reshape(T * B, H));
-        int rows = (int)(T * B), gates = (int)delta.shape[1];
+        int rows = (int)(T * B), n = (int)H;
         var dW = zeros(gates, H, dtype: Type);
-        float* d = Floats(delta.contiguous()), h = Floats(hPrev.contiguous()), pdW = Floats(dW);
-        int n = (int)H;
-        InHalves(gates, (first, end) => Gemm.MultiplyAdd(d + first, 1, gates, h, n, pdW + (long)first * n, n, end - first, n, rows));
+        float* pdW = Floats(dW);
+        InHalves(gates, (first, end) => Gemm.MultiplyAdd(delta + first, 1, ldd, v, ldv, pdW + (long)first * n, n, end - first, n, rows));
         return dW;
     }
 
     /// <summary>Whether the toolkit's own product (<see cref="Gemm"/>) takes this run's products over all steps whose results have <paramref name="columns"/> columns.</summary>
-    bool Own(long columns) => Type == ScalarType.Float32 && PackedMatrix.Fits(columns);
+    public bool Own(long columns) => Type == ScalarType.Float32 && PackedMatrix.Fits(columns);
 
     /// <summary>Runs <paramref name="rows"/>(first, end) on the two halves of [0, <paramref name="count"/>): beside the partner thread when it is free and there are two cores, else in turn.</summary>
     static void InHalves(int count, Action<int, int> rows)
