@@ -24,6 +24,8 @@ namespace RnnToolkit.Kernels;
 /// Each step is one product and one C# pass over eight-lane chunks (<see cref="VectorMath"/>) for its
 /// element-wise work, forward and backward; the weight gradients are one product each over all steps
 /// after the loop. Float32 only. The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
+/// Where the toolkit's own product fits (<see cref="PackedMatrix"/>), each step's hidden units are split in two halves on
+/// two cores (<see cref="UnitHalves"/>) and the step's products are the toolkit's; elsewhere libtorch's.
 /// </summary>
 static class Gru003SequenceKernel
 {

@@ -20,7 +20,9 @@ namespace RnnToolkit.Kernels;
 /// δẑ = δh_t ⊙ (h_{t-1} − n) z(1 − z)    = δx̂_z = δĥ_z
 /// δr̂ = δn̂ ⊙ ĥ_n r(1 − r)               = δx̂_r = δĥ_r
 /// </code>
-/// Each step is the recurrent product (libtorch) and one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
+/// Each step is the recurrent product and one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only. The
+/// product is the toolkit's own (<see cref="PackedMatrix"/>) where it fits, each step's hidden units split in two halves
+/// on two cores (<see cref="UnitHalves"/>), else libtorch's.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
 static class GruSequenceKernel

@@ -25,9 +25,11 @@ namespace RnnToolkit.Kernels;
 /// a_f += w_cf ⊙ c_{t-1}, a_o += w_co ⊙ c_t, and the memory gradient gains their paths:
 /// δc_t += δa_o ⊙ w_co, δc_{t-1} += δa_i ⊙ w_ci + δa_f ⊙ w_cf, ∂L/∂w_c· = Σ_t δa_· ⊙ c.
 /// Everything that does not depend on the recurrence (input projection, weight gradients) runs once
-/// over the whole sequence; each step of the loops is the recurrent product (libtorch) and one C# pass
+/// over the whole sequence; each step of the loops is the recurrent product and one C# pass
 /// over the step's rows in eight-lane chunks (<see cref="VectorMath"/>; float32 only), against some 30
-/// libtorch calls for autograd over the cell. Verified against PyTorch by the same reference data as the cells.
+/// libtorch calls for autograd over the cell. The product is the toolkit's own (<see cref="PackedMatrix"/>) where it fits:
+/// then each step's hidden units are split in two halves, each half's columns of the product and its gate pass on one
+/// core (<see cref="UnitHalves"/>), else libtorch's. Verified against PyTorch by the same reference data as the cells.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s.
 /// </summary>
 static class LstmSequenceKernel

@@ -11,7 +11,8 @@ namespace RnnToolkit.Kernels;
 /// a_t = W_ih x_t + b_ih + b_hh + W_hh h_{t-1},   h_t = φ(a_t)
 /// δa_t = (∂L/∂y_t + W_hhᵀ δa_{t+1}) ⊙ φ'(a_t)       φ' = 1 − h² (tanh) or [h &gt; 0] (ReLU)
 /// </code>
-/// Each step: one product in libtorch, then one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only.
+/// Each step: one product, then one C# pass over eight-lane chunks (<see cref="VectorMath"/>); float32 only. The product is the
+/// toolkit's own (<see cref="PackedMatrix"/>, the units split in two halves on two cores: <see cref="UnitHalves"/>) where it fits, else libtorch's.
 /// The skeleton around the steps is <see cref="SequenceKernel{TStep}"/>'s; φ is a type argument, so each pass is compiled for its φ.
 /// </summary>
 static class RnnSequenceKernel
