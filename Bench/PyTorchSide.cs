@@ -54,7 +54,6 @@ static class PyTorchSide
         {
             start.Environment["MALLOC_MMAP_THRESHOLD_"] = (32 << 20).ToString();
             start.Environment["MALLOC_TRIM_THRESHOLD_"] = (1 << 30).ToString();
-            start.Environment["MALLOC_MMAP_MAX_"] = "0";                          // and no mmap: long sequences' buffers are reused too
         }
         Console.Error.WriteLine($"bench: running PyTorch side: {script}");
         using var process = Process.Start(start)!;

@@ -6,7 +6,7 @@ namespace RnnToolkit.Native;
 /// The toolkit's one runtime initializer, run once per process before TorchSharp's first native call through the
 /// toolkit (a module initializer), or by <see cref="TorchSharpNative.EnsureLoaded"/>. In order it
 /// <list type="number">
-/// <item>fixes glibc malloc's mmap and trim thresholds and turns its mmap off (<see cref="MallocTuning"/>; off: <c>RNNTOOLKIT_MALLOC_TUNING=0</c>),</item>
+/// <item>fixes glibc malloc's mmap and trim thresholds (<see cref="MallocTuning"/>; off: <c>RNNTOOLKIT_MALLOC_TUNING=0</c>),</item>
 /// <item>sets <c>OMP_WAIT_POLICY=PASSIVE</c> unless the variable is set (<see cref="ThreadingDefaults"/>),</item>
 /// <item>loads TorchSharp's native library, patched where the host's libstdc++ is too old (<see cref="TorchSharpNative"/>),</item>
 /// <item>turns libtorch's oneDNN off outside the standard layers' inference, and NNPACK off (<see cref="OneDnn"/>; off: <c>RNNTOOLKIT_ONEDNN=1</c>),</item>

@@ -10,9 +10,9 @@ namespace RnnToolkit.Tests.Native;
 /// </summary>
 public class RuntimeSettingsTests
 {
-    const string MmapThreshold = "malloc M_MMAP_THRESHOLD", TrimThreshold = "malloc M_TRIM_THRESHOLD", MmapMax = "malloc M_MMAP_MAX", WaitPolicy = "OMP_WAIT_POLICY";
+    const string MmapThreshold = "malloc M_MMAP_THRESHOLD", TrimThreshold = "malloc M_TRIM_THRESHOLD", WaitPolicy = "OMP_WAIT_POLICY";
     const string OneDnnKernels = "libtorch oneDNN (mkldnn) kernels", NnpackKernels = "libtorch NNPACK kernels";
-    static readonly string[] All = [MmapThreshold, TrimThreshold, MmapMax, WaitPolicy, OneDnnKernels, NnpackKernels];
+    static readonly string[] All = [MmapThreshold, TrimThreshold, WaitPolicy, OneDnnKernels, NnpackKernels];
 
     // Which settings a fresh process reports as changed, by name.
     static Dictionary<string, bool> ChangedIn(IReadOnlyDictionary<string, string?> environment, out string stdout)
@@ -27,7 +27,7 @@ public class RuntimeSettingsTests
 
     [Theory]
     [InlineData(null, null, new string[0])]
-    [InlineData("RNNTOOLKIT_MALLOC_TUNING", "0", new[] { MmapThreshold, TrimThreshold, MmapMax })]
+    [InlineData("RNNTOOLKIT_MALLOC_TUNING", "0", new[] { MmapThreshold, TrimThreshold })]
     [InlineData("OMP_WAIT_POLICY", "ACTIVE", new[] { WaitPolicy })]
     [InlineData("OMP_WAIT_POLICY", "PASSIVE", new[] { WaitPolicy })]
     [InlineData("RNNTOOLKIT_ONEDNN", "1", new[] { OneDnnKernels, NnpackKernels })]
