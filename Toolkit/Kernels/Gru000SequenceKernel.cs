@@ -43,7 +43,7 @@ static class Gru000SequenceKernel
         // Two sequential products per step, the larger (gates) B·2H·H: one thread (B = 64, H = 128: 42.6 vs 48.0 ms per training step).
         public static long StepMacs(Sequence s) => s.B * 2 * s.H * s.H;
         /// <summary>With the packed product the two halves of every step's units run on two cores (two hand-overs a step: the gates, then the state).</summary>
-        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        public static bool Pairs(Sequence s) => Packs(s);
         static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }

@@ -39,7 +39,7 @@ static class Gru003SequenceKernel
         public static string Kernel => nameof(Gru003SequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 3 * s.H * s.H;
         /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
-        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        public static bool Pairs(Sequence s) => Packs(s);
         static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }

@@ -55,7 +55,7 @@ static class LstmSequenceKernel
         public static string Kernel => nameof(LstmSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 4 * s.H * s.H;
         /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
-        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        public static bool Pairs(Sequence s) => Packs(s);
         static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // [h_t; c_t] of every step

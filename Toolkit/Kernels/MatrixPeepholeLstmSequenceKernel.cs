@@ -64,7 +64,7 @@ static class MatrixPeepholeLstmSequenceKernel
         public static string Kernel => nameof(MatrixPeepholeLstmSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 7 * s.H * s.H;
         public static bool Pairs(Sequence s) => true;
-        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H) && s.H >= 2 * PackedMatrix.Panel;
+        static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // [h_t; c_t] of every step
         public readonly Tensor[] Saved => [x, W_ih, W_hh, h0, c0, gates, tanhC, W_ci, W_cf, W_co];

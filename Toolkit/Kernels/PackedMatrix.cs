@@ -43,10 +43,12 @@ sealed unsafe class PackedMatrix
 
     /// <summary>
     /// Whether the packed product serves a kernel whose blocks of columns are <paramref name="blockColumns"/> wide (the
-    /// hidden size H: the gate blocks and h itself): the CPU has AVX-512 and every block is whole panels.
+    /// hidden size H: the gate blocks and h itself): the CPU has AVX-512, every block is whole panels, and there are
+    /// at least two, so each step's units split into two halves for two cores (<see cref="UnitHalves"/>). Smaller
+    /// layers keep libtorch's products, and with them the numbers they gave before the packed product existed.
     /// </summary>
     public static bool Fits(long blockColumns) =>
-        Force ?? (Vector512.IsHardwareAccelerated && blockColumns > 0 && blockColumns % Panel == 0);
+        Force ?? (Vector512.IsHardwareAccelerated && blockColumns >= 2 * Panel && blockColumns % Panel == 0);
 
     /// <summary>W = Mᵀ of a row-major (N, K) matrix <paramref name="m"/>, e.g. W_hhᵀ for C += h·W_hhᵀ.</summary>
     public static PackedMatrix Transposed(float* m, int n, int k) => Pack(m, k, n, rowStep: 1, columnStep: k);

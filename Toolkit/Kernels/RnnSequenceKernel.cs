@@ -52,7 +52,7 @@ static class RnnSequenceKernel
         public static string Kernel => nameof(RnnSequenceKernel);
         public static long StepMacs(Sequence s) => s.B * 1 * s.H * s.H;
         /// <summary>With the packed product the two halves of every step's units run on two cores.</summary>
-        public static bool Pairs(Sequence s) => Packs(s) && s.H >= 2 * PackedMatrix.Panel;
+        public static bool Pairs(Sequence s) => Packs(s);
         static bool Packs(Sequence s) => s.Type == ScalarType.Float32 && PackedMatrix.Fits(s.H);
         public Sequence Shape { get; private set; }
         public Tensor Output { get; private set; }                   // a, which the steps turn into h_1…h_T in place

@@ -9,8 +9,8 @@ readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarTyp
     /// <summary>The sizes of x (T, B, I) through a recurrent weight with H columns.</summary>
     public static Sequence Of(Tensor x, Tensor W_hh) => new(x.shape[0], x.shape[1], x.shape[2], W_hh.shape[1], x.dtype);
 
-    /// <summary>An uninitialised (T, B, width·H) buffer: a value for every step.</summary>
-    public Tensor Steps(int width) => empty(T, B, width * H, dtype: Type);
+    /// <summary>An uninitialised (T, B, width·H) buffer: a value for every step (in 2 MiB pages when large: <see cref="Native.HugePages"/>).</summary>
+    public Tensor Steps(int width) => RnnToolkit.Native.HugePages.Advise(empty(T, B, width * H, dtype: Type));
 
     /// <summary>A (B, H) block of zeros: a gradient carried from step to step.</summary>
     public Tensor Carried() => zeros(B, H, dtype: Type);
@@ -34,7 +34,7 @@ readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarTyp
         if (!Own(width * H)) return b.addmm(x.reshape(T * B, I), W.t()).view(T, B, width * H);
         int rows = (int)(T * B), n = (int)(width * H);
         var packed = PackedMatrix.Transposed(Floats(W.contiguous()), n, (int)I);
-        var c = empty(T, B, n, dtype: Type);
+        var c = Steps((int)width);
         float* px = Floats(x.contiguous()), pb = Floats(b.contiguous()), pc = Floats(c);
         long inputs = I;
         InHalves(rows, (first, end) =>
@@ -80,8 +80,8 @@ readonly unsafe record struct Sequence(long T, long B, long I, long H, ScalarTyp
         return dW;
     }
 
-    /// <summary>Whether the toolkit's own product (<see cref="Gemm"/>) takes this run's products over all steps whose results have <paramref name="columns"/> columns.</summary>
-    public bool Own(long columns) => Type == ScalarType.Float32 && PackedMatrix.Fits(columns);
+    /// <summary>Whether the toolkit's own product (<see cref="Gemm"/>) takes this run's products over all steps whose results have <paramref name="columns"/> columns: where it takes the steps' (<see cref="PackedMatrix.Fits"/>(H)), for whole panels.</summary>
+    public bool Own(long columns) => Type == ScalarType.Float32 && PackedMatrix.Fits(H) && columns % PackedMatrix.Panel == 0;
 
     /// <summary>Runs <paramref name="rows"/>(first, end) on the two halves of [0, <paramref name="count"/>): beside the partner thread when it is free and there are two cores, else in turn.</summary>
     static void InHalves(int count, Action<int, int> rows)
