@@ -18,7 +18,9 @@ namespace RnnToolkit.Bench;
 /// <param name="GemmLarge2">The same on two threads.</param>
 /// <param name="GemmStep1">libtorch (64×128)·(128×512), the LSTM step's recurrent product, on one thread, GFLOP/s.</param>
 /// <param name="GemmStep2">The same on two threads.</param>
-sealed record PeakFigures(string Isa, double Fma1, double Fma2, double GemmLarge1, double GemmLarge2, double GemmStep1, double GemmStep2)
+/// <param name="OwnStep1">The toolkit's own AVX-512 product (Kernels/Gemm.cs, W packed once) on the step's shape, one thread, GFLOP/s; null without AVX-512.</param>
+/// <param name="OwnLarge1">The toolkit's own product on (1024×1024)·(1024×1024), one thread, GFLOP/s; null without AVX-512.</param>
+sealed record PeakFigures(string Isa, double Fma1, double Fma2, double GemmLarge1, double GemmLarge2, double GemmStep1, double GemmStep2, double? OwnStep1, double? OwnLarge1)
 {
     /// <summary>The FMA peak at <paramref name="threads"/> threads (two or more: the two-thread figure; the machine has two cores).</summary>
     public double Fma(int threads) => threads >= 2 ? Fma2 : Fma1;
@@ -43,8 +45,10 @@ static class Peak
         Native.TorchSharpNative.EnsureLoaded();
         double large1 = GemmPeak(1, 1024, 1024, 1024, 1), large2 = GemmPeak(2, 1024, 1024, 1024, 2);
         double step1 = GemmPeak(1, 64, 128, 512, 100), step2 = GemmPeak(2, 64, 128, 512, 100);
+        bool own = Kernels.PackedMatrix.Fits(128);
+        double? ownStep1 = own ? OwnPeak(64, 128, 512, 100) : null, ownLarge1 = own ? OwnPeak(1024, 1024, 1024, 1) : null;
         torch.set_num_threads(threads);
-        return new PeakFigures(isa, fma1, fma2, large1, large2, step1, step2);
+        return new PeakFigures(isa, fma1, fma2, large1, large2, step1, step2, ownStep1, ownLarge1);
     }
 
     public static void Print(PeakFigures p)
@@ -53,6 +57,11 @@ static class Peak
         Console.WriteLine($"  FMA register-only loop ({p.Isa}, 12 independent accumulators): 1 thread {p.Fma1,7:F1}   2 threads {p.Fma2,7:F1}");
         Console.WriteLine($"  libtorch matmul (1024×1024)·(1024×1024):                 1 thread {p.GemmLarge1,7:F1}   2 threads {p.GemmLarge2,7:F1}");
         Console.WriteLine($"  libtorch matmul (64×128)·(128×512), the LSTM step:        1 thread {p.GemmStep1,7:F1}   2 threads {p.GemmStep2,7:F1}");
+        if (p.OwnStep1 is { } ownStep && p.OwnLarge1 is { } ownLarge)
+        {
+            Console.WriteLine($"  toolkit's own product (64×128)·(128×512), W packed:      1 thread {ownStep,7:F1}");
+            Console.WriteLine($"  toolkit's own product (1024×1024)·(1024×1024):          1 thread {ownLarge,7:F1}");
+        }
         if (NominalMhz() is double mhz)
             Console.WriteLine($"  for scale: two {(Avx512F.IsSupported ? "512" : "256")}-bit-equivalent FMA pipes a core at the reported {mhz:F0} MHz would be {FlopsPerIteration / 12 * 2 * mhz / 1000:F1} per core (an assumption about the core, not a measurement)");
         Console.WriteLine();
@@ -155,6 +164,26 @@ static class Peak
         float s = 0;
         for (long i = 0; i < iterations * 12; i++) s = s * 0.999f + 1e-3f;
         return s;
+    }
+
+    /// <summary>The toolkit's own product C += A·W, W (k×n) packed once, on this thread: 2mkn FLOPs per call over the mean time of <paramref name="calls"/> calls, best of <see cref="Batches"/>.</summary>
+    static unsafe double OwnPeak(int m, int k, int n, int calls)
+    {
+        random.manual_seed(0);
+        using var scope = NewDisposeScope();
+        var (a, w, c) = (randn(m, k), randn(k, n), zeros(m, n));
+        var packed = Kernels.PackedMatrix.Of(Kernels.VectorMath.Floats(w), k, n);
+        float* pa = Kernels.VectorMath.Floats(a), pc = Kernels.VectorMath.Floats(c);
+        for (int i = 0; i < Math.Max(3, calls / 10); i++) packed.MultiplyAdd(pa, k, pc, n, m, 0, n);
+        double best = 0;
+        for (int batch = 0; batch < Batches; batch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++) packed.MultiplyAdd(pa, k, pc, n, m, 0, n);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            best = Math.Max(best, 2.0 * m * k * n * calls / seconds / 1e9);
+        }
+        return best;
     }
 
     /// <summary>libtorch's (m×k)·(k×n) on <paramref name="threadCount"/> threads: 2mkn FLOPs per call over the mean time of <paramref name="calls"/> calls, best of <see cref="Batches"/>.</summary>
