@@ -149,8 +149,7 @@ static class Gru000SequenceKernel
         {
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
-            for (int b = 0; b < B; b++) new Span<float>(pdrh + (long)b * H + u0, u1 - u0).Clear();
-            W_hh_packed!.MultiplyAddUnits(s.At(pd, t, 3) + 2 * H, 3 * H, pdrh, H, B, H, u0, u1);
+            W_hh_packed!.MultiplyUnits(s.At(pd, t, 3) + 2 * H, 3 * H, pdrh, H, B, H, u0, u1);
             BackwardReset(pdh, pdrh, s.At(pg, t, 3), s.Previous(ph0, pout, t), s.At(pd, t, 3), B, H, u0, u1);
         }
 

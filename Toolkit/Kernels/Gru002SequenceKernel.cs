@@ -65,8 +65,7 @@ static class Gru002SequenceKernel
             k.P = s.Steps(1);
             k.pg = Floats(k.gates); k.pout = Floats(k.Output); k.pP = Floats(k.P); k.ph0 = Floats(k.h0);
             if (!Packs(s)) return k;
-            k.phh = Floats(empty(s.B, 3 * s.H, dtype: s.Type));                                 // [W_hz h; W_hr h; p] of the step
-            k.W_hT_packed = PackedMatrix.Transposed(Floats(cat([k.W_h_zr, k.W_hh]).contiguous()), (int)(3 * s.H), (int)s.H);
+            k.W_hT_packed = PrintedGruGates.PackForward(k.W_h_zr, k.W_hh, s, out k.phh);
             var run = k;
             k.halves = new UnitHalves(s.H, run.ForwardUnits);
             return k;
@@ -112,9 +111,7 @@ static class Gru002SequenceKernel
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
             float* hPrev = s.Previous(ph0, pout, t);
-            for (int b = 0; b < B; b++)
-                for (int block = 0; block < 3; block++) new Span<float>(phh + (long)b * 3 * H + block * H + u0, u1 - u0).Clear();
-            W_hT_packed!.MultiplyAddUnits(hPrev, H, phh, 3 * H, B, H, u0, u1);
+            W_hT_packed!.MultiplyUnits(hPrev, H, phh, 3 * H, B, H, u0, u1);
             Activate(s.At(pg, t, 3), phh, hPrev, s.At(pout, t, 1), s.At(pP, t, 1), B, H, u0, u1);
         }
 

@@ -139,9 +139,7 @@ static class MatrixPeepholeLstmSequenceKernel
             int B = (int)s.B, H = (int)s.H;
             float* a = s.At(pa, t, 4), cPrev = s.PreviousMemory(pc0, phc, t, out long stride);
             W_hh_packed!.MultiplyAddUnits(t == 0 ? ph0 : s.At(phc, t - 1, 2), t == 0 ? H : 2 * H, a, 4 * H, B, H, u0, u1);
-            for (int b = 0; b < B; b++)
-                for (int block = 0; block < 2; block++) new Span<float>(ppeep + (long)b * 2 * H + block * H + u0, u1 - u0).Clear();
-            W_cif_packed!.MultiplyAddUnits(cPrev, stride, ppeep, 2 * H, B, H, u0, u1);
+            W_cif_packed!.MultiplyUnits(cPrev, stride, ppeep, 2 * H, B, H, u0, u1);
             Memory(a, ppeep, cPrev, stride, s.At(phc, t, 2) + H, B, H, u0, u1);
         }
 
@@ -150,8 +148,7 @@ static class MatrixPeepholeLstmSequenceKernel
         {
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
-            for (int b = 0; b < B; b++) new Span<float>(pco + (long)b * H + u0, u1 - u0).Clear();
-            W_co_packed!.MultiplyAddUnits(s.At(phc, t, 2) + H, 2 * H, pco, H, B, H, u0, u1);
+            W_co_packed!.MultiplyUnits(s.At(phc, t, 2) + H, 2 * H, pco, H, B, H, u0, u1);
             HiddenState(s.At(pa, t, 4), pco, s.At(phc, t, 2), s.At(ptanhC, t, 1), B, H, u0, u1);
         }
 
@@ -213,8 +210,7 @@ static class MatrixPeepholeLstmSequenceKernel
             if (t < s.T - 1)
             {
                 float* daNext = s.At(pda, t + 1, 4);
-                for (int b = 0; b < B; b++) new Span<float>(pdhIF + (long)b * H + u0, u1 - u0).Clear();
-                W_hh_packed!.MultiplyAddUnits(daNext, 4 * H, pdhIF, H, B, H, u0, u1);
+                W_hh_packed!.MultiplyUnits(daNext, 4 * H, pdhIF, H, B, H, u0, u1);
                 W_cif_packed!.MultiplyAddUnits(daNext, 4 * H, pdc, H, B, H, u0, u1);
             }
             ThroughOutput(pdhIF, pdhG, pdhO, s.At(pdHC, t, 2), pdcH, s.At(pa, t, 4), s.At(ptanhC, t, 1), s.At(pda, t, 4), B, H, u0, u1);

@@ -78,6 +78,14 @@ sealed unsafe class PackedMatrix
         for (int block = 0; block < N; block += H) MultiplyAdd(A, lda, C, ldc, rows, block + u0, u1 - u0);
     }
 
+    /// <summary>C = A·W in the columns of units [<paramref name="u0"/>, <paramref name="u1"/>) of every block of <paramref name="H"/> columns (<see cref="MultiplyAddUnits"/> onto zeros).</summary>
+    public void MultiplyUnits(float* A, long lda, float* C, long ldc, int rows, int H, int u0, int u1)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int block = 0; block < N; block += H) new Span<float>(C + r * ldc + block + u0, u1 - u0).Clear();
+        MultiplyAddUnits(A, lda, C, ldc, rows, H, u0, u1);
+    }
+
     /// <summary>
     /// C[:, columns) += A·W[:, columns) for the <paramref name="rows"/> rows of A (row stride <paramref name="lda"/>)
     /// and C (row stride <paramref name="ldc"/>); <paramref name="first"/> and <paramref name="count"/> are whole panels' columns.

@@ -126,8 +126,7 @@ static class RnnSequenceKernel
         {
             var s = Shape;
             int B = (int)s.B, H = (int)s.H;
-            for (int b = 0; b < B; b++) new Span<float>(pdh + (long)b * H + u0, u1 - u0).Clear();
-            if (t < s.T - 1) W_hh_packed!.MultiplyAddUnits(s.At(pda, t + 1, 1), H, pdh, H, B, H, u0, u1);
+            if (t < s.T - 1) W_hh_packed!.MultiplyUnits(s.At(pda, t + 1, 1), H, pdh, H, B, H, u0, u1);
             for (int b = 0; b < B; b++)
             {
                 long at = (long)b * H + u0;
