@@ -237,5 +237,7 @@ public class SequenceContractTests
         TensorAssert.Close(x.sum(2), y, "per-step sums", 1e-6, 1e-6);
         var e = Assert.Throws<InvalidOperationException>(() => new TimeDistributed(nn.Flatten(0)).call(x));
         Assert.Equal("TimeDistributed: the wrapped Flatten returned shape [24] for a batch of 6 (B·T); expected 6 rows.", e.Message);
+        e = Assert.Throws<InvalidOperationException>(() => new TimeDistributed(nn.Flatten(0, 1)).call(randn(2, 3, 4, 5)));
+        Assert.Equal("TimeDistributed: the wrapped Flatten returned shape [24, 5] for a batch of 6 (B·T); expected 6 rows.", e.Message);
     }
 }
