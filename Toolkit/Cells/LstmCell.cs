@@ -46,8 +46,8 @@ public class LstmCell : RecurrentCell
     /// <summary>A cell over given parameters (shared, not copied), e.g. those of a fused nn.LSTM layer.</summary>
     /// <param name="weight_ih">(4H, I).</param>
     /// <param name="weight_hh">(4H, H), or (4H, P) with a projection.</param>
-    /// <param name="bias_ih">(4H) or null.</param>
-    /// <param name="bias_hh">(4H) or null.</param>
+    /// <param name="bias_ih">(4H), or null (then bias_hh must be null too).</param>
+    /// <param name="bias_hh">(4H), or null (then bias_ih must be null too).</param>
     /// <param name="weight_hr">(P, H) projection, or null for none.</param>
     public LstmCell(Parameter weight_ih, Parameter weight_hh, Parameter? bias_ih, Parameter? bias_hh, Parameter? weight_hr = null)
         : base(nameof(LstmCell), weight_ih.shape[1], weight_ih.shape[0] / 4)
@@ -55,6 +55,8 @@ public class LstmCell : RecurrentCell
         long H = weight_ih.shape[0] / 4, R = weight_hr?.shape[0] ?? H;
         if (weight_ih.dim() != 2 || weight_ih.shape[0] != 4 * H || !weight_hh.shape.SequenceEqual([4 * H, R]) || weight_hr is not null && !weight_hr.shape.SequenceEqual([R, H]))
             throw new ArgumentException($"LstmCell: expected weight_ih (4H, I), weight_hh (4H, {(weight_hr is null ? "H" : "P")}){(weight_hr is null ? "" : " and weight_hr (P, H)")} with H = {H}; got weight_ih [{string.Join(", ", weight_ih.shape)}], weight_hh [{string.Join(", ", weight_hh.shape)}]{(weight_hr is null ? "" : $", weight_hr [{string.Join(", ", weight_hr.shape)}]")}.", nameof(weight_hh));
+        if ((bias_ih is null) != (bias_hh is null) || bias_ih is not null && !bias_ih.shape.SequenceEqual([4 * H]) || bias_hh is not null && !bias_hh.shape.SequenceEqual([4 * H]))
+            throw new ArgumentException($"LstmCell: expected both or neither of bias_ih, bias_hh, each (4H) = ({4 * H}); got bias_ih [{string.Join(", ", bias_ih?.shape ?? [])}]{(bias_ih is null ? " (none)" : "")}, bias_hh [{string.Join(", ", bias_hh?.shape ?? [])}]{(bias_hh is null ? " (none)" : "")}.", nameof(bias_hh));
         (this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh, this.weight_hr) = (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr);
         RegisterComponents();
     }

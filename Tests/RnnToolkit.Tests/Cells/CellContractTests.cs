@@ -97,4 +97,22 @@ public class CellContractTests
         StartsInFanInRange(rnn.W_xh, 4 * 5);
         StartsInFanInRange(rnn.W_hh, 6 * 5);
     }
+
+    [Fact]
+    public void An_lstm_cell_from_weights_takes_both_biases_or_neither()
+    {
+        const long I = 3, H = 5;
+        Parameter P(params long[] shape) => new(zeros(shape));
+        var both = new LstmCell(P(4 * H, I), P(4 * H, H), P(4 * H), P(4 * H));
+        Assert.NotNull(both.bias_ih);
+        var neither = new LstmCell(P(4 * H, I), P(4 * H, H), null, null);
+        Assert.Null(neither.bias_hh);
+        var onlyHidden = Assert.Throws<ArgumentException>(() => new LstmCell(P(4 * H, I), P(4 * H, H), null, P(4 * H)));
+        Assert.StartsWith("LstmCell: expected both or neither of bias_ih, bias_hh, each (4H) = (20); got bias_ih [] (none), bias_hh [20].", onlyHidden.Message);
+        var onlyInput = Assert.Throws<ArgumentException>(() => new LstmCell(P(4 * H, I), P(4 * H, H), P(4 * H), null));
+        Assert.StartsWith("LstmCell: expected both or neither of bias_ih, bias_hh, each (4H) = (20); got bias_ih [20], bias_hh [] (none).", onlyInput.Message);
+        var wrongSize = Assert.Throws<ArgumentException>(() => new LstmCell(P(4 * H, I), P(4 * H, H), P(4 * H), P(3 * H)));
+        Assert.StartsWith("LstmCell: expected both or neither of bias_ih, bias_hh, each (4H) = (20); got bias_ih [20], bias_hh [15].", wrongSize.Message);
+        Assert.Equal("bias_hh", wrongSize.ParamName);
+    }
 }
