@@ -39,9 +39,14 @@ public sealed class RnnCell : RecurrentCell
     public RnnCell(long inputSize, long hiddenSize, RnnActivation activation = RnnActivation.Tanh, bool bias = true)
         : this(inputSize, hiddenSize, activation, null, null, null, null, bias) { }
 
-    /// <summary>A cell over given parameters (shared, not copied), e.g. those of a fused nn.RNN layer.</summary>
+    /// <summary>A cell over given parameters (shared, not copied), e.g. those of a fused nn.RNN layer; both biases or neither.</summary>
     public RnnCell(Parameter weight_ih, Parameter weight_hh, Parameter? bias_ih, Parameter? bias_hh, RnnActivation activation = RnnActivation.Tanh)
-        : this(weight_ih.shape[1], weight_ih.shape[0], activation, weight_ih, weight_hh, bias_ih, bias_hh, bias_ih is not null) { }
+        : this(weight_ih.shape[1], weight_ih.shape[0], activation, weight_ih, weight_hh, bias_ih, bias_hh, BothOrNeither(bias_ih, bias_hh)) { }
+
+    // A given pair of biases: true for both, false for neither; exactly one is refused (it used to draw a random b_hh for a lone b_ih, or drop a lone b_hh).
+    static bool BothOrNeither(Parameter? bias_ih, Parameter? bias_hh) => (bias_ih is null) == (bias_hh is null)
+        ? bias_ih is not null
+        : throw new ArgumentException($"RnnCell: expected both or neither of bias_ih, bias_hh; got bias_ih {(bias_ih is null ? "(none)" : $"[{string.Join(", ", bias_ih.shape)}]")}, bias_hh {(bias_hh is null ? "(none)" : $"[{string.Join(", ", bias_hh.shape)}]")}.", nameof(bias_hh));
 
     RnnCell(long inputSize, long hiddenSize, RnnActivation activation, Parameter? wih, Parameter? whh, Parameter? bih, Parameter? bhh, bool bias)
         : base(nameof(RnnCell), inputSize, hiddenSize)

@@ -115,4 +115,18 @@ public class CellContractTests
         Assert.StartsWith("LstmCell: expected both or neither of bias_ih, bias_hh, each (4H) = (20); got bias_ih [20], bias_hh [15].", wrongSize.Message);
         Assert.Equal("bias_hh", wrongSize.ParamName);
     }
+
+    [Fact]
+    public void An_rnn_cell_from_weights_takes_both_biases_or_neither()
+    {
+        const long I = 3, H = 5;
+        Parameter P(params long[] shape) => new(ones(shape));
+        Assert.NotNull(new RnnCell(P(H, I), P(H, H), P(H), P(H)).bias_hh);
+        Assert.Null(new RnnCell(P(H, I), P(H, H), null, null).bias_ih);
+        var onlyInput = Assert.Throws<ArgumentException>(() => new RnnCell(P(H, I), P(H, H), P(H), null));
+        Assert.StartsWith("RnnCell: expected both or neither of bias_ih, bias_hh; got bias_ih [5], bias_hh (none).", onlyInput.Message);
+        var onlyHidden = Assert.Throws<ArgumentException>(() => new RnnCell(P(H, I), P(H, H), null, P(H)));
+        Assert.StartsWith("RnnCell: expected both or neither of bias_ih, bias_hh; got bias_ih (none), bias_hh [5].", onlyHidden.Message);
+        Assert.Equal("bias_hh", onlyHidden.ParamName);
+    }
 }
