@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace RnnToolkit.Kernels;
 
 /// <summary>
-/// The toolkit's own float32 matrix product on AVX-512, for the sequence kernels' products where libtorch (MKL, which
-/// takes its AVX2 path on this AMD CPU) reaches well under half the FMA peak; figures in docs/benchmarks.md.
+/// The toolkit's own float32 matrix product on AVX-512, for the sequence kernels' products, where libtorch's reaches
+/// well under half the FMA peak on the machine measured; figures in docs/benchmarks.md.
 /// <code>
 /// C[m, n] += Σ_k A[m, k] · B[k, n]      A[m, k] at a[m·rowStride + k·kStride];  B[k, n] at b[k·bRowStride + n]
 /// </code>
